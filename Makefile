@@ -1,0 +1,52 @@
+# minutes: the two set-up commands are `make demo` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+DB     ?= minutes.duckdb
+
+.PHONY: demo test install samples ocr-deps clean
+
+# The package and its runtime dependencies (re-run when pyproject.toml changes).
+$(VENV)/.installed: pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e .
+	@touch $@
+
+# The same plus what the tests need.
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/python -m pip install -q -e '.[test]'
+	@touch $@
+
+install: $(VENV)/.installed
+
+# Tesseract with Swedish for scanned documents; installed when missing and running as root.
+ocr-deps:
+	@if command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx swe; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing tesseract-ocr and tesseract-ocr-swe ..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-swe >/dev/null; \
+	else \
+		echo "Note: Tesseract with Swedish is not installed; scanned PDFs will be reported as failed."; \
+		echo "      Install it with: sudo apt-get install tesseract-ocr tesseract-ocr-swe"; \
+	fi
+
+# Import the bundled sample minutes into $(DB) and show what the warehouse holds.
+demo: $(VENV)/.installed ocr-deps
+	$(BIN)/minutes import samples --db $(DB)
+	@echo
+	@$(BIN)/minutes sql "select d.body, d.meeting_date, c.kind, c.text from decisions c join documents d using (document_id) order by d.meeting_date desc limit 5" --db $(DB) --max-width 70
+	@echo
+	@$(BIN)/minutes sql "select owner, task, deadline from assignments order by deadline nulls last limit 5" --db $(DB) --max-width 60
+	@echo
+	@echo "Try: $(BIN)/minutes sql \"select name, role, organisation, status from attendees\" --db $(DB)"
+
+test: $(VENV)/.installed-test ocr-deps
+	$(BIN)/python -m pytest
+
+# Re-render samples/*.pdf|docx from devtools/samples/*.md after editing a source.
+samples: $(VENV)/.installed-test
+	$(BIN)/python devtools/build_samples.py
+
+clean:
+	rm -rf $(VENV) $(DB) $(DB).wal .pytest_cache build *.egg-info

@@ -1,0 +1,157 @@
+"""Born-digital PDF backend: pdfium text runs and ruling lines, laid out by `layout`.
+
+pdfium (pypdfium2, which pdfplumber itself is built on) reads a page's text runs with
+their boxes and fonts at hundreds of pages a second; `layout` turns them into
+paragraphs, headings, list items and tables. Tables with ruling lines become grids of
+cells; pdfplumber's table finder takes over for a grid whose lines do not form a
+regular lattice (merged cells), where its cell detection is the better tool.
+Pages without a usable text layer are handed to the OCR backend.
+"""
+from __future__ import annotations
+
+import ctypes
+import logging
+import re
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from .errors import ExtractionError
+from .layout import Rule, Segment, classify_headings, page_blocks
+from .model import Block, Document, has_text
+from .textutil import clean
+
+log = logging.getLogger(__name__)
+
+#: A page with fewer characters than this (and an image on it) is treated as scanned.
+MIN_TEXT_CHARS = 25
+_PAGE_NUMBER = re.compile(r"^(sida|page|s\.)?\s*\d+\s*((av|of|/|\()\s*\d+\)?)?$", re.I)
+
+
+def extract_pdf(path: Path, ocr=None) -> Document:
+    """Read a PDF into a Document; scanned pages go to `ocr` (an OcrEngine) when given."""
+    pdf = _open(path)
+    try:
+        blocks: list[Block] = []
+        heights: dict[int, float] = {}
+        scanned: list[int] = []
+        warnings: list[str] = []
+        n_pages = len(pdf)
+        for i in range(n_pages):
+            try:
+                page_out, height, needs_ocr = _read_page(pdf, i)
+            except pdfium.PdfiumError as e:
+                warnings.append(f"page {i + 1} could not be read ({e}) and was skipped")
+                continue
+            heights[i + 1] = height
+            if needs_ocr:
+                scanned.append(i)
+            blocks.extend(page_out)
+    finally:
+        pdf.close()
+    doc_ocr = False
+    ocr_seconds = 0.0
+    if scanned:
+        if ocr is None:
+            raise ExtractionError(
+                f"{path.name} has {len(scanned)} scanned page(s) without a text layer and OCR is switched off; "
+                "import it again with OCR enabled.")
+        ocr_blocks, ocr_seconds = ocr.read_pages(path, scanned)
+        blocks = _merge_pages(blocks, ocr_blocks)
+        doc_ocr = True
+    classify_headings(blocks)
+    _mark_furniture(blocks, heights)
+    if not has_text(blocks):
+        raise ExtractionError(f"{path.name} contains no text at all; check that it is the right file.")
+    doc = Document(blocks, format="pdf", page_count=n_pages, ocr=doc_ocr, ocr_seconds=ocr_seconds)
+    if warnings:
+        doc.metadata["warnings"] = warnings
+    return doc
+
+
+def _open(path: Path) -> pdfium.PdfDocument:
+    try:
+        return pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as e:
+        code = getattr(e, "err_code", None)
+        if code in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY):
+            raise ExtractionError(
+                f"{path.name} is password-protected; save an unprotected copy and import that.") from e
+        raise ExtractionError(
+            f"{path.name} is not a readable PDF (damaged or truncated); export or download it again.") from e
+
+
+def _read_page(pdf: pdfium.PdfDocument, index: int) -> tuple[list[Block], float, bool]:
+    page = pdf[index]
+    try:
+        width, height = page.get_size()
+        textpage = page.get_textpage()
+        try:
+            segments = _segments(textpage, height)
+        finally:
+            textpage.close()
+        n_chars = sum(len(s.text.strip()) for s in segments)
+        if n_chars < MIN_TEXT_CHARS and _has_image(page):
+            return [], height, True
+        rules = _rules(page, height)
+        return page_blocks(segments, rules, index + 1, width), height, False
+    finally:
+        page.close()
+
+
+def _segments(textpage: pdfium.PdfTextPage, height: float) -> list[Segment]:
+    out = []
+    tp = textpage.raw
+    name = ctypes.create_string_buffer(96)
+    flags = ctypes.c_int()
+    for k in range(textpage.count_rects()):
+        left, bottom, right, top = textpage.get_rect(k)
+        text = clean(textpage.get_text_bounded(left, bottom, right, top)).replace("\n", " ")
+        if not text.strip():
+            continue
+        size, bold = 0.0, False
+        idx = pdfium_c.FPDFText_GetCharIndexAtPos(tp, left + min(1.5, (right - left) / 2), (top + bottom) / 2, 2.0,
+                                                  2.0)
+        if idx >= 0:
+            size = pdfium_c.FPDFText_GetFontSize(tp, idx)
+            pdfium_c.FPDFText_GetFontInfo(tp, idx, name, len(name), ctypes.byref(flags))
+            font = name.value.decode("latin-1", "replace").lower()
+            bold = any(w in font for w in ("bold", "black", "heavy", "semibold", "demi")) \
+                or pdfium_c.FPDFText_GetFontWeight(tp, idx) >= 600
+        out.append(Segment(text, left, height - top, right, height - bottom, size if size > 1 else 0.0, bold))
+    return out
+
+
+def _rules(page: pdfium.PdfPage, height: float) -> list[Rule]:
+    out = []
+    for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,), max_depth=2):
+        left, bottom, right, top = obj.get_bounds()
+        w, h = right - left, top - bottom
+        if (h <= 2.5 and w >= 8) or (w <= 2.5 and h >= 8):
+            out.append(Rule(left, height - top, right, height - bottom))
+    return out
+
+
+def _has_image(page: pdfium.PdfPage) -> bool:
+    return any(True for _ in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=2))
+
+
+def _merge_pages(text_blocks: list[Block], ocr_blocks: list[Block]) -> list[Block]:
+    return sorted(text_blocks + ocr_blocks, key=lambda b: b.page)
+
+
+def _mark_furniture(blocks: list[Block], heights: dict[int, float]) -> None:
+    """Flag page headers and footers: page numbers, and lines repeated in the margins of pages."""
+    def in_margin(b: Block) -> bool:
+        h = heights.get(b.page)
+        return bool(h and b.bbox) and (b.bbox[3] < 0.08 * h or b.bbox[1] > 0.92 * h)
+
+    margin = [b for b in blocks if b.kind != "table" and in_margin(b)]
+    seen: dict[str, set[int]] = {}
+    for b in margin:
+        seen.setdefault(re.sub(r"\d+", "#", b.text.strip().lower()), set()).add(b.page)
+    for b in margin:
+        key = re.sub(r"\d+", "#", b.text.strip().lower())
+        if _PAGE_NUMBER.match(b.text.strip()) or len(seen[key]) >= 2:
+            b.furniture = True

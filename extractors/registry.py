@@ -1,0 +1,41 @@
+"""Pick the backend for a file by its content and run it."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .detect import sniff
+from .docx import extract_docx
+from .errors import ExtractionError
+from .model import Document
+from .pdf import extract_pdf
+from .text import extract_text
+
+
+def read_head(path: Path, n: int = 2048) -> bytes:
+    """First bytes of a file, with a readable error when it cannot be opened."""
+    try:
+        with open(path, "rb") as f:
+            return f.read(n)
+    except PermissionError as e:
+        raise ExtractionError(f"{path.name} cannot be read (permission denied); ask for read access.") from e
+    except IsADirectoryError as e:
+        raise ExtractionError(f"{path} is a folder, not a file.") from e
+    except OSError as e:
+        raise ExtractionError(f"{path.name} cannot be read ({e.strerror}); check the path and the drive.") from e
+
+
+def extract(path: Path, ocr=None) -> Document:
+    """Extract any supported file into a Document; raises ExtractionError with a user-facing sentence."""
+    path = Path(path)
+    kind = sniff(path, read_head(path))
+    if kind == "pdf":
+        doc = extract_pdf(path, ocr=ocr)
+    elif kind == "docx":
+        doc = extract_docx(path)
+    else:
+        doc = extract_text(path)
+    declared = path.suffix.lower().lstrip(".")
+    if declared and declared not in (kind, "md", "markdown", "txt", "text") or (declared in ("md", "markdown") and kind != "txt"):
+        doc.metadata.setdefault("warnings", []).append(
+            f"the file is named .{declared} but is really {kind}; it was read as {kind}")
+    return doc

@@ -1,0 +1,194 @@
+"""Batch import: find files, skip what is unchanged, extract the rest, load through one writer.
+
+Idempotent (the same bytes imported twice change nothing), incremental (a cheap
+size + mtime check first, the hash only when those changed), and one bad file never stops
+a batch: it gets an `imports` row with status `failed` and a sentence saying what to do.
+"""
+from __future__ import annotations
+
+import concurrent.futures as cf
+import logging
+import multiprocessing
+import os
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from extractors.detect import KNOWN_SUFFIXES
+from rules import rules_version
+from warehouse import Warehouse
+
+from .work import Job, Outcome, process
+
+log = logging.getLogger(__name__)
+
+STATUSES = ("imported", "replaced", "unchanged", "failed")
+Progress = Callable[[int, int, str, str], None]  # done, total, path, status
+
+
+@dataclass
+class Found:
+    """A file to import, or a path that could not be read (with the reason)."""
+
+    path: str
+    error: str | None = None
+
+
+@dataclass
+class Summary:
+    run_id: str
+    counts: dict[str, int] = field(default_factory=lambda: {s: 0 for s in STATUSES})
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    debug: dict[str, str] = field(default_factory=dict)
+    totals: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+    pages: int = 0
+
+    @property
+    def failed(self) -> int:
+        return self.counts["failed"]
+
+
+def discover(paths: Iterable[str | Path]) -> Iterator[Found]:
+    """Files under the given paths: files as given, folders walked recursively (symlink loops cut)."""
+    seen_dirs: set[tuple[int, int]] = set()
+    for given in paths:
+        p = Path(given)
+        if not p.exists() and not p.is_symlink():
+            yield Found(os.path.abspath(p), f"{given} does not exist; check the path.")
+            continue
+        if p.is_file():
+            yield Found(os.path.abspath(p))
+            continue
+        if not p.is_dir():
+            yield Found(os.path.abspath(p), f"{given} is neither a file nor a folder (a broken link?).")
+            continue
+        errors: list[OSError] = []
+        for root, dirs, files in os.walk(p, followlinks=True, onerror=errors.append):
+            try:
+                st = os.stat(root)
+            except OSError:
+                dirs[:] = []
+                continue
+            key = (st.st_dev, st.st_ino)
+            if key in seen_dirs:  # a symlink loop, or a folder reached twice
+                dirs[:] = []
+                continue
+            seen_dirs.add(key)
+            dirs.sort()
+            for name in sorted(files):
+                if name.startswith(("~$", ".")) or Path(name).suffix.lower() not in KNOWN_SUFFIXES:
+                    continue
+                yield Found(os.path.abspath(os.path.join(root, name)))
+        for e in errors:
+            yield Found(os.path.abspath(e.filename or str(p)),
+                        f"the folder {e.filename} cannot be read ({e.strerror}); ask for read access.")
+
+
+def import_paths(paths: Iterable[str | Path], db: str | Path, *, workers: int = 1, force: bool = False,
+                 ocr: bool = True, progress: Progress | None = None, command: str = "") -> Summary:
+    """Import files and folders into the warehouse at `db`; returns what happened to each file."""
+    t0 = time.perf_counter()
+    run_id = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+    summary = Summary(run_id)
+    version = rules_version()
+    with Warehouse(db) as wh:
+        wh.start_run(run_id, command)
+        known = wh.known_files()
+        found = list(discover(paths))
+        total = len(found)
+        done = 0
+
+        def finish(path: str, status: str, **kw) -> None:
+            nonlocal done
+            done += 1
+            summary.counts[status] += 1
+            if status == "failed":
+                summary.failures.append((path, kw.get("error") or "unknown error"))
+            wh.log_import(run_id, path, status, **kw)
+            if progress:
+                progress(done, total, path, status)
+
+        jobs: list[Job] = []
+        for f in found:
+            if f.error:
+                finish(f.path, "failed", error=f.error)
+                continue
+            try:
+                st = os.stat(f.path)
+            except OSError as e:
+                finish(f.path, "failed", error=f"{Path(f.path).name} cannot be read ({e.strerror}); check the path.")
+                continue
+            old = known.get(f.path)
+            if old and not force and old[0] == st.st_size and old[1] == st.st_mtime_ns and old[3] == version:
+                finish(f.path, "unchanged", document_id=old[4], sha256=old[2])
+                continue
+            known_sha = old[2] if old and old[3] == version else None
+            jobs.append(Job(f.path, st.st_size, st.st_mtime_ns, known_sha, version, force, ocr))
+
+        for outcome in _run(jobs, workers):
+            _load(wh, outcome, known, finish, summary)
+        wh.finish_run(run_id, summary.counts)
+        summary.totals = wh.counts()
+    summary.seconds = time.perf_counter() - t0
+    return summary
+
+
+def _load(wh: Warehouse, o: Outcome, known: dict, finish, summary: Summary) -> None:
+    if o.status == "failed":
+        if o.debug:
+            summary.debug[o.path] = o.debug
+        finish(o.path, "failed", sha256=o.sha256, error=o.error, seconds=o.seconds)
+        return
+    old = known.get(o.path)
+    if o.status == "same_bytes":
+        st = os.stat(o.path)
+        wh.touch(o.path, st.st_size, st.st_mtime_ns)
+        finish(o.path, "unchanged", document_id=old[4] if old else None, sha256=o.sha256, seconds=o.seconds)
+        return
+    if old is None:
+        twin = wh.path_with_sha(o.sha256)
+        if twin and twin != o.path and os.path.exists(twin):
+            finish(o.path, "unchanged", sha256=o.sha256, seconds=o.seconds,
+                   note=f"identical to {twin}, which is already imported; not stored twice")
+            return
+    record = o.record
+    try:
+        wh.replace_document(record)
+    except Exception as e:  # a value the warehouse refuses: report it, keep going
+        log.debug("load failed for %s", o.path, exc_info=True)
+        finish(o.path, "failed", sha256=o.sha256, seconds=o.seconds,
+               error=f"{Path(o.path).name} was read but could not be stored ({type(e).__name__}: {e}); "
+                     "please report this file.")
+        return
+    summary.pages += o.pages or 0
+    note = "; ".join(o.warnings) if o.warnings else None
+    finish(o.path, "replaced" if old else "imported", document_id=record.document["document_id"],
+           sha256=o.sha256, pages=o.pages, seconds=o.seconds, ocr_seconds=o.ocr_seconds, note=note)
+
+
+def _run(jobs: list[Job], workers: int) -> Iterator[Outcome]:
+    """Run jobs in this process, or in `workers` processes, yielding outcomes as they complete."""
+    if workers <= 1 or len(jobs) <= 1:
+        for job in jobs:
+            yield process(job)
+        return
+    ctx = multiprocessing.get_context("forkserver" if "forkserver" in multiprocessing.get_all_start_methods()
+                                      else "spawn")
+    window = workers * 4  # jobs in flight: bounds the memory held by finished, unloaded results
+    with cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        pending: set[cf.Future] = set()
+        it = iter(jobs)
+        for job in it:
+            pending.add(pool.submit(process, job))
+            if len(pending) >= window:
+                break
+        while pending:
+            done, pending = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
+            for fut in done:
+                yield fut.result()
+                nxt = next(it, None)
+                if nxt is not None:
+                    pending.add(pool.submit(process, nxt))

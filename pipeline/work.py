@@ -1,0 +1,91 @@
+"""The per-file work: read -> extract -> rules -> rows. A pure function of the file and the rules.
+
+It runs in the importing process or in a worker process; it never touches the warehouse,
+so any executor can run it and the single writer loads what it returns.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from extractors import ExtractionError, extract
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Job:
+    """One file to look at; `known_sha` is the hash stored for it, so unchanged bytes skip extraction."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    known_sha: str | None = None
+    rules_version: str = ""
+    force: bool = False
+    ocr: bool = True
+
+
+@dataclass
+class Outcome:
+    path: str
+    status: str  # extracted | same_bytes | failed
+    sha256: str | None = None
+    record: object | None = None  # warehouse.DocumentRecord
+    error: str | None = None
+    debug: str | None = None  # traceback for --debug
+    pages: int | None = None
+    seconds: float = 0.0
+    ocr_seconds: float | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def sha256_of(path: str) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def process(job: Job) -> Outcome:
+    """Hash the file; if its bytes are new (or `force`), extract it and apply the rules."""
+    from rules import analyse
+
+    from .records import to_record
+
+    t0 = time.perf_counter()
+    try:
+        sha = sha256_of(job.path)
+    except OSError as e:
+        return Outcome(job.path, "failed", error=f"{Path(job.path).name} cannot be read ({e.strerror}); "
+                                                  "check the file's permissions.", seconds=time.perf_counter() - t0)
+    if sha == job.known_sha and not job.force:
+        return Outcome(job.path, "same_bytes", sha, seconds=time.perf_counter() - t0)
+    try:
+        doc = extract(Path(job.path), ocr=_ocr_engine() if job.ocr else None)
+        ex = analyse(doc, Path(job.path).name)
+        record = to_record(job.path, sha, job.size, job.mtime_ns, doc, ex, job.rules_version)
+    except ExtractionError as e:
+        return Outcome(job.path, "failed", sha, error=str(e), seconds=time.perf_counter() - t0)
+    except Exception as e:  # a bug or a file no backend foresaw: the batch goes on
+        log.debug("failed on %s", job.path, exc_info=True)
+        return Outcome(job.path, "failed", sha,
+                       error=f"{Path(job.path).name} could not be processed ({type(e).__name__}: {e}); "
+                             "please report this file to the minutes maintainers.",
+                       debug=traceback.format_exc(), seconds=time.perf_counter() - t0)
+    return Outcome(job.path, "extracted", sha, record, pages=doc.page_count, seconds=time.perf_counter() - t0,
+                   ocr_seconds=doc.ocr_seconds or None, warnings=list(doc.metadata.get("warnings", [])))
+
+
+def _ocr_engine():
+    """The OCR engine for scanned pages, or None when OCR is not available."""
+    try:
+        from extractors.ocr import default_engine
+    except ImportError:
+        return None
+    return default_engine()

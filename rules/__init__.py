@@ -1,0 +1,57 @@
+"""Swedish rules: meeting facts, attendees, decisions, assignments and deadlines.
+
+    from rules import analyse
+    extraction = analyse(document, file_name="protokoll.pdf")
+
+Rules only see the `Document` model; they never know which format it came from. The
+language data lives in rules/sv/*.yaml; the modules here are the small engines that apply it.
+"""
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from importlib import resources
+
+from extractors.model import Document
+
+from .assignments import _Context, find_assignments
+from .attendees import find_attendees
+from .decisions import find_decisions
+from .meeting import infer_region, meeting_facts
+from .owners import OwnerResolver
+from .records import Assignment, Attendee, Decision, Extraction, Meeting, Section
+from .sections import find_sections
+
+__all__ = ["Assignment", "Attendee", "Decision", "Extraction", "Meeting", "Section", "analyse", "rules_version"]
+
+
+def analyse(doc: Document, file_name: str | None = None) -> Extraction:
+    """Extract meeting facts, sections, attendees, decisions and assignments from a document."""
+    meeting = meeting_facts(doc, file_name)
+    sections, block_section = find_sections(doc)
+    attendees = find_attendees(doc, meeting.doc_type)
+    if meeting.region is None:
+        meeting.region = infer_region(doc, meeting.body, [a.organisation for a in attendees])
+    decisions, consumed = find_decisions(doc, block_section)
+    ctx = _Context(meeting.meeting_date, meeting.next_meeting, OwnerResolver(attendees, meeting.body))
+    assignments = find_assignments(doc, decisions, consumed, block_section, ctx,
+                                   plan=meeting.doc_type == "handlingsplan")
+    return Extraction(meeting, sections, attendees, decisions, assignments,
+                      list(doc.metadata.get("warnings", [])), block_section)
+
+
+@lru_cache(maxsize=1)
+def rules_version() -> str:
+    """A short fingerprint of the rule code and data; a changed fingerprint re-extracts files."""
+    h = hashlib.sha256()
+    try:
+        from importlib.metadata import version
+        h.update(version("minutes").encode())
+    except Exception:  # running from a source tree without an installed distribution
+        h.update(b"dev")
+    root = resources.files("rules")
+    for name in sorted(p.name for p in root.iterdir() if p.name.endswith(".py")):
+        h.update(root.joinpath(name).read_bytes())
+    for name in sorted(p.name for p in root.joinpath("sv").iterdir() if p.name.endswith(".yaml")):
+        h.update(root.joinpath("sv", name).read_bytes())
+    return h.hexdigest()[:12]

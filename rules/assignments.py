@@ -1,0 +1,344 @@
+"""Assignments: who is to do what, by when.
+
+Sources, each rule in rules/sv/assignments.yaml:
+- token patterns in decisions and in running text ("X uppdras att", "ger X i uppdrag att",
+  "X tar med sig frågan", "Ansvarig: X", initials starting a sentence);
+- inside a decision or numbered position (and in a plan's activities), an actor followed
+  by a task verb ("Koncernstab HR säkrar att ...");
+- a decision with a deadline but no owner ("... sänds till processtöd innan mötet 4/9");
+- action tables (Åtgärd | Ansvarig | Klart senast).
+Owners are resolved by rules/owners.py, deadlines by rules/deadlines.py.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from extractors.model import Block, Document
+
+from .deadlines import Deadline, find_deadline
+from .loader import checked, unique_ids
+from .matcher import Hit, PatternSet
+from .owners import OwnerResolver, clean_owner, plausible_owner, split_owners
+from .records import Assignment, Decision
+from .text import Sentence, fold, same_words, sentences, squash, words
+from .vocab import label_key
+
+_SPEC = {
+    "rules": [{
+        "id": str, "pattern": str,
+        "owner": ("before", "inside", "after", "none"),
+        "task": ("after", "from", "from_verb", "context"),
+        "scope": ("any", "decision", "initials"),
+        "score": float,
+        "examples": [{"text?": str, "owner?": str, "task?": str, "no_match?": str}],
+    }],
+    "task_verbs": [str],
+    "report_verbs": [str],
+    "action_table": {"id": str, "task_headers": [str], "owner_headers": [str], "deadline_headers": [str]},
+}
+_BOUNDARY = re.compile(r"(?:^|[:;”\"“]|\s[–—]\s|\?|\b(?:att|eftersom|när|där|då|om att|samt att|och att)\b)\s*",
+                       re.I)
+_CLEFT = re.compile(r"\b(?:är|blir) det\s+(.+?)\s+som\s*$", re.I)
+_STRONG_LEAD = re.compile(r"\b(?:senast|innan|före|fore|inför|infor|tills?|fram till|klart|klar|deadline)\b")
+_INITIALS_OWNER = re.compile(r"^[A-ZÅÄÖ]{2,3}(?:\s*(?:,|och|&|/)\s*[A-ZÅÄÖ]{2,3})*$")
+_PAST = {"gav", "fick", "gavs", "uppdrogs", "uppdrog", "tog", "bad", "ansvarade", "återkom"}
+_HISTORY = re.compile(r"\btidigare\b|\bföregående möte|\bförra mötet|\bden \d{1,2} [a-zåäö]+(?: \d{4})?|"
+                      r"\b\d{4}-\d{2}-\d{2}\b", re.I)
+
+
+@dataclass
+class _Rule:
+    id: str
+    owner: str
+    task: str
+    scope: str
+    score: float
+
+
+class AssignmentRules:
+    def __init__(self) -> None:
+        data = checked("assignments", _SPEC)
+        unique_ids(data["rules"], "rules/sv/assignments.yaml")
+        self.data = data
+        self.rules = {r["id"]: _Rule(r["id"], r["owner"], r["task"], r["scope"], float(r["score"]))
+                      for r in data["rules"]}
+        self.patterns = PatternSet(data["rules"], "rules/sv/assignments.yaml")
+        verbs = sorted({fold(v) for v in data["task_verbs"]}, key=len, reverse=True)
+        self.task_verb = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, verbs)) + r")(?![\w-])")
+        self.report_verbs = [fold(v) for v in data["report_verbs"]]
+        at = data["action_table"]
+        self.table_id = at["id"]
+        self.table_headers = {k: {label_key(x) for x in at[k]} for k in ("task_headers", "owner_headers",
+                                                                          "deadline_headers")}
+
+
+@lru_cache(maxsize=1)
+def rules() -> AssignmentRules:
+    return AssignmentRules()
+
+
+@dataclass
+class _Context:
+    ref: dt.date | None
+    next_meeting: dt.date | None
+    resolver: OwnerResolver
+
+
+def find_assignments(doc: Document, decisions: list[Decision], consumed: set[int],
+                     block_section: list[int | None], ctx: _Context, plan: bool = False) -> list[Assignment]:
+    """All assignments of a document."""
+    out: list[Assignment] = []
+    for d in decisions:
+        out.extend(_from_text(d.text, ctx, in_decision=True, decision=d.ordinal, section=d.section, page=d.page))
+    for unit, idxs in _units(doc, consumed):
+        first = doc.blocks[idxs[0]]
+        out.extend(_from_text(unit, ctx, in_decision=plan, decision=None, section=block_section[idxs[0]],
+                              page=first.page, running=True))
+    for idx, b in enumerate(doc.blocks):
+        if b.kind == "table" and b.rows:
+            out.extend(_from_table(b, ctx, block_section[idx]))
+    return _dedupe(out)
+
+
+def _units(doc: Document, consumed: set[int]):
+    """Running text as units: a block, joined with the next when a sentence runs over the break."""
+    cur: list[int] = []
+    text = ""
+    for idx, b in enumerate(doc.blocks):
+        usable = idx not in consumed and not b.furniture and b.kind in ("paragraph", "list_item")
+        if cur and usable and _runs_over(text, b.text):
+            cur.append(idx)
+            text = f"{text} {b.text}"
+            continue
+        if cur:
+            yield text, cur
+        cur, text = ([idx], b.text) if usable else ([], "")
+    if cur:
+        yield text, cur
+
+
+def _runs_over(prev: str, nxt: str) -> bool:
+    prev = prev.rstrip()
+    if not prev or prev.endswith((".", "!", "?", ":", ";")):
+        return False
+    last = fold(prev.split()[-1])
+    return nxt[:1].islower() or last in ("att", "och", "for", "till", "av", "i", "med", "om", "pa", "som", "samt")
+
+
+def _from_text(text: str, ctx: _Context, in_decision: bool, decision: int | None, section: int | None,
+               page: int, running: bool = False) -> list[Assignment]:
+    r = rules()
+    found: list[Assignment] = []
+    sents = sentences(text)
+    taken: list[tuple[int, int]] = []  # spans of the text already given to a task
+    for si, sent in enumerate(sents):
+        hits = sorted(r.patterns.find(sent.text), key=lambda h: -r.rules[h.rule].score)
+        for h in hits:
+            rule = r.rules[h.rule]
+            if rule.scope == "decision" and not in_decision:
+                continue
+            if any(s <= sent.start + h.start < e for s, e in taken):
+                continue  # inside the task of a stronger hit ("ber X att ... återkomma med")
+            if running and _is_history(sent.text, h):
+                continue
+            a = _from_hit(h, rule, sent, sents, si, text, ctx)
+            if a is None:
+                continue
+            for one in a:
+                one.decision, one.section, one.page = decision, section, page
+                found.append(one)
+            taken.append((sent.start + h.start, sent.end))
+        if in_decision and not any(s <= sent.start < e for s, e in taken):
+            a = _task_verb(sent, sents, si, text, ctx)
+            if a:
+                for one in a:
+                    one.decision, one.section, one.page = decision, section, page
+                    found.append(one)
+                taken.append((sent.start, sent.end))
+    if decision is not None and not found:
+        dl = find_deadline(text, ctx.ref, ctx.next_meeting)
+        if dl and (dl.date or dl.precision is None) and _STRONG_LEAD.search(fold(dl.text)):
+            task = _strip_deadline(text, dl)
+            found.append(Assignment(None, None, task, dl.date, dl.text, dl.precision, decision, section, page,
+                                    "sv.assignment.deadline_in_decision", squash(text)[:1000], 0.6))
+    return found
+
+
+def _is_history(sentence: str, h: Hit) -> bool:
+    """'Regionsjukvårdsledningen gav den 12 september X i uppdrag ...' reports an earlier assignment."""
+    first = fold(h.matched.split()[0]) if h.matched.split() else ""
+    return first in _PAST and bool(_HISTORY.search(sentence))
+
+
+_PARTICIPLE = re.compile(r"\w+(?:at|it|tt|ts|rt|gt|nt|dd)$")
+_NOT_PARTICIPLE = {"det", "ett", "att", "inte", "mycket", "helt", "nytt", "gott", "redan", "bra", "fortsatt", "alltid",
+                   "just", "snart", "kvar", "sitt", "sin", "eget", "mest", "minst"}
+
+
+def _reports(after_owner: str) -> bool:
+    """'har tagit beslut', 'har därmed tilldelats', 'återberättar': what happened, not a task."""
+    f = fold(after_owner).split()
+    if not f:
+        return True
+    if any(" ".join(f).startswith(v) for v in rules().report_verbs):
+        return True
+    if f[0] in ("har", "hade"):
+        return any(_PARTICIPLE.fullmatch(w.strip(".,")) and w.strip(".,") not in _NOT_PARTICIPLE for w in f[1:4])
+    return False
+
+
+def _subject_before(sentence: str, at: int) -> str | None:
+    before = sentence[:at]
+    m = _CLEFT.search(before)
+    if m:
+        return m.group(1)
+    cuts = [mm.end() for mm in _BOUNDARY.finditer(before)]
+    start = max(cuts) if cuts else 0
+    return before[start:]
+
+
+def _from_hit(h: Hit, rule: _Rule, sent: Sentence, sents: list[Sentence], si: int, text: str,
+              ctx: _Context) -> list[Assignment] | None:
+    s = sent.text
+    if rule.owner == "before":
+        owner = _subject_before(s, h.start)
+    elif rule.owner == "inside":
+        span = h.captures.get("owner")
+        owner = s[span[0]:span[1]] if span else None
+        if owner and rule.scope == "initials":
+            owner = owner.strip()
+            if not _INITIALS_OWNER.match(owner) or _reports(s[span[1]:]):
+                return None
+        elif owner:
+            owner = ctx.resolver.drop_giver(clean_owner(owner) or "")
+    elif rule.owner == "after":
+        owner = s[h.end:]
+    else:
+        owner = None
+    owner = clean_owner(owner)
+    if rule.owner != "none" and not plausible_owner(owner):
+        return None
+    if rule.task == "after":
+        task = s[h.end:]
+        if not words(task) and si + 1 < len(sents):
+            task = sents[si + 1].text
+    elif rule.task == "from":
+        task = s[h.start:]
+    elif rule.task == "from_verb":
+        span = h.captures.get("owner")
+        task = s[span[1]:] if span else s[h.start:]
+    else:  # context: the rest of the item
+        task = " ".join(x.text for j, x in enumerate(sents) if j != si)
+    return _make(owner, task, sent, sents, si, text, rule.id, rule.score, ctx)
+
+
+def _task_verb(sent: Sentence, sents: list[Sentence], si: int, text: str, ctx: _Context) -> list[Assignment] | None:
+    """'Koncernstab HR säkrar att ...': an actor and a task verb inside a decision."""
+    r = rules()
+    s = re.sub(r"^(?:[a-zA-Z]|\d{1,2})[.)]\s+", "", sent.text)  # "a. Att ..." list letters
+    f = "".join(fold(c)[:1] or c for c in s)
+    m = r.task_verb.search(f)
+    if not m or m.start() == 0:
+        return None
+    owner = clean_owner(_subject_before(s, m.start()))
+    if not plausible_owner(owner) or len(words(owner or "")) > 10:
+        return None
+    return _make(owner, s[m.start():], sent, sents, si, text, "sv.assignment.task_verb", 0.7, ctx)
+
+
+def _make(owner: str | None, task: str, sent: Sentence, sents: list[Sentence], si: int, text: str, rule: str,
+          score: float, ctx: _Context) -> list[Assignment] | None:
+    dl = find_deadline(task, ctx.ref, ctx.next_meeting) or find_deadline(sent.text, ctx.ref, ctx.next_meeting)
+    if dl is None:  # the deadline may be in the rest of the item: "Resultat meddelas till AK innan midsommar."
+        rest = " ".join(x.text for x in sents[si + 1:])
+        dl = find_deadline(rest, ctx.ref, ctx.next_meeting) if rest else None
+        if dl is not None and dl.precision == "day" and not _STRONG_LEAD.search(fold(dl.text)):
+            dl = None
+    task = _strip_deadline(task, dl) if dl and dl.text in task else task
+    task = _clean_task(task)
+    if len(words(task)) < 2:
+        return None
+    owners = split_owners(owner) if owner else [None]
+    out = []
+    for o in owners:
+        name, kind = ctx.resolver.resolve(o) if o else (None, None)
+        out.append(Assignment(name, kind, task, dl.date if dl else None, dl.text if dl else None,
+                              dl.precision if dl else None, rule=rule, source=squash(sent.text)[:1000], score=score))
+    return out
+
+
+def _strip_deadline(task: str, dl: Deadline) -> str:
+    i = task.find(dl.text)
+    if i < 0:
+        return squash(task)
+    return squash(task[:i] + " " + task[i + len(dl.text):])
+
+
+def _clean_task(task: str) -> str:
+    t = squash(task)
+    t = re.sub(r"^(?:(?:med|om) att|att|,|:)\s+", "", t, flags=re.I)
+    t = t.strip(" ,;:–-")
+    t = re.sub(r"\s+([,.])", r"\1", t)
+    return t.rstrip(".").strip()
+
+
+def _from_table(b: Block, ctx: _Context, section: int | None) -> list[Assignment]:
+    """Rows of an action table: Åtgärd | Ansvarig | Klart senast."""
+    r = rules()
+    rows = b.rows or []
+    if len(rows) < 2:
+        return []
+    head = [label_key(c) for c in rows[0]]
+    cols = {}
+    for kind in ("task_headers", "owner_headers", "deadline_headers"):
+        for i, h in enumerate(head):
+            if h in r.table_headers[kind] and i not in cols.values():
+                cols[kind] = i
+                break
+    if "task_headers" not in cols or "owner_headers" not in cols:
+        return []
+    out = []
+    for row in rows[1:]:
+        task = _clean_task(row[cols["task_headers"]]) if cols["task_headers"] < len(row) else ""
+        owner_text = row[cols["owner_headers"]].strip() if cols["owner_headers"] < len(row) else ""
+        if len(words(task)) < 1:
+            continue
+        dl_text = row[cols["deadline_headers"]] if "deadline_headers" in cols and cols["deadline_headers"] < len(row) \
+            else ""
+        dl = find_deadline(dl_text, ctx.ref, ctx.next_meeting) if dl_text.strip() else None
+        if dl is None and dl_text.strip():
+            dl = Deadline(None, squash(dl_text), None)
+        for o in (split_owners(owner_text) if owner_text else [None]):
+            name, kind = ctx.resolver.resolve(o) if o else (None, None)
+            out.append(Assignment(name, kind, task, dl.date if dl else None, dl.text if dl else None,
+                                  dl.precision if dl else None, None, section, b.page, r.table_id,
+                                  " | ".join(row)[:1000], 0.95))
+    return out
+
+
+def _dedupe(items: list[Assignment]) -> list[Assignment]:
+    kept: list[Assignment] = []
+    for a in sorted(items, key=lambda x: -x.score):
+        twin = None
+        for k in kept:
+            if fold(k.owner or "") == fold(a.owner or "") and (same_words(k.task, a.task) or
+                                                                 _contains(k.task, a.task)):
+                twin = k
+                break
+        if twin is None:
+            kept.append(a)
+        elif twin.deadline is None and a.deadline is not None:
+            twin.deadline, twin.deadline_text, twin.deadline_precision = a.deadline, a.deadline_text, \
+                a.deadline_precision
+    order = {id(a): i for i, a in enumerate(items)}
+    kept.sort(key=lambda a: order[id(a)])
+    return kept
+
+
+def _contains(a: str, b: str) -> bool:
+    """One task is the other with words cut off at the end or start ("tar med sig frågan" within the longer)."""
+    fa, fb = fold(squash(a)), fold(squash(b))
+    return len(min(fa, fb, key=len)) > 15 and (fa in fb or fb in fa)

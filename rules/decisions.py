@@ -1,0 +1,273 @@
+"""Decisions: under decision labels, in running text, and as numbered positions.
+
+See rules/sv/decisions.yaml for the labels, triggers and preambles. One row per decision:
+each list item under a label is its own decision; a decision repeated in the document (a
+draft and a clean copy) is one row, while two decisions with nearly the same words but a
+different meaning ("... akuta ..." / "... elektiva ...") stay two.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from extractors.model import Block, Document
+
+from .loader import checked, unique_ids
+from .matcher import PatternSet
+from .records import Decision
+from .text import fold, fold_regex, same_words, sentences, squash, words
+
+KINDS = ("beslut", "ställningstagande", "förslag", "summering")
+_SUBORDINATOR = re.compile(r"\b(?:för att|eftersom|därför att|då|när|om|som|vilket|innan|sedan|medan)\b")
+_EXAMPLES = {"match": [str], "no_match": [str]}
+_SPEC = {
+    "labels": [{"id": str, "kind": KINDS, "regex": "regex", "examples": _EXAMPLES}],
+    "not_labels": {"regex": "regex", "examples": _EXAMPLES},
+    "continuation_words": [str],
+    "triggers": [{"id": str, "pattern": str, "examples": _EXAMPLES}],
+    "report_markers": ["regex"],
+    "preambles": [{"id": str, "kind": KINDS, "regex": "regex", "examples": _EXAMPLES}],
+}
+
+
+@dataclass
+class Label:
+    rule: str
+    kind: str | None  # None: a label that is not a decision ("Beslutet skickas till")
+    rest: str = ""  # text after "Beslut:" on the same line
+
+
+class DecisionRules:
+    def __init__(self) -> None:
+        data = checked("decisions", _SPEC)
+        unique_ids(data["labels"] + data["triggers"] + data["preambles"], "rules/sv/decisions.yaml")
+        self.labels = [(lab["id"], lab["kind"], re.compile(fold_regex(lab["regex"]))) for lab in data["labels"]]
+        self.not_label = re.compile(fold_regex(data["not_labels"]["regex"]))
+        self.continuation = {fold(w) for w in data["continuation_words"]}
+        self.triggers = PatternSet(data["triggers"], "rules/sv/decisions.yaml")
+        self.report = [re.compile(fold_regex(r)) for r in data["report_markers"]]
+        self.preambles = [(p["id"], p["kind"], re.compile(fold_regex(p["regex"]))) for p in data["preambles"]]
+        self.data = data
+
+    def label_of(self, text: str) -> Label | None:
+        """The decision label a block is, if any: 'Beslut', 'Beslut:', 'Beslut: text', 'Socialnämndens beslut'."""
+        from .vocab import label_key
+        text = text.strip()
+        key = label_key(text)
+        if len(key) <= 120:
+            if self.not_label.fullmatch(key):
+                return Label("sv.decision.not_label", None)
+            for rule, kind, rx in self.labels:
+                if rx.fullmatch(key):
+                    return Label(rule, kind)
+        m = re.match(r"^([^:\t]{2,60})[:\t]\s*(\S.*)$", text, re.S)
+        if m:
+            head = label_key(m.group(1))
+            if self.not_label.fullmatch(head):
+                return Label("sv.decision.not_label", None)
+            for rule, kind, rx in self.labels:
+                if rx.fullmatch(head):
+                    return Label(rule + ".inline", kind, m.group(2).strip())
+        return None
+
+    def is_report(self, sentence: str) -> bool:
+        f = fold(sentence)
+        return any(rx.search(f) for rx in self.report)
+
+    def in_subordinate_clause(self, sentence: str, at: int) -> bool:
+        """A trigger inside 'för att ... godkändes' or 'som ... beslutade' reports, it does not decide."""
+        before = fold(sentence[:at])
+        last = max((m.end() for m in _SUBORDINATOR.finditer(before)), default=-1)
+        return last >= 0 and "," not in before[last:]
+
+    def preamble(self, text: str) -> tuple[str, str] | None:
+        if not text.rstrip().endswith(":"):
+            return None
+        f = fold(text)
+        for rule, kind, rx in self.preambles:
+            if rx.search(f) and not self.is_report(re.split(r"(?<=[.!?])\s+", text)[-1]):
+                return rule, kind
+        return None
+
+
+@lru_cache(maxsize=1)
+def rules() -> DecisionRules:
+    return DecisionRules()
+
+
+def _is_scope_end(b: Block, label_level: int | None) -> bool:
+    if b.kind == "heading":
+        return label_level is None or b.level <= label_level
+    return False
+
+
+def find_decisions(doc: Document, block_section: list[int | None]) -> tuple[list[Decision], set[int]]:
+    """Decisions of a document, and the indices of the blocks inside decision scopes."""
+    r = rules()
+    blocks = doc.blocks
+    out: list[Decision] = []
+    consumed: set[int] = set()
+
+    def add(text: str, kind: str, rule: str, idx: int, number: str | None = None) -> None:
+        text = squash(text)
+        if len(words(text)) < 2:
+            return
+        out.append(Decision(len(out) + 1, text, kind, block_section[idx], blocks[idx].page, rule, text[:1000],
+                            number))
+
+    i = 0
+    while i < len(blocks):
+        b = blocks[i]
+        if b.furniture or b.kind == "table":
+            i += 1
+            continue
+        lab = r.label_of(b.text)
+        if lab is not None and lab.kind is not None:
+            consumed.add(i)
+            label_level = b.level if b.kind == "heading" else None
+            if lab.rest:
+                add(lab.rest, lab.kind, lab.rule, i)
+                j = _continuations(blocks, i + 1, lab, add, consumed)
+            else:
+                j = _label_scope(blocks, i + 1, lab, label_level, add, consumed)
+            i = j
+            continue
+        pre = r.preamble(b.text) if b.kind in ("paragraph", "list_item") else None
+        if pre is not None and i + 1 < len(blocks) and blocks[i + 1].kind == "list_item":
+            consumed.add(i)
+            i = _list_scope(blocks, i + 1, Label(pre[0], _context_kind(blocks, i) or "beslut"), add, consumed)
+            continue
+        i += 1
+
+    for idx, b in enumerate(blocks):
+        if idx in consumed or b.furniture or b.kind in ("heading", "table"):
+            continue
+        sents = sentences(b.text)
+        for sent in sents:
+            hits = [h for h in r.triggers.find(sent.text) if not r.in_subordinate_clause(sent.text, h.start)]
+            if hits and not r.is_report(sent.text):
+                # a short paragraph is the decision with its context; in a long one, the sentence
+                add(b.text if len(sents) <= 3 else sent.text, "beslut", hits[0].rule, idx)
+                if len(sents) <= 3:
+                    break
+    return merge_repeats(out), consumed
+
+
+def _context_kind(blocks: list[Block], i: int) -> str | None:
+    """The kind of the nearest label heading above a preamble ('Förslag till ställningstaganden ...')."""
+    r = rules()
+    for b in reversed(blocks[max(0, i - 3):i]):
+        lab = r.label_of(b.text)
+        if lab is not None and lab.kind:
+            return lab.kind
+    return None
+
+
+def _label_scope(blocks: list[Block], j: int, lab: Label, label_level: int | None, add, consumed: set[int]) -> int:
+    """The blocks a bare label governs: a list (one decision per item) or a paragraph and its continuations."""
+    r = rules()
+    while j < len(blocks) and blocks[j].furniture:
+        j += 1
+    if j >= len(blocks) or _is_scope_end(blocks[j], label_level) or r.label_of(blocks[j].text):
+        return j
+    first = blocks[j]
+    if first.kind == "paragraph" and _is_preamble(first.text) and j + 1 < len(blocks) \
+            and blocks[j + 1].kind == "list_item":
+        consumed.add(j)  # a preamble: "Kommunstyrelsen beslutar:" / "... föreslås besluta att" then the list
+        return _list_scope(blocks, j + 1, lab, add, consumed)
+    if first.kind == "list_item":
+        return _list_scope(blocks, j, lab, add, consumed)
+    if first.kind == "paragraph":
+        add(first.text, lab.kind, lab.rule, j)
+        consumed.add(j)
+        return _continuations(blocks, j + 1, lab, add, consumed)
+    if first.kind == "heading" and label_level is not None:
+        return j
+    return j
+
+
+def _is_preamble(text: str) -> bool:
+    t = text.rstrip()
+    return t.endswith(":") or (fold(t).endswith(" att") and len(t) < 200)
+
+
+def _list_scope(blocks: list[Block], j: int, lab: Label, add, consumed: set[int]) -> int:
+    """Consecutive list items (with nested items and lower-case continuations folded in)."""
+    items: list[tuple[int, str, str]] = []  # (block index, text, marker)
+    top = blocks[j].level
+    while j < len(blocks):
+        b = blocks[j]
+        if b.furniture:
+            j += 1
+            continue
+        if b.kind == "list_item" and b.level <= top:
+            items.append((j, b.text, b.marker))
+        elif b.kind == "list_item" and items:
+            idx, text, marker = items[-1]
+            items[-1] = (idx, f"{text} {b.text}", marker)
+        elif b.kind == "paragraph" and items and b.text[:1].islower():
+            idx, text, marker = items[-1]
+            items[-1] = (idx, f"{text} {b.text}", marker)
+        else:
+            break
+        consumed.add(j)
+        j += 1
+    for idx, text, marker in items:
+        add(text, lab.kind or "beslut", lab.rule, idx, marker if marker and marker != "•" else None)
+    return j
+
+
+def _continuations(blocks: list[Block], j: int, lab: Label, add, consumed: set[int]) -> int:
+    """Paragraphs after a decision that go on deciding ('Vidare ...', 'Att ...', or a trigger)."""
+    r = rules()
+    while j < len(blocks):
+        b = blocks[j]
+        if b.furniture:
+            j += 1
+            continue
+        if b.kind != "paragraph" or r.label_of(b.text):
+            break
+        first_word = fold(b.text.split()[0]) if b.text.split() else ""
+        if first_word in r.continuation or (r.triggers.find(b.text) and not r.is_report(b.text)):
+            add(b.text, lab.kind or "beslut", lab.rule + ".continued", j)
+            consumed.add(j)
+            j += 1
+            continue
+        break
+    return j
+
+
+def _tokens(text: str) -> set[str]:
+    return {w for w in (fold(x) for x in words(text)) if len(w) > 1}
+
+
+def similar(a: str, b: str) -> float:
+    ta, tb = _tokens(a), _tokens(b)
+    if not ta or not tb:
+        return 0.0
+    return len(ta & tb) / len(ta | tb)
+
+
+def merge_repeats(decisions: list[Decision]) -> list[Decision]:
+    """One row per decision: a repeat (same words, or the same numbered position reworded) merges.
+
+    Repeats are the same words up to typos (`same_words`), or the same list number with most
+    words shared. The later wording is kept (a clean copy usually follows a draft); the first
+    position stays.
+    """
+    kept: list[Decision] = []
+    for d in decisions:
+        twin = None
+        for k in kept:
+            same_number = k.number is not None and k.number == d.number
+            if same_words(k.text, d.text) or (same_number and similar(k.text, d.text) >= 0.6):
+                twin = k
+                break
+        if twin is None:
+            kept.append(d)
+        else:
+            twin.text, twin.source, twin.page = d.text, d.source, d.page
+    for n, d in enumerate(kept, start=1):
+        d.ordinal = n
+    return kept

@@ -1,0 +1,158 @@
+"""Who an owner is: a person from the attendee list, a role, a group or an organisation.
+
+"AK" -> the attendee with initials AK; "Ordf." / "ordföranden" -> the chair; "Processtöd",
+"Ekonomichefen" -> the attendee with that role; "Annika Öhrn" -> "Annica Öhrn" when the list
+spells it so; otherwise the words as written, with `owner_kind` saying what they are.
+"""
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+
+from .records import Attendee
+from .text import PERSON_NAME, fold, squash
+from .vocab import vocab
+
+_INITIALS = re.compile(r"^[A-ZÅÄÖ]{2,3}$")
+_PRONOUNS = {"vi", "det", "man", "de", "den", "detta", "dessa", "han", "hon", "jag", "ni", "du", "denna", "som"}
+_PREPOSITIONS = {"under", "i", "vid", "till", "för", "for", "med", "om", "på", "pa", "efter", "inom", "från", "fran",
+                 "innan", "före", "fore", "sedan", "av", "mot", "enligt", "genom"}
+_PARTICLES = {"upp", "ut", "in", "fram", "over", "bort", "ner", "tillbaka", "igen", "vidare"}
+_LEADING = re.compile(r"^(?:(?:vidare|därefter|dessutom|sedan|slutligen|även|också|nu|då|därför|härmed|"
+                      r"samt|och|men|att|den \d{1,2} [a-zåäö]+(?: \d{4})?|\d{4}-\d{2}-\d{2})[,]?\s+)+", re.I)
+_TRAILING = re.compile(r"(?:[\s,]+(?:i|att|och|som|samt|ska|skall|får|kan|bör|behöver|kommer|har|vill|"
+                       r"också|även|fortsatt|därför|nu|gemensamt|själva|med|\(|\)))+$", re.I)
+
+
+def clean_owner(text: str | None) -> str | None:
+    """Trim the words around an owner that are not part of it ("Vidare", "får", "att", dates)."""
+    if not text:
+        return None
+    t = squash(text).strip(" ,;:.–-\"”“'")
+    t = _LEADING.sub("", t)
+    prev = None
+    while prev != t:
+        prev = t
+        t = _TRAILING.sub("", t).strip(" ,;:.–-\"”“'")
+    t = re.sub(r"\s*\((?:[A-ZÅÄÖ]{1,4})\)$", "", t)  # "Håkan Englund (RÖ)"
+    if not t:
+        return None
+    return t
+
+
+def plausible_owner(text: str | None) -> bool:
+    """An owner names someone: not a pronoun, a preposition phrase, a date, or half a sentence."""
+    if not text:
+        return False
+    w = text.split()
+    first = fold(w[0])
+    if first in _PRONOUNS or len(w) > 12:
+        return False
+    if first in _PREPOSITIONS and not vocab().role(w[0]):
+        return False
+    if fold(w[-1]) in _PARTICLES and len(w) > 1:
+        return False  # "RPO följer systematiskt upp": a verb, not a name
+    if re.search(r"\d{4}-\d{2}-\d{2}|\b\d{1,2}/\d{1,2}\b", text):
+        return False
+    if not (text[0].isupper() or vocab().role(w[0]) or vocab().is_group(text) or fold(w[0]) in vocab().groups
+            or first in ("respektive", "resp", "resp.", "alla", "samtliga", "berörda", "varje")):
+        return False
+    return True
+
+
+def split_owners(text: str) -> list[str]:
+    """'AK och FE' -> ['AK', 'FE']; 'Johan, Jessica och Martin Takac' -> three; a unit name stays whole."""
+    parts = [p.strip() for p in re.split(r",\s*|\s+och\s+|\s*/\s*|\s*&\s*", text) if p.strip()]
+    if len(parts) < 2:
+        return [text]
+    v = vocab()
+    if all(_INITIALS.match(p) or (PERSON_NAME.fullmatch(p) and not v.find_orgs(p)) or v.role(p) for p in parts):
+        return parts
+    return [text]
+
+
+class OwnerResolver:
+    """Resolves owners against one document's attendee list."""
+
+    def __init__(self, attendees: list[Attendee], body: str | None = None) -> None:
+        self.attendees = attendees
+        self.body = fold(body or "")
+        self.by_initials = {a.initials: a for a in attendees if a.initials}
+        computed: dict[str, list[Attendee]] = {}
+        for a in attendees:  # "HS" for Helena Sjöberg when the list gives no initials
+            parts = a.name.split()
+            for code in {parts[0][0] + parts[-1][0], "".join(p[0] for p in parts)}:
+                computed.setdefault(code.upper(), []).append(a)
+        for code, people in computed.items():
+            if len(people) == 1 and code not in self.by_initials:
+                self.by_initials[code] = people[0]
+
+    def resolve(self, owner: str) -> tuple[str, str]:
+        """(owner as it should be stored, owner_kind)."""
+        v = vocab()
+        owner = squash(owner)
+        if _INITIALS.match(owner):
+            if owner in self.by_initials:
+                return self.by_initials[owner].name, "person"
+            if v.org_by_name.get(v.normalise_org(owner) or "") is not None:
+                return owner, "organisation"
+            if owner in v.group_acronyms:
+                return owner, "group"
+            return owner, "person"
+        if fold(owner) in v.groups or fold(owner.split()[0]) in v.groups:
+            return owner, "group"
+        role = v.role(owner) or v.role(owner.split()[0]) if owner.split() else None
+        if role and len(owner.split()) <= 2:
+            holders = [a for a in self.attendees if a.role == role]
+            if len(holders) == 1:
+                return holders[0].name, "person"
+            return owner, "role"
+        names = [m.group(0) for m in PERSON_NAME.finditer(owner)
+                 if not (v.find_orgs(m.group(0)) and v.normalise_org(m.group(0)) == m.group(0))]
+        if names:
+            name = names[-1]
+            match = self._attendee(name)
+            return (match.name if match else name), "person"
+        first = self._first_name(owner)
+        if first is not None:
+            return first.name, "person"
+        m = re.match(r"^(.+?)\s+genom\s+(.+)$", owner)  # "Koncernkontoret genom koncernstab HR"
+        if m:
+            owner = m.group(2)
+        if role:
+            return owner, "role"
+        if v.is_group(owner):
+            return owner, "group"
+        if re.fullmatch(r"[A-ZÅÄÖ][a-zåäöé]{2,11}", owner) and not re.search(r"(en|et|na)$", owner):
+            return owner, "person"  # a first name the attendee list does not know: "Henrietta"
+        return owner, "organisation"
+
+    def _attendee(self, name: str) -> Attendee | None:
+        key = fold(name)
+        best, best_score = None, 0.0
+        for a in self.attendees:
+            k = fold(a.name)
+            if k == key:
+                return a
+            if k.split()[-1:] == key.split()[-1:]:
+                score = SequenceMatcher(None, k, key).ratio()
+                if score > best_score:
+                    best, best_score = a, score
+        return best if best_score >= 0.85 else None
+
+    def _first_name(self, owner: str) -> Attendee | None:
+        if " " in owner.strip() or not owner[:1].isupper():
+            return None
+        hits = [a for a in self.attendees if fold(a.name.split()[0]) == fold(owner)]
+        return hits[0] if len(hits) == 1 else None
+
+    def drop_giver(self, owner: str) -> str:
+        """'regionsjukvårdsledningen arbetsgruppen för X' -> 'arbetsgruppen för X' (the giver goes first)."""
+        w = owner.split()
+        if len(w) >= 2:
+            head = fold(w[0])
+            m = vocab().meeting
+            if (self.body and head == self.body.split()[0]) or head in ("ordf.", "ordf", "ordforanden") or \
+                    any(head.endswith(fold(s)) for s in m["body_suffixes"] if len(s) > 4):
+                return " ".join(w[1:])
+        return owner

@@ -1,0 +1,44 @@
+"""The document's own structure: agenda items and their headings."""
+from __future__ import annotations
+
+import re
+
+from extractors.model import Document
+
+from .records import Section
+
+_NUMBER = re.compile(r"^\s*(§\s*\d+[a-z]?|\d{1,2}(?:\.\d{1,2})*[a-z]?)(?:[.):]|\s)\s*(.*)$")
+_PARAGRAPH_SIGN = re.compile(r"^\s*(§\s*\d+[a-z]?)\s*(.*)$")
+
+
+def split_number(title: str) -> tuple[str | None, str]:
+    """'1. Inledning' -> ('1', 'Inledning'); '§ 45 Budget' -> ('§ 45', 'Budget')."""
+    m = _NUMBER.match(title)
+    if m and m.group(2).strip():
+        number = re.sub(r"§\s*", "§ ", m.group(1))
+        return number, m.group(2).strip()
+    return None, title.strip()
+
+
+def find_sections(doc: Document) -> tuple[list[Section], list[int | None]]:
+    """Sections from headings (and '§ N' paragraphs), and for each block the section it is in."""
+    sections: list[Section] = []
+    block_section: list[int | None] = []
+    stack: list[Section] = []
+    current: int | None = None
+    for b in doc.blocks:
+        level = None
+        if b.kind == "heading" and not b.furniture:
+            level = b.level
+        elif b.kind == "paragraph" and _PARAGRAPH_SIGN.match(b.text) and len(b.text) < 150:
+            level = 9
+        if level is not None:
+            number, title = split_number(b.text)
+            while stack and stack[-1].level >= level:
+                stack.pop()
+            sec = Section(len(sections) + 1, number, title, level, b.page, stack[-1].ordinal if stack else None)
+            sections.append(sec)
+            stack.append(sec)
+            current = sec.ordinal
+        block_section.append(current)
+    return sections, block_section

@@ -1,0 +1,115 @@
+"""Text helpers for the rules: folding, sentence splitting, name and word shapes."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+WORD = re.compile(r"[0-9A-Za-zÀ-ÖØ-öø-ÿ]+(?:[-'][0-9A-Za-zÀ-ÖØ-öø-ÿ]+)*")
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """Lower-case and strip diacritics, so "Följs" and an OCR'd "Foljs" compare equal."""
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text if not unicodedata.combining(c)).casefold()
+
+
+def squash(text: str) -> str:
+    """Collapse runs of white space to one space and strip the ends."""
+    return " ".join(text.split())
+
+
+def words(text: str) -> list[str]:
+    return WORD.findall(text)
+
+
+@dataclass
+class Sentence:
+    text: str
+    start: int  # offset of the sentence within the text it was split from
+    end: int
+
+
+# A full stop after one of these words does not end a sentence.
+_ABBREV_END = re.compile(
+    r"(?:\b(?:ordf|sekr|resp|bitr|kl|ca|jmf|jfr|enl|ang|inkl|exkl|t|f|bl|m\.fl|d\.v\.s|dvs|o|s|p|nr|ev|st|tel|vv|"
+    r"avd|adj|ers|ledam|v|kap|mom|dnr|proj|ordf\.v|fr\.o\.m|t\.o\.m|m\.m|mm|osv|etc|sept|okt|nov|dec|jan|feb|"
+    r"mar|apr|aug|tf|t\.f|dr|med|tj|enh|st|pkt|ref|Kompl|info|EC|VC|[A-ZÅÄÖ])\.)$",
+    re.IGNORECASE)
+_SENT_END = re.compile(r"[.!?]+[\"”’)]*(?=\s+[\"“”(]?[A-ZÅÄÖ0-9§])|[.!?]+[\"”’)]*$")
+
+
+def sentences(text: str) -> list[Sentence]:
+    """Split text into sentences; abbreviations like "Ordf." and "t.ex." do not end one."""
+    out: list[Sentence] = []
+    start = 0
+    for m in _SENT_END.finditer(text):
+        end = m.end()
+        candidate = text[start:m.start() + 1]
+        if _ABBREV_END.search(candidate) and end < len(text):
+            continue
+        seg = text[start:end]
+        if seg.strip():
+            lead = len(seg) - len(seg.lstrip())
+            out.append(Sentence(seg.strip(), start + lead, end))
+        start = end
+    if text[start:].strip():
+        seg = text[start:]
+        lead = len(seg) - len(seg.lstrip())
+        out.append(Sentence(seg.strip(), start + lead, len(text.rstrip())))
+    return out
+
+
+_NAME_WORD = r"[A-ZÅÄÖÉÜ][a-zåäöéüøæ]+(?:-[A-ZÅÄÖÉÜ]?[a-zåäöéüøæ]+)?"
+#: A personal name: two to four capitalised words, allowing one middle initial ("Johan D Söderholm").
+PERSON_NAME = re.compile(
+    rf"{_NAME_WORD}(?:\s+(?:[A-ZÅÄÖ]\.?\s+)?(?:(?:von|af|de|van|der|la)\s+)?{_NAME_WORD}){{1,3}}")
+
+
+def looks_like_name(text: str) -> bool:
+    """True for "Anna Svensson", "Jan-Erik Karlsson", "Johan D Söderholm"; not for "Region Kalmar län"."""
+    return bool(PERSON_NAME.fullmatch(text.strip()))
+
+
+def initials_of(name: str) -> str:
+    """'Lena Bergvin Lundqvist' -> 'LBL'; 'Jan-Erik Karlsson' -> 'JEK'."""
+    parts = re.split(r"[\s-]+", name.strip())
+    return "".join(p[0].upper() for p in parts if p and p[0].isalpha())
+
+
+def fold_regex(pattern: str) -> str:
+    """Fold the letters of a regular expression written with å ä ö, leaving escapes (\\b, \\S) alone."""
+    out, i = [], 0
+    while i < len(pattern):
+        if pattern[i] == "\\" and i + 1 < len(pattern):
+            out.append(pattern[i:i + 2])
+            i += 2
+            continue
+        out.append(fold(pattern[i])[:1] or pattern[i])
+        i += 1
+    return "".join(out)
+
+
+def same_words(a: str, b: str) -> bool:
+    """Whether two texts say the same thing up to typos ("uppnåts"/"uppnåtts", "VET"/"VEI").
+
+    Every word one has and the other lacks must have a near-identical twin in the other; a
+    real difference ("akuta" vs "elektiva") makes them different however alike the rest is.
+    """
+    from difflib import SequenceMatcher
+    ta = {fold(w) for w in words(a)}
+    tb = {fold(w) for w in words(b)}
+    if not ta or not tb:
+        return False
+    if len(ta & tb) / len(ta | tb) < 0.6:
+        return False
+    only_a, only_b = ta - tb, tb - ta
+    for x in only_a:
+        if not any(SequenceMatcher(None, x, y).ratio() >= 0.8 for y in only_b):
+            return False
+    for y in only_b:
+        if not any(SequenceMatcher(None, x, y).ratio() >= 0.8 for x in only_a):
+            return False
+    return True

@@ -1,0 +1,165 @@
+"""Vocabularies from rules/sv/: labels, roles, parties, organisations. Validated on load."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .loader import checked
+from .text import fold, squash
+
+STATUSES = ("present", "absent", "adjunct", "substitute")
+
+_PEOPLE = {
+    "status_labels": {s: [str] for s in STATUSES},
+    "nonvoting_labels": {"*": str},
+    "role_labels": {"*": str},
+    "stop_labels": [str],
+    "roles": {"*": [str]},
+    "parties": [str],
+    "substitute_for": [str],
+    "groups": [str],
+    "group_acronyms": [str],
+}
+_ORG = {
+    "regions": [{"name": str, "aliases": [str], "abbreviations": [str], "healthcare_region": str}],
+    "healthcare_regions": [{"name": str, "aliases": [str], "abbreviations": [str]}],
+    "municipality_patterns": ["regex"],
+    "city_patterns": ["regex"],
+    "known_units": [str],
+}
+_MEETING = {
+    "doc_types": [{"type": ("protokoll", "minnesanteckningar", "handlingsplan", "rapport", "kallelse", "other"),
+                   "words": [str]}],
+    "labels": {"date": [str], "time": [str], "place": [str], "body": [str], "next_meeting": [str]},
+    "title_prefixes": [str],
+    "title_cuts": ["regex"],
+    "body_suffixes": [str],
+    "body_heads": [str],
+    "genitive_endings": [str],
+}
+
+
+def label_key(text: str) -> str:
+    """Folded label text without trailing colon, asterisks, or a parenthesised remark."""
+    t = fold(text).replace("*", " ")
+    t = re.sub(r"\([^)]*\)\s*$", " ", t)
+    return squash(t).rstrip(":.").strip()
+
+
+def label_keys(cell: str) -> list[str]:
+    """Keys for a label cell whose text may wrap: "Övriga\nnärvarande", "Sammanträdesda\ntum"."""
+    keys = [label_key(cell.replace("\n", " "))]
+    if "\n" in cell:
+        keys.append(label_key(cell.replace("-\n", "").replace("\n", "")))
+    return keys
+
+
+@dataclass
+class Org:
+    name: str
+    kind: str  # region | healthcare_region | municipality
+    healthcare_region: str | None = None
+
+
+class Vocab:
+    def __init__(self) -> None:
+        self.people = checked("people", _PEOPLE)
+        self.orgs = checked("organisations", _ORG)
+        self.meeting = checked("meeting", _MEETING)
+        p = self.people
+        self.status_of: dict[str, tuple[str, str | None]] = {}
+        for status, labels in p["status_labels"].items():
+            for lab in labels:
+                self.status_of[label_key(lab)] = (status, None)
+        for lab, role in p["nonvoting_labels"].items():
+            self.status_of[label_key(lab)] = ("present", role)
+        self.role_label: dict[str, str] = {label_key(k): v for k, v in p["role_labels"].items()}
+        self.stop_labels = {label_key(x) for x in p["stop_labels"]}
+        self.role_of: dict[str, str] = {}
+        for canon, forms in p["roles"].items():
+            for f in forms + [canon]:
+                self.role_of[fold(f).rstrip(".")] = canon
+        self.role_words = sorted(self.role_of, key=len, reverse=True)
+        self.parties = set(p["parties"])
+        self.groups = {fold(g) for g in p["groups"]}
+        self.group_acronyms = set(p["group_acronyms"])
+        self._org_aliases: list[tuple[str, Org]] = []
+        self._org_abbr: dict[str, Org] = {}
+        for r in self.orgs["regions"]:
+            org = Org(r["name"], "region", r["healthcare_region"])
+            for a in r["aliases"] + [r["name"]]:
+                self._org_aliases.append((fold(a), org))
+            for a in r["abbreviations"]:
+                self._org_abbr[a] = org
+        for r in self.orgs["healthcare_regions"]:
+            org = Org(r["name"], "healthcare_region")
+            for a in r["aliases"] + [r["name"]]:
+                self._org_aliases.append((fold(a), org))
+            for a in r["abbreviations"]:
+                self._org_abbr[a] = org
+        self._org_aliases.sort(key=lambda x: len(x[0]), reverse=True)
+        alias_rx = "|".join(re.escape(a) for a, _ in self._org_aliases)
+        self._alias_re = re.compile(rf"\b({alias_rx})\b")
+        abbr_rx = "|".join(sorted(map(re.escape, self._org_abbr), key=len, reverse=True))
+        self._abbr_re = re.compile(rf"(?<![\wÅÄÖåäö])({abbr_rx})(?![\wÅÄÖåäö])")
+        self._muni_res = [re.compile(x) for x in self.orgs["municipality_patterns"]]
+        self._city_res = [re.compile(x) for x in self.orgs["city_patterns"]]
+        self.known_units = {fold(u): u for u in self.orgs["known_units"]}
+        self.org_by_name = {o.name: o for _, o in self._org_aliases}
+
+    # organisations --------------------------------------------------------------
+    def find_orgs(self, text: str) -> list[tuple[int, int, Org]]:
+        """Regions, healthcare regions and municipalities named in `text`, with their spans."""
+        out: list[tuple[int, int, Org]] = []
+        folded = "".join(fold(c)[:1] or c for c in text)
+        by_alias = dict(self._org_aliases)
+        for m in self._alias_re.finditer(folded):
+            out.append((m.start(), m.end(), by_alias[m.group(1)]))
+        for m in self._abbr_re.finditer(text):
+            out.append((m.start(), m.end(), self._org_abbr[m.group(1)]))
+        for rx in self._muni_res:
+            for m in rx.finditer(text):
+                out.append((m.start(), m.end(), Org(f"{m.group('name')} kommun", "municipality")))
+        for rx in self._city_res:
+            for m in rx.finditer(text):
+                out.append((m.start(), m.end(), Org(f"{m.group('name')} stad", "municipality")))
+        out.sort(key=lambda x: (x[0], -(x[1] - x[0])))
+        kept: list[tuple[int, int, Org]] = []
+        for item in out:
+            if kept and item[0] < kept[-1][1]:
+                continue
+            kept.append(item)
+        return kept
+
+    def normalise_org(self, text: str | None) -> str | None:
+        """'RÖ' -> 'Region Östergötland'; 'US, Region Östergötland' -> 'Region Östergötland'; else as written."""
+        if not text or not text.strip():
+            return None
+        text = squash(text).strip(" ,;")
+        found = self.find_orgs(text)
+        if found:
+            return found[-1][2].name if found[-1][2].kind != "municipality" else found[-1][2].name
+        return text
+
+    # roles and parties ----------------------------------------------------------
+    def role(self, text: str) -> str | None:
+        """Canonical role for a role word as written ('ordf.' -> 'ordförande'), or None."""
+        key = fold(text).strip(" .,:;()")
+        if key in self.role_of:
+            return self.role_of[key]
+        for w in self.role_words:  # a typo'd or run-on form: "processtödj", "ordf.1025"
+            if len(w) >= 4 and key.startswith(w) and len(key) - len(w) <= 2:
+                return self.role_of[w]
+        return None
+
+    def is_group(self, text: str) -> bool:
+        f = fold(text).strip(" .,")
+        first = f.split(" ")[0] if f else ""
+        return f in self.groups or first in self.groups or text.strip().split(" ")[0] in self.group_acronyms \
+            or any(f.endswith(suf) for suf in ("gruppen", "grupperna", "erna", "arna", "orna", "rådet", "staben"))
+
+
+@lru_cache(maxsize=1)
+def vocab() -> Vocab:
+    return Vocab()

@@ -1,0 +1,56 @@
+"""Shared fixtures: small Swedish documents rendered at test time, and the CLI runner."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # devtools.docgen
+
+from devtools.docgen import render  # noqa: E402
+
+MINUTES_MD = """\
+# Minnesanteckningar Styrgruppen för vårdnära service
+
+| Datum | 2025-02-04 |
+| Tid | kl. 13.00–15.00 |
+| Plats | Regionhuset, rum Älven |
+| Närvarande | Åsa Öberg (ÅÖ), ordf. | Region Örebro län |
+| | Göran Ärlig (GÄ) | Region Värmland |
+| Frånvarande | Märta Ådahl (MÅ) | Region Dalarna |
+
+## 1. Ekonomisk uppföljning
+
+Göran Ärlig redogör för utfallet.
+
+**Beslut:**
+
+- Styrgruppen godkänner uppföljningen.
+- GÄ tar fram en prognos för våren senast 2025-03-14.
+"""
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def make_doc(tmp_path):
+    """make_doc(markdown, "name.pdf" | "name.docx" | "name.md" | "name.scan.pdf") -> Path."""
+    def _make(md: str, name: str) -> Path:
+        return render(md, tmp_path / name)
+    return _make
+
+
+@pytest.fixture
+def minutes_folder(tmp_path) -> Path:
+    """A folder with the same meeting as .docx and .pdf plus a text file."""
+    folder = tmp_path / "protokoll"
+    folder.mkdir()
+    render(MINUTES_MD, folder / "styrgrupp_2025-02-04.docx")
+    render(MINUTES_MD.replace("2025-02-04", "2025-02-18"), folder / "styrgrupp_2025-02-18.pdf")
+    return folder

@@ -1,0 +1,56 @@
+"""The PDF backend: reading order, å ä ö, headings, lists, and tables as rows."""
+from extractors import extract
+
+SIDE_BY_SIDE = """\
+# Mötesanteckningar Regionala arbetsgruppen
+
+<!-- table: plain -->
+| Närvarande | Åsa Öberg, ordförande<br>Göran Ärlig<br>Märta Ådahl | Region Örebro län<br>Region Värmland<br>Region Dalarna |
+| Frånvarande | Örjan Käll | Region Gävleborg |
+
+## 1. Inledning
+
+Ordföranden hälsar välkommen. Mötet förklaras öppnat och dagordningen fastställs.
+
+- Första punkten i listan
+- Andra punkten i listan
+"""
+
+
+def test_side_by_side_attendee_table_comes_out_as_rows(make_doc):
+    doc = extract(make_doc(SIDE_BY_SIDE, "plain.pdf"))
+    table = next(b for b in doc.blocks if b.kind == "table")
+    rows = [[c.strip() for c in r] for r in table.rows]
+    assert rows[0] == ["Närvarande", "Åsa Öberg, ordförande", "Region Örebro län"]
+    assert rows[1][1:] == ["Göran Ärlig", "Region Värmland"]
+    assert rows[2][1:] == ["Märta Ådahl", "Region Dalarna"]
+    assert rows[3] == ["Frånvarande", "Örjan Käll", "Region Gävleborg"]
+
+
+def test_ruled_table_keeps_cell_line_breaks(make_doc):
+    doc = extract(make_doc(SIDE_BY_SIDE.replace("<!-- table: plain -->\n", ""), "grid.pdf"))
+    table = next(b for b in doc.blocks if b.kind == "table")
+    assert table.rows[0][0] == "Närvarande"
+    assert table.rows[0][1].split("\n") == ["Åsa Öberg, ordförande", "Göran Ärlig", "Märta Ådahl"]
+    assert table.rows[0][2].split("\n") == ["Region Örebro län", "Region Värmland", "Region Dalarna"]
+
+
+def test_swedish_letters_headings_lists_and_offsets(make_doc):
+    doc = extract(make_doc(SIDE_BY_SIDE, "text.pdf"))
+    assert doc.format == "pdf" and doc.page_count == 1
+    kinds = [(b.kind, b.text) for b in doc.blocks if b.kind != "table"]
+    assert ("heading", "Mötesanteckningar Regionala arbetsgruppen") in kinds
+    assert ("heading", "1. Inledning") in kinds
+    assert ("paragraph", "Ordföranden hälsar välkommen. Mötet förklaras öppnat och dagordningen fastställs.") in kinds
+    assert [t for k, t in kinds if k == "list_item"] == ["Första punkten i listan", "Andra punkten i listan"]
+    for b in doc.blocks:
+        assert doc.text[b.start:b.end] == b.text
+        assert b.page == 1 and b.bbox is not None
+
+
+def test_paragraphs_run_across_pages_in_order(make_doc):
+    md = "# Protokoll\n\n" + "\n\n".join(f"Stycke {i} om budgeten för år {2000 + i}." for i in range(60))
+    doc = extract(make_doc(md, "long.pdf"))
+    paras = [b for b in doc.blocks if b.kind == "paragraph"]
+    assert [p.text for p in paras] == [f"Stycke {i} om budgeten för år {2000 + i}." for i in range(60)]
+    assert doc.page_count >= 2 and paras[-1].page == doc.page_count

@@ -1,0 +1,65 @@
+"""Read-only access to the warehouse: SQL for analysts and `explain` for one row."""
+from __future__ import annotations
+
+import re
+
+import duckdb
+
+from .store import WarehouseError, connect
+
+
+def run_readonly(db: str, query: str, params: list | None = None) -> tuple[list[str], list[tuple]]:
+    """Run one query on a read-only connection; returns (column names, rows)."""
+    con = connect(db, read_only=True)
+    try:
+        cur = con.execute(query, params or [])
+        if cur.description is None:
+            return [], []
+        return [d[0] for d in cur.description], cur.fetchall()
+    except duckdb.Error as e:
+        raise WarehouseError(f"The query failed: {str(e).splitlines()[0]}") from e
+    finally:
+        con.close()
+
+
+_TABLE_OF = {"D": "decisions", "A": "assignments", "P": "attendees", "S": "sections"}
+
+
+def explain(db: str, row_id: str) -> list[str]:
+    """Lines describing where a row came from: the file, page, rule, and source text."""
+    m = re.fullmatch(r"([0-9a-f]{12})-([DAPS])(\d+)", row_id.strip())
+    if not m:
+        raise WarehouseError(f"{row_id!r} is not a row id; ids look like 3f2a9c1e7b55-D004 (D decision, "
+                             "A assignment, P attendee, S section).")
+    table = _TABLE_OF[m.group(2)]
+    key = {"decisions": "decision_id", "assignments": "assignment_id", "attendees": "attendee_id",
+           "sections": "section_id"}[table]
+    con = connect(db, read_only=True)
+    try:
+        cur = con.execute(f"SELECT * FROM {table} WHERE {key} = ?", [row_id.strip()])
+        cols = [d[0] for d in cur.description]
+        row = cur.fetchone()
+        if row is None:
+            raise WarehouseError(f"No {table[:-1]} with id {row_id} in {db}; list ids with `minutes sql`.")
+        rec = dict(zip(cols, row))
+        doc = con.execute("SELECT source_path, body, meeting_date FROM documents WHERE document_id = ?",
+                          [rec["document_id"]]).fetchone()
+    finally:
+        con.close()
+    lines = [f"{table[:-1]} {row_id}"]
+    if doc:
+        lines.append(f"  file:     {doc[0]}")
+        lines.append(f"  meeting:  {doc[1] or '?'} {doc[2] or ''}".rstrip())
+    lines.append(f"  page:     {rec.get('page')}")
+    if rec.get("section_title"):
+        lines.append(f"  section:  {rec['section_title']}")
+    if "rule" in rec:
+        lines.append(f"  rule:     {rec['rule']}")
+    for field in ("text", "owner", "owner_kind", "task", "deadline", "deadline_text", "deadline_precision", "name",
+                  "role", "organisation", "status", "title"):
+        if rec.get(field) is not None:
+            lines.append(f"  {field + ':':<10}{rec[field]}")
+    if rec.get("source_text"):
+        lines.append("  source:")
+        lines.append("    " + str(rec["source_text"]))
+    return lines

@@ -1,0 +1,189 @@
+"""The DuckDB warehouse: schema migrations, loading documents, the import log.
+
+One process writes at a time (DuckDB locks the file); every document is written in one
+transaction, so a crash leaves each document either fully old or fully new.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+log = logging.getLogger(__name__)
+
+#: Child tables of a document, in the order they are written.
+CHILD_TABLES = ("blocks", "sections", "attendees", "decisions", "assignments")
+
+
+class WarehouseError(Exception):
+    """The warehouse cannot be opened or used; the message says what to do."""
+
+
+@dataclass
+class DocumentRecord:
+    """Everything one document contributes to the warehouse, as plain rows."""
+
+    document: dict[str, Any]
+    rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # table -> rows
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(version, name, sql) of every migration shipped with the package, in order."""
+    root = resources.files("warehouse").joinpath("migrations")
+    out = []
+    for entry in root.iterdir():
+        m = re.match(r"^(\d{4})_(.+)\.sql$", entry.name)
+        if m:
+            out.append((int(m.group(1)), m.group(2), entry.read_text(encoding="utf-8")))
+    return sorted(out)
+
+
+SCHEMA_VERSION = max(v for v, _, _ in migrations())
+
+
+def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the DuckDB file with an error a user can act on when it is locked or missing."""
+    path = str(path)
+    if read_only and path != ":memory:" and not Path(path).exists():
+        raise WarehouseError(f"No warehouse at {path}; run `minutes import PATH --db {path}` first.")
+    try:
+        return duckdb.connect(path, read_only=read_only)
+    except duckdb.IOException as e:
+        if "lock" in str(e).lower():
+            raise WarehouseError(
+                f"The warehouse {path} is in use by another process (an import is probably running); "
+                "wait for it to finish and try again.") from e
+        raise WarehouseError(f"Cannot open the warehouse {path}: {e}") from e
+
+
+class Warehouse:
+    """A writable warehouse; opening it applies any pending schema migrations."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        self.con = connect(self.path)
+        self.migrate()
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Warehouse:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # schema ---------------------------------------------------------------------
+    def version(self) -> int:
+        self.con.execute("CREATE SCHEMA IF NOT EXISTS core")
+        self.con.execute("CREATE TABLE IF NOT EXISTS core.schema_version (version INTEGER, name VARCHAR, "
+                         "applied_at TIMESTAMP)")
+        row = self.con.execute("SELECT max(version) FROM core.schema_version").fetchone()
+        return row[0] or 0
+
+    def migrate(self) -> int:
+        """Apply pending migrations (each in its own transaction) and recreate the public views."""
+        current = self.version()
+        if current > SCHEMA_VERSION:
+            raise WarehouseError(
+                f"The warehouse {self.path} has schema version {current}, newer than this minutes "
+                f"({SCHEMA_VERSION}); upgrade minutes to use it.")
+        for version, name, sql in migrations():
+            if version <= current:
+                continue
+            log.info("applying migration %04d_%s", version, name)
+            self.con.begin()
+            try:
+                self.con.execute(sql)
+                self.con.execute("INSERT INTO core.schema_version VALUES (?, ?, ?)",
+                                 [version, name, dt.datetime.now()])
+                self.con.commit()
+            except Exception:
+                self.con.rollback()
+                raise
+        views = resources.files("warehouse").joinpath("views.sql").read_text(encoding="utf-8")
+        self.con.execute(views)
+        return SCHEMA_VERSION
+
+    # reading --------------------------------------------------------------------
+    def known_files(self) -> dict[str, tuple]:
+        """source_path -> (size, mtime_ns, sha256, rules_version, document_id) for every stored document."""
+        rows = self.con.execute(
+            "SELECT source_path, size_bytes, mtime_ns, sha256, rules_version, document_id FROM core.documents"
+        ).fetchall()
+        return {r[0]: tuple(r[1:]) for r in rows}
+
+    def path_with_sha(self, sha256: str) -> str | None:
+        row = self.con.execute("SELECT source_path FROM core.documents WHERE sha256 = ? LIMIT 1",
+                               [sha256]).fetchone()
+        return row[0] if row else None
+
+    # writing --------------------------------------------------------------------
+    def replace_document(self, record: DocumentRecord) -> None:
+        """Write one document and its rows in one transaction, replacing what was there."""
+        doc_id = record.document["document_id"]
+        self.con.begin()
+        try:
+            for table in CHILD_TABLES:
+                self.con.execute(f"DELETE FROM core.{table} WHERE document_id = ?", [doc_id])
+            self.con.execute("DELETE FROM core.documents WHERE document_id = ? OR source_path = ?",
+                             [doc_id, record.document["source_path"]])
+            self._insert("documents", [record.document])
+            for table in CHILD_TABLES:
+                self._insert(table, record.rows.get(table, []))
+            self.con.commit()
+        except Exception:
+            self.con.rollback()
+            raise
+
+    def touch(self, source_path: str, size: int, mtime_ns: int) -> None:
+        """Record a new size/mtime for a file whose bytes did not change."""
+        self.con.execute("UPDATE core.documents SET size_bytes = ?, mtime_ns = ? WHERE source_path = ?",
+                         [size, mtime_ns, source_path])
+
+    def _insert(self, table: str, rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        cols = list(rows[0])
+        sql = f"INSERT INTO core.{table} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})"
+        self.con.executemany(sql, [[_sql_value(r.get(c)) for c in cols] for r in rows])
+
+    # import log -------------------------------------------------------------------
+    def start_run(self, run_id: str, command: str) -> None:
+        self.con.execute("INSERT INTO core.runs (run_id, started_at, command) VALUES (?, ?, ?)",
+                         [run_id, dt.datetime.now(), command])
+
+    def finish_run(self, run_id: str, counts: dict[str, int]) -> None:
+        self.con.execute(
+            "UPDATE core.runs SET finished_at = ?, files = ?, imported = ?, unchanged = ?, replaced = ?, failed = ? "
+            "WHERE run_id = ?",
+            [dt.datetime.now(), sum(counts.values()), counts.get("imported", 0), counts.get("unchanged", 0),
+             counts.get("replaced", 0), counts.get("failed", 0), run_id])
+
+    def log_import(self, run_id: str, source_path: str, status: str, *, document_id: str | None = None,
+                   sha256: str | None = None, error: str | None = None, note: str | None = None,
+                   pages: int | None = None, seconds: float | None = None, ocr_seconds: float | None = None) -> None:
+        self.con.execute(
+            "INSERT INTO core.imports (run_id, source_path, document_id, sha256, status, error, note, pages, seconds, "
+            "ocr_seconds, \"at\") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [run_id, source_path, document_id, sha256, status, error, note, pages, seconds, ocr_seconds,
+             dt.datetime.now()])
+
+    def counts(self) -> dict[str, int]:
+        out = {}
+        for table in ("documents", "decisions", "assignments", "attendees"):
+            out[table] = self.con.execute(f"SELECT count(*) FROM core.{table}").fetchone()[0]
+        return out
+
+
+def _sql_value(v: Any) -> Any:
+    if isinstance(v, (dict, list)):
+        return json.dumps(v, ensure_ascii=False, default=str)
+    return v
