@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Callable
 
 from .model import Block
 from .textutil import BULLETS, join_lines, split_marker
@@ -78,18 +79,40 @@ class _Line:
         return max(self.bottom - self.top, 1.0)
 
 
-def page_blocks(segments: list[Segment], rules: list[Rule], page: int, page_width: float) -> list[Block]:
-    """Blocks of one page, in reading order."""
+@dataclass
+class Grid:
+    """A table drawn with ruling lines: its box, column and row edges, and whether it is a plain lattice."""
+
+    bbox: tuple[float, float, float, float]
+    xs: list[float]
+    ys: list[float]
+    regular: bool  # every line spans the whole table; False when cells are merged
+
+
+TableReader = Callable[[tuple[float, float, float, float]], "list[list[str]] | None"]
+
+
+def page_blocks(segments: list[Segment], rules: list[Rule], page: int, page_width: float,
+                table_reader: TableReader | None = None) -> list[Block]:
+    """Blocks of one page, in reading order.
+
+    A regular grid is filled from the text segments; an irregular one (merged cells) is read
+    by `table_reader` (pdfplumber's table finder) when one is given.
+    """
     segments = [s for s in segments if s.text.strip()]
     placed: list[tuple[float, Block]] = []
-    for bbox, grid in _grids(rules):
-        inside = [s for s in segments if _center_in(s, bbox)]
+    for grid in find_grids(rules):
+        inside = [s for s in segments if _center_in(s, grid.bbox)]
         if not inside:
             continue
-        rows = _fill_grid(grid, inside)
+        rows = None
+        if not grid.regular and table_reader is not None:
+            rows = table_reader(grid.bbox)
+        if not rows:
+            rows = _fill_grid((grid.xs, grid.ys), inside)
         if rows:
-            segments = [s for s in segments if not _center_in(s, bbox)]
-            placed.append((bbox[1], Block("table", "", page=page, rows=rows, bbox=bbox)))
+            segments = [s for s in segments if not _center_in(s, grid.bbox)]
+            placed.append((grid.bbox[1], Block("table", "", page=page, rows=rows, bbox=grid.bbox)))
     lines = _lines(segments, page_width)
     placed.extend(_assemble(lines, page, page_width))
     placed.sort(key=lambda p: p[0])
@@ -98,10 +121,10 @@ def page_blocks(segments: list[Segment], rules: list[Rule], page: int, page_widt
 
 # --- ruled tables -----------------------------------------------------------------
 
-def _grids(rules: list[Rule], tol: float = 3.0):
-    """Groups of crossing ruling lines that form a grid: (bbox, (xs, ys))."""
+def find_grids(rules: list[Rule], tol: float = 3.0) -> list[Grid]:
+    """Groups of crossing ruling lines that form a table."""
     if len(rules) > 600:  # a drawing or chart, not a table
-        return
+        return []
     groups: list[list[Rule]] = []
     for r in rules:
         hits = [g for g in groups if any(_touch(r, o, tol) for o in g)]
@@ -110,6 +133,7 @@ def _grids(rules: list[Rule], tol: float = 3.0):
             merged.extend(g)
             groups.remove(g)
         groups.append(merged)
+    out = []
     for g in groups:
         hs = [r for r in g if r.horizontal]
         vs = [r for r in g if not r.horizontal]
@@ -118,7 +142,25 @@ def _grids(rules: list[Rule], tol: float = 3.0):
         if len(xs) < 2 or len(ys) < 2:
             continue
         bbox = (min(r.x0 for r in g), min(r.top for r in g), max(r.x1 for r in g), max(r.bottom for r in g))
-        yield bbox, (xs, ys)
+        regular = all(_coverage([(r.top, r.bottom) for r in vs if abs((r.x0 + r.x1) / 2 - x) <= tol],
+                                ys[0], ys[-1]) > 0.95 for x in xs) and \
+            all(_coverage([(r.x0, r.x1) for r in hs if abs((r.top + r.bottom) / 2 - y) <= tol],
+                          xs[0], xs[-1]) > 0.95 for y in ys)
+        out.append(Grid(bbox, xs, ys, regular))
+    return out
+
+
+def _coverage(spans: list[tuple[float, float]], lo: float, hi: float) -> float:
+    """Share of [lo, hi] covered by the union of spans."""
+    if hi <= lo:
+        return 1.0
+    covered, end = 0.0, lo
+    for a, b in sorted(spans):
+        a, b = max(a, end), min(b, hi)
+        if b > a:
+            covered += b - a
+            end = b
+    return covered / (hi - lo)
 
 
 def _touch(a: Rule, b: Rule, tol: float) -> bool:

@@ -32,6 +32,7 @@ _PAGE_NUMBER = re.compile(r"^(sida|page|s\.)?\s*\d+\s*((av|of|/|\()\s*\d+\)?)?$"
 def extract_pdf(path: Path, ocr=None) -> Document:
     """Read a PDF into a Document; scanned pages go to `ocr` (an OcrEngine) when given."""
     pdf = _open(path)
+    plumber = _Plumber(path)
     try:
         blocks: list[Block] = []
         heights: dict[int, float] = {}
@@ -40,7 +41,7 @@ def extract_pdf(path: Path, ocr=None) -> Document:
         n_pages = len(pdf)
         for i in range(n_pages):
             try:
-                page_out, height, needs_ocr = _read_page(pdf, i)
+                page_out, height, needs_ocr = _read_page(pdf, i, plumber)
             except pdfium.PdfiumError as e:
                 warnings.append(f"page {i + 1} could not be read ({e}) and was skipped")
                 continue
@@ -50,6 +51,7 @@ def extract_pdf(path: Path, ocr=None) -> Document:
             blocks.extend(page_out)
     finally:
         pdf.close()
+        plumber.close()
     doc_ocr = False
     ocr_seconds = 0.0
     if scanned:
@@ -82,7 +84,36 @@ def _open(path: Path) -> pdfium.PdfDocument:
             f"{path.name} is not a readable PDF (damaged or truncated); export or download it again.") from e
 
 
-def _read_page(pdf: pdfium.PdfDocument, index: int) -> tuple[list[Block], float, bool]:
+class _Plumber:
+    """pdfplumber, opened only when a page has a table with merged cells."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.pdf = None
+
+    def reader(self, index: int):
+        def read(bbox):
+            try:
+                if self.pdf is None:
+                    import pdfplumber
+                    self.pdf = pdfplumber.open(str(self.path))
+                page = self.pdf.pages[index]
+                table = page.crop(bbox, strict=False).extract_table()
+                page.close()
+            except Exception as e:  # pdfplumber failing is no reason to lose the page
+                log.debug("pdfplumber could not read a table on page %d: %s", index + 1, e)
+                return None
+            if not table:
+                return None
+            return [[clean(c or "").strip() for c in row] for row in table if any((c or "").strip() for c in row)]
+        return read
+
+    def close(self) -> None:
+        if self.pdf is not None:
+            self.pdf.close()
+
+
+def _read_page(pdf: pdfium.PdfDocument, index: int, plumber: _Plumber) -> tuple[list[Block], float, bool]:
     page = pdf[index]
     try:
         width, height = page.get_size()
@@ -95,7 +126,7 @@ def _read_page(pdf: pdfium.PdfDocument, index: int) -> tuple[list[Block], float,
         if n_chars < MIN_TEXT_CHARS and _has_image(page):
             return [], height, True
         rules = _rules(page, height)
-        return page_blocks(segments, rules, index + 1, width), height, False
+        return page_blocks(segments, rules, index + 1, width, plumber.reader(index)), height, False
     finally:
         page.close()
 

@@ -54,3 +54,44 @@ def test_paragraphs_run_across_pages_in_order(make_doc):
     paras = [b for b in doc.blocks if b.kind == "paragraph"]
     assert [p.text for p in paras] == [f"Stycke {i} om budgeten för år {2000 + i}." for i in range(60)]
     assert doc.page_count >= 2 and paras[-1].page == doc.page_count
+
+
+def test_table_with_merged_cells_is_read_by_pdfplumber(tmp_path):
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import SimpleDocTemplate, Table, TableStyle
+
+    import extractors.pdf as pdf_backend
+    from extractors.layout import find_grids
+
+    data = [["Närvarande", "Åsa Öberg", "Region Örebro län"],
+            ["", "Göran Ärlig", "Region Värmland"],
+            ["Frånvarande", "Märta Ådahl", "Region Dalarna"]]
+    t = Table(data, colWidths=[110, 150, 150])
+    t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("SPAN", (0, 0), (0, 1)),
+                           ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    path = tmp_path / "merged.pdf"
+    SimpleDocTemplate(str(path), pagesize=A4).build([t])
+
+    import pypdfium2 as pdfium
+    page = pdfium.PdfDocument(str(path))[0]
+    grids = find_grids(pdf_backend._rules(page, page.get_size()[1]))
+    assert len(grids) == 1 and not grids[0].regular  # the merged label cell breaks a ruling line
+
+    doc = extract(path)
+    table = doc.blocks[0]
+    assert [r[1:] for r in table.rows] == [["Åsa Öberg", "Region Örebro län"], ["Göran Ärlig", "Region Värmland"],
+                                          ["Märta Ådahl", "Region Dalarna"]]
+    assert table.rows[0][0] == "Närvarande" and table.rows[2][0] == "Frånvarande"
+
+
+def test_plain_grid_is_regular(make_doc):
+    import pypdfium2 as pdfium
+
+    import extractors.pdf as pdf_backend
+    from extractors.layout import find_grids
+
+    path = make_doc("| Datum | 2025-01-01 |\n| Tid | 10.00–12.00 |\n", "grid.pdf")
+    page = pdfium.PdfDocument(str(path))[0]
+    grids = find_grids(pdf_backend._rules(page, page.get_size()[1]))
+    assert len(grids) == 1 and grids[0].regular
