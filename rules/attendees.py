@@ -99,8 +99,8 @@ def parse_person(text: str, organisation: str | None = None, political: bool = F
     while len(name_words) > 2 and v.role(name_words[-1]):
         name_words.pop()
     name = " ".join(name_words)
-    if v.find_orgs(name) and v.normalise_org(name) == name:
-        return []  # "Region Kalmar" is an organisation, not a person
+    if fold(name.split()[0]) in v.not_first_names or any(s < len(name) for s, _, _ in v.find_orgs(text)):
+        return []  # "Region Kalmar län" is an organisation, not a person
     rest = text[len(name):]
     person = Attendee(name=name, status="present")
     extra: list[Attendee] = []
@@ -282,6 +282,7 @@ def _running(value: str, label: _Label, block: Block, out: _Collector, political
         role = v.role(part.strip(" .")) or v.role(part.split()[0]) if part.split() else None
         if role and not last.role:
             last.role = role
+            last.attended = last.attended or _attended(part)  # "ekonomichef §§ 13–14"
         elif v.find_orgs(part) and not last.organisation:
             last.organisation = v.normalise_org(part)
     return found_any

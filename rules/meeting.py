@@ -141,6 +141,7 @@ def body_from_title(title: str) -> str | None:
                 text = text[len(p):].strip(" :-–")
                 changed = True
                 break
+    text = re.sub(r"^(?:den\s+)?(?:\d{1,2}\s+[a-zåäö]+\.?\s+\d{4}|\d{4}-\d{2}-\d{2})[\s,:–-]+", "", text)  # a date first
     for cut in m["title_cuts"]:
         mm = re.search(cut, text)
         if mm:

@@ -18,6 +18,7 @@ _PEOPLE = {
     "roles": {"*": [str]},
     "parties": [str],
     "substitute_for": [str],
+    "not_first_names": [str],
     "groups": [str],
     "group_acronyms": [str],
 }
@@ -83,6 +84,7 @@ class Vocab:
         self.role_words = sorted(self.role_of, key=len, reverse=True)
         self.parties = set(p["parties"])
         self.groups = {fold(g) for g in p["groups"]}
+        self.not_first_names = {fold(w) for w in p["not_first_names"]}
         self.group_acronyms = set(p["group_acronyms"])
         self._org_aliases: list[tuple[str, Org]] = []
         self._org_abbr: dict[str, Org] = {}
