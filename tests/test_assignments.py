@@ -1,0 +1,78 @@
+"""Assignments at document level: owners resolved against the attendees, tasks, deadlines."""
+import datetime as dt
+
+from extractors.text import parse_text
+from rules import analyse
+
+HEADER = ("# Minnesanteckningar Styrgruppen för e-hälsa\n\n| Datum | 2024-06-14 |\n"
+          "| Närvarande | Annica Öhrn (AÖ), ordförande | Region Östergötland |\n"
+          "| | Nils Wall (NW) | RJL |\n| | Olle Hult (OH), processtöd | RKL |\n\nNästa möte: 2024-09-04\n\n")
+
+
+def assignments(body: str):
+    return [(a.owner, a.owner_kind, a.task, a.deadline) for a in analyse(parse_text(HEADER + body)).assignments]
+
+
+def test_owner_forms_resolve_against_the_attendee_list():
+    got = assignments("Beslut:\n\n- Ordf. ger NW i uppdrag att boka lokal senast 30/9.\n"
+                      "- Processtöd kontaktar leverantören innan midsommar.\n"
+                      "- Annika Öhrn tar med sig frågan om finansiering till nästa möte.\n")
+    assert got == [("Nils Wall", "person", "boka lokal", dt.date(2024, 9, 30)),
+                   ("Olle Hult", "person", "kontaktar leverantören", dt.date(2024, 6, 21)),
+                   ("Annica Öhrn", "person", "tar med sig frågan om finansiering", dt.date(2024, 9, 4))]
+
+
+def test_the_chair_and_roles():
+    got = assignments("Ordföranden återkommer med ett förslag i augusti.\n\n"
+                      "Ekonomichefen ansvarar för att budgeten stäms av v. 35.\n")
+    assert got == [("Annica Öhrn", "person", "återkommer med ett förslag", dt.date(2024, 8, 31)),
+                   ("Ekonomichefen", "role", "budgeten stäms av", dt.date(2024, 8, 30))]
+
+
+def test_two_owners_are_two_rows():
+    got = assignments("NW, OH tar fram en tidplan till nästa möte.\n")
+    assert [(o, t) for o, _, t, _ in got] == [("Nils Wall", "tar fram en tidplan"), ("Olle Hult", "tar fram en tidplan")]
+
+
+def test_groups_and_organisations_are_kept_as_written():
+    got = assignments("Beslut:\n\n- Ledamöterna uppdras sondera intresset i regionerna.\n"
+                      "- RCC ges i uppdrag att sammanställa statistiken under hösten 2024.\n"
+                      "- Uppdrag ges till Koncernstab HR att se över bemanningen.\n")
+    assert got == [("Ledamöterna", "group", "sondera intresset i regionerna", None),
+                   ("RCC", "group", "sammanställa statistiken", dt.date(2024, 11, 30)),
+                   ("Koncernstab HR", "group", "se över bemanningen", None)]
+
+
+def test_ansvarig_label_and_initials_at_sentence_start():
+    got = assignments("Rutinen revideras före sommaren. Ansvarig: OH.\n\nAÖ skickar ut kallelsen senast v. 33.\n\n"
+                      "NW återberättar från konferensen.\n")
+    assert got == [("Olle Hult", "person", "Rutinen revideras", dt.date(2024, 6, 21)),
+                   ("Annica Öhrn", "person", "skickar ut kallelsen", dt.date(2024, 8, 16))]
+
+
+def test_a_decision_with_a_deadline_but_no_owner():
+    got = assignments("Beslut: Synpunkter på remissen lämnas till kansliet senast den 2 september.\n")
+    assert got == [(None, None, "Synpunkter på remissen lämnas till kansliet", dt.date(2024, 9, 2))]
+
+
+def test_action_table():
+    got = assignments("| Åtgärd | Ansvarig | Klart senast |\n| Boka lokal | NW | v. 36 |\n"
+                      "| Skicka kallelse | Processtöd | snarast |\n")
+    assert got == [("Nils Wall", "person", "Boka lokal", dt.date(2024, 9, 6)),
+                   ("Olle Hult", "person", "Skicka kallelse", None)]
+    ex = analyse(parse_text(HEADER + "| Åtgärd | Ansvarig | Klart senast |\n| Skicka kallelse | OH | snarast |\n"))
+    a = ex.assignments[0]
+    assert (a.deadline_text, a.deadline_precision, a.rule) == ("snarast", None, "sv.assignment.action_table")
+
+
+def test_reports_and_non_tasks_are_not_assignments():
+    got = assignments("Regionstyrelsen gav den 12 mars förvaltningen i uppdrag att utreda frågan.\n\n"
+                      "Vi ber om ursäkt för förseningen.\n\nDet tar tid att rekrytera.\n")
+    assert got == []
+
+
+def test_every_row_carries_page_rule_and_source():
+    ex = analyse(parse_text(HEADER + "Beslut: NW uppdras att boka lokal.\n"))
+    a = ex.assignments[0]
+    assert a.page == 1 and a.rule == "sv.assignment.uppdras" and a.source == "NW uppdras att boka lokal."
+    assert a.decision == ex.decisions[0].ordinal
