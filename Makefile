@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DB     ?= minutes.duckdb
 
-.PHONY: demo test install samples ocr-deps clean
+.PHONY: demo test test-fast install samples ocr-deps bench-ocr clean
 
 # The package and its runtime dependencies (re-run when pyproject.toml changes).
 $(VENV)/.installed: pyproject.toml
@@ -41,7 +41,11 @@ demo: $(VENV)/.installed ocr-deps
 	@echo
 	@echo "Try: $(BIN)/minutes sql \"select name, role, organisation, status from attendees\" --db $(DB)"
 
+# All tests, the slow ones (OCR, batches) included; `make test-fast` skips those.
 test: $(VENV)/.installed-test ocr-deps
+	$(BIN)/python -m pytest -m "slow or not slow"
+
+test-fast: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
 
 # Re-render samples/*.pdf|docx from devtools/samples/*.md after editing a source.
@@ -50,3 +54,7 @@ samples: $(VENV)/.installed-test
 
 clean:
 	rm -rf $(VENV) $(DB) $(DB).wal .pytest_cache build *.egg-info
+
+# OCR benchmark: seconds per page, plain tesseract beside minutes' OCR (BENCH_SCALE=0.5 for a quick run).
+bench-ocr: $(VENV)/.installed-test ocr-deps
+	$(BIN)/python bench/ocr.py

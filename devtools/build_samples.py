@@ -21,6 +21,7 @@ TARGETS = {
     "socialnamnden_2025-02-12.md": "socialnamnden_2025-02-12.docx",
     "styrgrupp-digitalisering_2025-01-20.md": "styrgrupp-digitalisering_2025-01-20.docx",
     "rag-lab_2024-11-07.md": "rag-lab_2024-11-07.pdf",
+    "miljonamnden_2024-09-18.md": "miljonamnden_2024-09-18.scan.pdf",  # image only: read by OCR
 }
 
 if __name__ == "__main__":

@@ -93,7 +93,7 @@ TableReader = Callable[[tuple[float, float, float, float]], "list[list[str]] | N
 
 
 def page_blocks(segments: list[Segment], rules: list[Rule], page: int, page_width: float,
-                table_reader: TableReader | None = None) -> list[Block]:
+                table_reader: TableReader | None = None, size_tolerance: float = 0.0) -> list[Block]:
     """Blocks of one page, in reading order.
 
     A regular grid is filled from the text segments; an irregular one (merged cells) is read
@@ -114,7 +114,7 @@ def page_blocks(segments: list[Segment], rules: list[Rule], page: int, page_widt
             segments = [s for s in segments if not _center_in(s, grid.bbox)]
             placed.append((grid.bbox[1], Block("table", "", page=page, rows=rows, bbox=grid.bbox)))
     lines = _lines(segments, page_width)
-    placed.extend(_assemble(lines, page, page_width))
+    placed.extend(_assemble(lines, page, page_width, size_tolerance))
     placed.sort(key=lambda p: p[0])
     return [b for _, b in placed]
 
@@ -255,7 +255,7 @@ def _glue_bullet(cells: list[Segment]) -> list[Segment]:
 
 # --- blocks -----------------------------------------------------------------------
 
-def _assemble(lines: list[_Line], page: int, width: float) -> list[tuple[float, Block]]:
+def _assemble(lines: list[_Line], page: int, width: float, size_tolerance: float = 0.0) -> list[tuple[float, Block]]:
     out: list[tuple[float, Block]] = []
     i = 0
     margin = min((ln.x0 for ln in lines), default=0.0)
@@ -270,7 +270,7 @@ def _assemble(lines: list[_Line], page: int, width: float) -> list[tuple[float, 
             out.append((lines[i].top, _table_from_run(run, page)))
             i += len(run)
             continue
-        i = _paragraph(lines, i, page, margin, right, line_gap, spaced, out)
+        i = _paragraph(lines, i, page, margin, right, line_gap, spaced, size_tolerance, out)
     return out
 
 
@@ -309,12 +309,14 @@ def _table_from_run(run: list[_Line], page: int) -> Block:
 
 
 def _paragraph(lines: list[_Line], i: int, page: int, margin: float, right: float, line_gap: float,
-               spaced: bool, out: list[tuple[float, Block]]) -> int:
+               spaced: bool, size_tolerance: float, out: list[tuple[float, Block]]) -> int:
     """Collect the lines of one paragraph or list item starting at line i; return the next index.
 
     `line_gap` is the page's usual space between lines; `_para_gap` says how much more
     separates paragraphs, so double-spaced text holds together.
     On a page that never separates paragraphs by space (`spaced` false), a short line ends one.
+    `size_tolerance` is the share of the font size two lines of one paragraph may differ by
+    (sizes measured from OCR word boxes vary).
     """
     first = lines[i]
     marker, first_text = split_marker(first.text.replace("\t", " "))
@@ -327,7 +329,7 @@ def _paragraph(lines: list[_Line], i: int, page: int, margin: float, right: floa
             break  # a table starts
         if ln.top - prev.bottom > _para_gap(prev, line_gap):
             break  # paragraph spacing
-        if abs(ln.size - prev.size) > 0.6 or ln.bold != prev.bold:
+        if abs(ln.size - prev.size) > max(0.6, size_tolerance * prev.size) or ln.bold != prev.bold:
             break  # a change of font: a heading or a label such as "Beslut"
         if split_marker(ln.text)[0]:
             break  # the next list item
@@ -378,11 +380,12 @@ def _runs_on(text: str) -> bool:
     return last in _RUN_ON_WORDS
 
 
-def classify_headings(blocks: list[Block]) -> None:
+def classify_headings(blocks: list[Block], relative: float = 0.0) -> None:
     """Mark paragraphs set larger than the body text (or bold numbered titles) as headings.
 
     Runs over a whole document, since the body size and the heading sizes are only
-    known once every page has been read.
+    known once every page has been read. `relative` raises the threshold to a share of the
+    body size, for sizes measured from OCR word boxes.
     """
     sizes: Counter = Counter()
     for b in blocks:
@@ -392,7 +395,8 @@ def classify_headings(blocks: list[Block]) -> None:
         return
     body = sizes.most_common(1)[0][0]
     candidates = [b for b in blocks if b.kind in ("paragraph", "list_item") and b.font_size and len(b.text) <= 200]
-    heading_sizes = sorted({round(b.font_size, 1) for b in candidates if b.font_size >= body + 0.9}, reverse=True)
+    delta = max(0.9, relative * body)  # OCR'd sizes are noisy: there a heading must be clearly larger
+    heading_sizes = sorted({round(b.font_size, 1) for b in candidates if b.font_size >= body + delta}, reverse=True)
     level_of = {s: n + 1 for n, s in enumerate(heading_sizes)}
     for b in candidates:
         size = round(b.font_size, 1)

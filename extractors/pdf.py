@@ -62,7 +62,7 @@ def extract_pdf(path: Path, ocr=None) -> Document:
         ocr_blocks, ocr_seconds = ocr.read_pages(path, scanned)
         blocks = _merge_pages(blocks, ocr_blocks)
         doc_ocr = True
-    classify_headings(blocks)
+    classify_headings(blocks, relative=0.15 if doc_ocr else 0.0)
     _mark_furniture(blocks, heights)
     if not has_text(blocks):
         raise ExtractionError(f"{path.name} contains no text at all; check that it is the right file.")

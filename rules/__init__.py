@@ -18,6 +18,7 @@ from .assignments import _Context, find_assignments
 from .attendees import find_attendees
 from .decisions import find_decisions
 from .meeting import infer_region, meeting_facts
+from .ocrfix import looks_ocr, repair
 from .owners import OwnerResolver
 from .records import Assignment, Attendee, Decision, Extraction, Meeting, Section
 from .sections import find_sections
@@ -26,7 +27,13 @@ __all__ = ["Assignment", "Attendee", "Decision", "Extraction", "Meeting", "Secti
 
 
 def analyse(doc: Document, file_name: str | None = None) -> Extraction:
-    """Extract meeting facts, sections, attendees, decisions and assignments from a document."""
+    """Extract meeting facts, sections, attendees, decisions and assignments from a document.
+
+    A document that looks OCR'd has its common OCR confusions mended first (in place, so the
+    stored text is the mended one too); see rules/ocrfix.py.
+    """
+    if looks_ocr(doc):
+        repair(doc)
     meeting = meeting_facts(doc, file_name)
     sections, block_section = find_sections(doc)
     attendees = find_attendees(doc, meeting.doc_type)

@@ -335,7 +335,7 @@ def _label_row(cells: list[str], label: _Label, b: Block, out: _Collector, polit
     cells = [c for c in cells if c.strip()]
     if not cells:
         return
-    names = [ln.strip() for ln in cells[0].split("\n") if ln.strip()]
+    names = [ln.strip() for ln in cells[0].split("\n") if sum(c.isalpha() for c in ln) >= 3]  # not specks
     orgs_col = [ln.strip() for ln in cells[1].split("\n") if ln.strip()] if len(cells) > 1 else []
     if len(names) == 1 and "," in names[0] and len(PERSON_NAME.findall(names[0])) >= 2 \
             and not orgs_col:

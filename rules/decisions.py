@@ -106,15 +106,8 @@ def find_decisions(doc: Document, block_section: list[int | None]) -> tuple[list
     """Decisions of a document, and the indices of the blocks inside decision scopes."""
     r = rules()
     blocks = doc.blocks
-    out: list[Decision] = []
+    out = _Collected(blocks, block_section)
     consumed: set[int] = set()
-
-    def add(text: str, kind: str, rule: str, idx: int, number: str | None = None) -> None:
-        text = squash(text)
-        if len(words(text)) < 2:
-            return
-        out.append(Decision(len(out) + 1, text, kind, block_section[idx], blocks[idx].page, rule, text[:1000],
-                            number))
 
     i = 0
     while i < len(blocks):
@@ -127,16 +120,16 @@ def find_decisions(doc: Document, block_section: list[int | None]) -> tuple[list
             consumed.add(i)
             label_level = b.level if b.kind == "heading" else None
             if lab.rest:
-                add(lab.rest, lab.kind, lab.rule, i)
-                j = _continuations(blocks, i + 1, lab, add, consumed)
+                out.add(lab.rest, lab.kind, lab.rule, i)
+                j = _continuations(blocks, i + 1, lab, out, consumed)
             else:
-                j = _label_scope(blocks, i + 1, lab, label_level, add, consumed)
+                j = _label_scope(blocks, i + 1, lab, label_level, out, consumed)
             i = j
             continue
         pre = r.preamble(b.text) if b.kind in ("paragraph", "list_item") else None
         if pre is not None and i + 1 < len(blocks) and blocks[i + 1].kind == "list_item":
             consumed.add(i)
-            i = _list_scope(blocks, i + 1, Label(pre[0], _context_kind(blocks, i) or "beslut"), add, consumed)
+            i = _list_scope(blocks, i + 1, Label(pre[0], _context_kind(blocks, i) or "beslut"), out, consumed)
             continue
         i += 1
 
@@ -148,10 +141,32 @@ def find_decisions(doc: Document, block_section: list[int | None]) -> tuple[list
             hits = [h for h in r.triggers.find(sent.text) if not r.in_subordinate_clause(sent.text, h.start)]
             if hits and not r.is_report(sent.text):
                 # a short paragraph is the decision with its context; in a long one, the sentence
-                add(b.text if len(sents) <= 3 else sent.text, "beslut", hits[0].rule, idx)
+                out.add(b.text if len(sents) <= 3 else sent.text, "beslut", hits[0].rule, idx)
                 if len(sents) <= 3:
                     break
-    return merge_repeats(out), consumed
+    return merge_repeats(out.decisions), consumed
+
+
+class _Collected:
+    """The decisions found so far, in document order."""
+
+    def __init__(self, blocks: list[Block], block_section: list[int | None]) -> None:
+        self.blocks, self.block_section = blocks, block_section
+        self.decisions: list[Decision] = []
+
+    def add(self, text: str, kind: str, rule: str, idx: int, number: str | None = None) -> None:
+        text = squash(text)
+        if len(words(text)) < 2:
+            return
+        self.decisions.append(Decision(len(self.decisions) + 1, text, kind, self.block_section[idx],
+                                       self.blocks[idx].page, rule, text[:1000], number))
+
+    def extend(self, text: str) -> None:
+        """Append text to the last decision (its sentence went on in the next block)."""
+        if self.decisions:
+            last = self.decisions[-1]
+            last.text = squash(f"{last.text} {text}")
+            last.source = last.text[:1000]
 
 
 def _context_kind(blocks: list[Block], i: int) -> str | None:
@@ -164,7 +179,8 @@ def _context_kind(blocks: list[Block], i: int) -> str | None:
     return None
 
 
-def _label_scope(blocks: list[Block], j: int, lab: Label, label_level: int | None, add, consumed: set[int]) -> int:
+def _label_scope(blocks: list[Block], j: int, lab: Label, label_level: int | None, out: _Collected,
+                 consumed: set[int]) -> int:
     """The blocks a bare label governs: a list (one decision per item) or a paragraph and its continuations."""
     r = rules()
     while j < len(blocks) and blocks[j].furniture:
@@ -175,13 +191,13 @@ def _label_scope(blocks: list[Block], j: int, lab: Label, label_level: int | Non
     if first.kind == "paragraph" and _is_preamble(first.text) and j + 1 < len(blocks) \
             and blocks[j + 1].kind == "list_item":
         consumed.add(j)  # a preamble: "Kommunstyrelsen beslutar:" / "... föreslås besluta att" then the list
-        return _list_scope(blocks, j + 1, lab, add, consumed)
+        return _list_scope(blocks, j + 1, lab, out, consumed)
     if first.kind == "list_item":
-        return _list_scope(blocks, j, lab, add, consumed)
+        return _list_scope(blocks, j, lab, out, consumed)
     if first.kind == "paragraph":
-        add(first.text, lab.kind, lab.rule, j)
+        out.add(first.text, lab.kind, lab.rule, j)
         consumed.add(j)
-        return _continuations(blocks, j + 1, lab, add, consumed)
+        return _continuations(blocks, j + 1, lab, out, consumed)
     if first.kind == "heading" and label_level is not None:
         return j
     return j
@@ -192,7 +208,7 @@ def _is_preamble(text: str) -> bool:
     return t.endswith(":") or (fold(t).endswith(" att") and len(t) < 200)
 
 
-def _list_scope(blocks: list[Block], j: int, lab: Label, add, consumed: set[int]) -> int:
+def _list_scope(blocks: list[Block], j: int, lab: Label, out: _Collected, consumed: set[int]) -> int:
     """Consecutive list items (with nested items and lower-case continuations folded in)."""
     items: list[tuple[int, str, str]] = []  # (block index, text, marker)
     top = blocks[j].level
@@ -214,12 +230,16 @@ def _list_scope(blocks: list[Block], j: int, lab: Label, add, consumed: set[int]
         consumed.add(j)
         j += 1
     for idx, text, marker in items:
-        add(text, lab.kind or "beslut", lab.rule, idx, marker if marker and marker != "•" else None)
+        out.add(text, lab.kind or "beslut", lab.rule, idx, marker if marker and marker != "•" else None)
     return j
 
 
-def _continuations(blocks: list[Block], j: int, lab: Label, add, consumed: set[int]) -> int:
-    """Paragraphs after a decision that go on deciding ('Vidare ...', 'Att ...', or a trigger)."""
+def _continuations(blocks: list[Block], j: int, lab: Label, out: _Collected, consumed: set[int]) -> int:
+    """Paragraphs after a decision that go on deciding ('Vidare ...', 'Att ...', or a trigger).
+
+    A paragraph starting in lower case is the same sentence broken by the layout: it is
+    appended to the decision before it.
+    """
     r = rules()
     while j < len(blocks):
         b = blocks[j]
@@ -228,9 +248,14 @@ def _continuations(blocks: list[Block], j: int, lab: Label, add, consumed: set[i
             continue
         if b.kind != "paragraph" or r.label_of(b.text):
             break
+        if b.text[:1].islower() and j > 0 and j - 1 in consumed:  # the decision's sentence goes on
+            out.extend(b.text)
+            consumed.add(j)
+            j += 1
+            continue
         first_word = fold(b.text.split()[0]) if b.text.split() else ""
         if first_word in r.continuation or (r.triggers.find(b.text) and not r.is_report(b.text)):
-            add(b.text, lab.kind or "beslut", lab.rule + ".continued", j)
+            out.add(b.text, lab.kind or "beslut", lab.rule + ".continued", j)
             consumed.add(j)
             j += 1
             continue

@@ -22,7 +22,8 @@ from .vocab import label_key, label_keys, vocab
 HEADER_BLOCKS = 40
 _TIME = r"(\d{1,2}[.:]\d{2}|\d{4}|\d{1,2})"
 _TIME_RANGE = re.compile(
-    rf"(?<![\d§/-])(?:(kl\.?|klockan)\s*)?{_TIME}\s*(?:-|–|—|till)\s*(?:kl\.?\s*)?{_TIME}(?!\d|\s?-\s?\d|\s*/)", re.I)
+    rf"(?<![\d§/-])(?:(kl\.?|klockan)\s*)?{_TIME}\s*(?:[-–—]{{1,2}}|till)\s*(?:kl\.?\s*)?{_TIME}(?!\d|\s?-\s?\d|\s*/)",
+    re.I)
 _TIME_ONE = re.compile(rf"(?:\b(?:kl\.?|klockan)\s*){_TIME}(?![\d/])", re.I)
 _PAREN = re.compile(r"\([^)]*\)")
 

@@ -9,6 +9,7 @@ from .loader import checked
 from .text import fold, squash
 
 STATUSES = ("present", "absent", "adjunct", "substitute")
+_GAP = re.compile(r"[\s'`´:;|\"]+")
 
 _PEOPLE = {
     "status_labels": {s: [str] for s in STATUSES},
@@ -16,6 +17,7 @@ _PEOPLE = {
     "role_labels": {"*": str},
     "stop_labels": [str],
     "roles": {"*": [str]},
+    "role_suffixes": [str],
     "parties": [str],
     "substitute_for": [str],
     "not_first_names": [str],
@@ -45,7 +47,7 @@ def label_key(text: str) -> str:
     """Folded label text without trailing colon, asterisks, or a parenthesised remark."""
     t = fold(text).replace("*", " ")
     t = re.sub(r"\([^)]*\)\s*$", " ", t)
-    return squash(t).rstrip(":.").strip()
+    return squash(t).strip(" \"'`´.,:;|«»!").strip()  # stray marks around a label (OCR) do not count
 
 
 def label_keys(cell: str) -> list[str]:
@@ -53,6 +55,9 @@ def label_keys(cell: str) -> list[str]:
     keys = [label_key(cell.replace("\n", " "))]
     if "\n" in cell:
         keys.append(label_key(cell.replace("-\n", "").replace("\n", "")))
+    for k in list(keys):  # a table rule read by OCR as a letter: "I Plats"
+        if re.match(r"^[il1|!] \S", k):
+            keys.append(k[2:])
     return keys
 
 
@@ -83,6 +88,7 @@ class Vocab:
                 self.role_of[fold(f).rstrip(".")] = canon
         self.role_words = sorted(self.role_of, key=len, reverse=True)
         self.parties = set(p["parties"])
+        self.role_suffixes = tuple(sorted((fold(x) for x in p["role_suffixes"]), key=len, reverse=True))
         self.groups = {fold(g) for g in p["groups"]}
         self.not_first_names = {fold(w) for w in p["not_first_names"]}
         self.group_acronyms = set(p["group_acronyms"])
@@ -101,7 +107,8 @@ class Vocab:
             for a in r["abbreviations"]:
                 self._org_abbr[a] = org
         self._org_aliases.sort(key=lambda x: len(x[0]), reverse=True)
-        alias_rx = "|".join(re.escape(a) for a, _ in self._org_aliases)
+        # words of a name may be parted by stray marks as well as spaces ("Region':Kalmar län" from OCR)
+        alias_rx = "|".join(_GAP.pattern.join(map(re.escape, a.split(" "))) for a, _ in self._org_aliases)
         self._alias_re = re.compile(rf"\b({alias_rx})\b")
         abbr_rx = "|".join(sorted(map(re.escape, self._org_abbr), key=len, reverse=True))
         self._abbr_re = re.compile(rf"(?<![\wÅÄÖåäö])({abbr_rx})(?![\wÅÄÖåäö])")
@@ -114,10 +121,10 @@ class Vocab:
     def find_orgs(self, text: str) -> list[tuple[int, int, Org]]:
         """Regions, healthcare regions and municipalities named in `text`, with their spans."""
         out: list[tuple[int, int, Org]] = []
-        folded = "".join(fold(c)[:1] or c for c in text)
+        folded = "".join(fold(c)[:1] or c for c in text)  # one character for one: offsets stay
         by_alias = dict(self._org_aliases)
         for m in self._alias_re.finditer(folded):
-            out.append((m.start(), m.end(), by_alias[m.group(1)]))
+            out.append((m.start(), m.end(), by_alias[_GAP.sub(" ", m.group(1))]))
         for m in self._abbr_re.finditer(text):
             out.append((m.start(), m.end(), self._org_abbr[m.group(1)]))
         for rx in self._muni_res:
@@ -153,6 +160,12 @@ class Vocab:
         for w in self.role_words:  # a typo'd or run-on form: "processtödj", "ordf.1025"
             if len(w) >= 4 and key.startswith(w) and len(key) - len(w) <= 2:
                 return self.role_of[w]
+        word = text.strip(" .,:;()").lower()
+        if re.fullmatch(r"[a-zåäöé-]{4,}", word):  # "miljöchef", "miljöchefen", "kvalitetsstrategen"
+            for suffix in self.role_suffixes:
+                for ending in ("", "en", "n", "et"):
+                    if key.endswith(suffix + ending) and len(key) > len(suffix) + len(ending):
+                        return word[:len(word) - len(ending)] if ending else word
         return None
 
     def is_group(self, text: str) -> bool:
