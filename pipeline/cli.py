@@ -9,6 +9,7 @@ import json
 import logging
 import os
 import sys
+import time
 
 import click
 
@@ -62,27 +63,20 @@ def import_cmd(paths: tuple[str, ...], db: str, workers: int, force: bool, no_oc
 
     if debug:
         logging.basicConfig(level=logging.DEBUG)
-    progress = None
-    bar = None
-    if not quiet and sys.stderr.isatty():
-        bar = click.progressbar(length=1, label="Importing", file=sys.stderr, show_pos=True)
-        bar.__enter__()
-
-        def progress(done: int, total: int, path: str, status: str) -> None:
-            bar.length = max(total, 1)
-            bar.update(done - bar.pos)
+    bar = _LazyProgress(enabled=not quiet and sys.stderr.isatty())
     try:
-        summary = import_paths(paths, db, workers=workers, force=force, ocr=not no_ocr, progress=progress,
+        summary = import_paths(paths, db, workers=workers, force=force, ocr=not no_ocr, progress=bar.update,
                                command="minutes import " + " ".join(sys.argv[2:]))
     except WarehouseError as e:
         raise click.ClickException(str(e))
     finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
+        bar.close()
     c = summary.counts
     n = sum(c.values())
     click.echo(f"{n} file{'s' if n != 1 else ''} in {summary.seconds:.1f} s: {c['imported']} imported, "
                f"{c['replaced']} replaced, {c['unchanged']} unchanged, {c['failed']} failed")
+    if not quiet:
+        _summary_table(summary)
     for path, error in summary.failures:
         click.echo(f"  failed: {path}\n          {error}", err=True)
         if debug and path in summary.debug:
@@ -92,6 +86,50 @@ def import_cmd(paths: tuple[str, ...], db: str, workers: int, force: bool, no_oc
                f"{t.get('assignments', 0)} assignments, {t.get('attendees', 0)} attendees")
     if summary.failed:
         sys.exit(1)
+
+
+class _LazyProgress:
+    """A progress bar (rich, on stderr) that appears only once an import has run for a second."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.t0 = time.perf_counter()
+        self.progress = None
+        self.task = None
+
+    def update(self, done: int, total: int, path: str, status: str) -> None:
+        if not self.enabled or done >= total:
+            return
+        if self.progress is None:
+            if time.perf_counter() - self.t0 < 1.0:
+                return
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self.progress = Progress(TextColumn("Importing"), BarColumn(), MofNCompleteColumn(),
+                                     TimeRemainingColumn(), TextColumn("{task.description}"),
+                                     console=Console(stderr=True), transient=True)
+            self.progress.start()
+            self.task = self.progress.add_task("", total=total)
+        self.progress.update(self.task, completed=done, total=total, description=os.path.basename(path)[:40])
+
+    def close(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+
+def _summary_table(summary) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"Import {summary.run_id}", title_justify="left", show_edge=False)
+    for col in ("status", "files", "pages", "seconds"):
+        table.add_column(col, justify="left" if col == "status" else "right")
+    for status, n in summary.counts.items():
+        if n:
+            table.add_row(status, str(n), str(summary.status_pages[status] or ""),
+                          f"{summary.status_seconds[status]:.1f}")
+    Console(file=sys.stdout, highlight=False, soft_wrap=True).print(table)
 
 
 # --- sql ------------------------------------------------------------------------------
@@ -151,6 +189,173 @@ def render(columns: list[str], rows: list[tuple], fmt: str, max_width: int = 60)
     out += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
     out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(out) + "\n"
+
+
+# --- search, assigned, decisions, people, export ---------------------------------------
+
+def _date(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date; write it as YYYY-MM-DD.")
+
+
+@main.command("search")
+@click.argument("query")
+@db_option
+@click.option("--body", help="Only meetings of bodies whose name contains this (accents and case ignored).")
+@click.option("--region", help="Only documents of regions whose name contains this.")
+@click.option("--from", "date_from", metavar="YYYY-MM-DD", help="Only meetings on or after this date.")
+@click.option("--to", "date_to", metavar="YYYY-MM-DD", help="Only meetings on or before this date.")
+@click.option("--kind", help="decision, assignment or text; or a decision kind (beslut, ställningstagande, "
+                             "förslag, summering).")
+@click.option("-n", "--limit", default=20, show_default=True, help="At most this many hits.")
+@click.option("-f", "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True, help="Output format.")
+def search_cmd(query: str, db: str, body, region, date_from, date_to, kind, limit: int, fmt: str) -> None:
+    """Search decisions, assignments and the documents' text, best hits first.
+
+    Case, accents and word forms do not matter: "ansökan" also finds "ansökningarna",
+    "remittentstöd" also finds an OCR'd "remittentstod". Every word must occur in a hit.
+
+    \b
+    Examples:
+      minutes search "remittentstöd"
+      minutes search "budget i balans" --body kommunstyrelsen --from 2025-01-01
+      minutes search ansökan --kind assignment --region "Region Östergötland"
+    """
+    from warehouse.search import search
+
+    try:
+        hits = search(db, query, body=body, region=region, date_from=_date(date_from), date_to=_date(date_to),
+                      kind=kind, limit=limit)
+    except WarehouseError as e:
+        raise click.ClickException(str(e))
+    if not hits and fmt == "table":
+        click.echo(f"No hits for {query!r}.")
+        return
+    cols = ["kind", "meeting_date", "body", "text", "detail", "file", "page", "id"]
+    rows = [(h.kind, h.meeting_date, h.body, h.text, h.detail, h.file_name, h.page, h.row_id) for h in hits]
+    click.echo(render(cols, rows, fmt, max_width=70), nl=False)
+
+
+@main.command("assigned")
+@click.argument("who")
+@db_option
+@click.option("--open", "open_only", is_flag=True, help="Hide assignments whose deadline has passed.")
+@click.option("--today", metavar="YYYY-MM-DD", help="Count deadlines from this day instead of today.")
+@click.option("-n", "--limit", default=200, show_default=True, help="At most this many rows.")
+@click.option("-f", "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True, help="Output format.")
+def assigned_cmd(who: str, db: str, open_only: bool, today: str | None, limit: int, fmt: str) -> None:
+    """Every assignment to a person or role across all documents, newest meeting first.
+
+    WHO is a full name, the start of a first or last name, initials, or a role
+    ("processtöd", "ekonomichef"); case and accents do not matter.
+
+    \b
+    Examples:
+      minutes assigned "Håkan Englund"
+      minutes assigned englund --open
+      minutes assigned processtöd --today 2024-09-01 -f csv
+    """
+    from warehouse.queries import assigned
+
+    day = _date(today) or dt.date.today()
+    try:
+        found = assigned(db, who, day, open_only=open_only, limit=limit)
+    except WarehouseError as e:
+        raise click.ClickException(str(e))
+    if not found and fmt == "table":
+        click.echo(f"No assignments for {who!r}.")
+        return
+    cols = ["meeting_date", "body", "owner", "task", "deadline", "status", "file", "page", "id"]
+    rows = [(r["meeting_date"], r["body"], r["owner"], r["task"], r["deadline"], r["status"], r["file_name"],
+             r["page"], r["assignment_id"]) for r in found]
+    click.echo(render(cols, rows, fmt, max_width=60), nl=False)
+
+
+@main.command("decisions")
+@db_option
+@click.option("--region", help="Regions whose name contains this (accents and case ignored).")
+@click.option("--body", help="Bodies whose name contains this.")
+@click.option("--year", type=int, help="Meetings held this year.")
+@click.option("--kind", type=click.Choice(["beslut", "ställningstagande", "förslag", "summering"]),
+              help="Only this kind of decision.")
+@click.option("--from", "date_from", metavar="YYYY-MM-DD", help="Meetings on or after this date.")
+@click.option("--to", "date_to", metavar="YYYY-MM-DD", help="Meetings on or before this date.")
+@click.option("-n", "--limit", default=200, show_default=True, help="At most this many rows.")
+@click.option("-f", "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True, help="Output format.")
+def decisions_cmd(db: str, region, body, year, kind, date_from, date_to, limit: int, fmt: str) -> None:
+    """Decisions with their meeting and agenda item, newest first.
+
+    \b
+    Examples:
+      minutes decisions --region "Region Östergötland" --year 2024
+      minutes decisions --body socialnämnden --kind beslut -f csv
+    """
+    from warehouse.queries import decisions
+
+    try:
+        cols, rows = decisions(db, region=region, body=body, year=year, kind=kind, date_from=_date(date_from),
+                               date_to=_date(date_to), limit=limit)
+    except WarehouseError as e:
+        raise click.ClickException(str(e))
+    click.echo(render(cols, rows, fmt, max_width=60), nl=False)
+
+
+@main.command("people")
+@click.argument("name", required=False)
+@db_option
+@click.option("-n", "--limit", default=500, show_default=True, help="At most this many rows.")
+@click.option("-f", "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True, help="Output format.")
+def people_cmd(name: str | None, db: str, limit: int, fmt: str) -> None:
+    """People across documents, with the meetings they attended and their assignments.
+
+    Spelling variants and initials of one person within an organisation are merged
+    (Annica/Annika Öhrn); two people who share a surname never are. NAME filters the list.
+
+    \b
+    Examples:
+      minutes people
+      minutes people öhrn
+    """
+    from warehouse.queries import people
+
+    try:
+        cols, rows = people(db, name, limit)
+    except WarehouseError as e:
+        raise click.ClickException(str(e))
+    click.echo(render(cols, rows, fmt, max_width=50), nl=False)
+
+
+@main.command("export")
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["csv", "parquet", "xlsx"]), default="csv", show_default=True,
+              help="csv and parquet: one file per view; xlsx: one workbook with a sheet per view.")
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False), help="Folder to write to.")
+def export_cmd(db: str, fmt: str, out: str) -> None:
+    """Write every view of the warehouse to files, for Excel or other tools.
+
+    \b
+    Examples:
+      minutes export --format xlsx --out export/
+      minutes export --format parquet --out /data/minutes-parquet
+    """
+    from pathlib import Path
+
+    from warehouse.queries import export
+
+    try:
+        written = export(db, Path(out), fmt)
+    except WarehouseError as e:
+        raise click.ClickException(str(e))
+    for p in written:
+        click.echo(f"wrote {p}")
 
 
 # --- explain --------------------------------------------------------------------------

@@ -40,6 +40,8 @@ class Found:
 class Summary:
     run_id: str
     counts: dict[str, int] = field(default_factory=lambda: {s: 0 for s in STATUSES})
+    status_pages: dict[str, int] = field(default_factory=lambda: {s: 0 for s in STATUSES})
+    status_seconds: dict[str, float] = field(default_factory=lambda: {s: 0.0 for s in STATUSES})
     failures: list[tuple[str, str]] = field(default_factory=list)
     debug: dict[str, str] = field(default_factory=dict)
     totals: dict[str, int] = field(default_factory=dict)
@@ -105,6 +107,8 @@ def import_paths(paths: Iterable[str | Path], db: str | Path, *, workers: int = 
             nonlocal done
             done += 1
             summary.counts[status] += 1
+            summary.status_pages[status] += kw.get("pages") or 0
+            summary.status_seconds[status] += kw.get("seconds") or 0.0
             if status == "failed":
                 summary.failures.append((path, kw.get("error") or "unknown error"))
             wh.log_import(run_id, path, status, **kw)
@@ -130,6 +134,9 @@ def import_paths(paths: Iterable[str | Path], db: str | Path, *, workers: int = 
 
         for outcome in _run(jobs, workers):
             _load(wh, outcome, known, finish, summary)
+        if summary.counts["imported"] or summary.counts["replaced"]:
+            from warehouse.persons import rebuild
+            rebuild(wh)
         wh.finish_run(run_id, summary.counts)
         summary.totals = wh.counts()
     summary.seconds = time.perf_counter() - t0

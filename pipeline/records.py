@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from pathlib import Path
 
 from extractors.model import Document
 from rules.records import Extraction
+from rules.terms import terms
+from rules.text import fold
 from warehouse.store import DocumentRecord
 
-ID_LETTERS = {"sections": "S", "attendees": "P", "decisions": "D", "assignments": "A"}
+ID_LETTERS = {"sections": "S", "attendees": "P", "decisions": "D", "assignments": "A", "blocks": "B"}
 
 
 def document_id_for(source_path: str) -> str:
@@ -41,7 +44,8 @@ def to_record(source_path: str, sha256: str, size: int, mtime_ns: int, doc: Docu
         "body": m.body, "region": m.region, "meeting_date": m.meeting_date,
         "start_time": _time(m.start_time), "end_time": _time(m.end_time), "place": m.place,
         "next_meeting": m.next_meeting, "rules_version": rules_version, "provenance": m.provenance,
-        "warnings": ex.warnings or None, "imported_at": dt.datetime.now(),
+        "warnings": json.dumps(ex.warnings, ensure_ascii=False) if ex.warnings else None,
+        "imported_at": dt.datetime.now(),
     }
     block_section = ex.block_sections or [None] * len(doc.blocks)
     rows = {
@@ -61,12 +65,35 @@ def to_record(source_path: str, sha256: str, size: int, mtime_ns: int, doc: Docu
                        "source_text": d.source} for d in ex.decisions],
         "assignments": [{"assignment_id": row_id(did, "assignments", n), "document_id": did,
                          "decision_id": decision_id.get(a.decision), "section_id": section_id.get(a.section),
-                         "ordinal": n, "owner": a.owner, "owner_kind": a.owner_kind, "task": a.task,
+                         "ordinal": n, "owner": a.owner, "owner_key": fold(a.owner) if a.owner else None,
+                         "owner_kind": a.owner_kind, "task": a.task,
                          "deadline": a.deadline, "deadline_text": a.deadline_text,
                          "deadline_precision": a.deadline_precision, "page": a.page, "rule": a.rule,
                          "source_text": a.source} for n, a in enumerate(ex.assignments, start=1)],
     }
+    rows["postings"] = _postings(rows)
     return DocumentRecord(document, rows)
+
+
+def _postings(rows: dict) -> list[dict]:
+    """Search terms of each decision, assignment and block of text (see rules/terms.py)."""
+    out = []
+
+    def add(kind: str, row_id: str, document_id: str, text: str) -> None:
+        for term, n in terms(text).items():
+            out.append({"term": term, "kind": kind, "row_id": row_id, "document_id": document_id, "tf": min(n, 32000)})
+
+    for d in rows["decisions"]:
+        add("D", d["decision_id"], d["document_id"], d["text"])
+    for a in rows["assignments"]:
+        add("A", a["assignment_id"], a["document_id"], f"{a['owner'] or ''} {a['task']}")
+    for b in rows["blocks"]:
+        add("B", block_id(b["document_id"], b["ordinal"]), b["document_id"], b["text"])
+    return out
+
+
+def block_id(document_id: str, ordinal: int) -> str:
+    return f"{document_id}-B{ordinal:04d}"
 
 
 def _time(hhmm: str | None) -> dt.time | None:

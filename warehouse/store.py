@@ -19,7 +19,7 @@ import duckdb
 log = logging.getLogger(__name__)
 
 #: Child tables of a document, in the order they are written.
-CHILD_TABLES = ("blocks", "sections", "attendees", "decisions", "assignments")
+CHILD_TABLES = ("blocks", "sections", "attendees", "decisions", "assignments", "postings")
 
 
 class WarehouseError(Exception):
@@ -69,6 +69,7 @@ class Warehouse:
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
         self.con = connect(self.path)
+        self._term_ids: dict[str, int] | None = None  # term -> id, loaded when first needed
         self.migrate()
 
     def close(self) -> None:
@@ -110,7 +111,28 @@ class Warehouse:
                 raise
         views = resources.files("warehouse").joinpath("views.sql").read_text(encoding="utf-8")
         self.con.execute(views)
+        if current and current < 2 <= SCHEMA_VERSION:
+            self._backfill_search_and_persons()
         return SCHEMA_VERSION
+
+    def _backfill_search_and_persons(self) -> None:
+        """After the upgrade to version 2: index the stored texts and link persons, as new imports do."""
+        from pipeline.records import _postings  # the same terms an import would write
+        from .persons import rebuild
+
+        log.info("indexing existing documents for search")
+        for (doc_id,) in self.con.execute("SELECT document_id FROM core.documents").fetchall():
+            rows = {}
+            for table, cols in (("decisions", "decision_id, document_id, text"),
+                                ("assignments", "assignment_id, document_id, owner, task"),
+                                ("blocks", "document_id, ordinal, text")):
+                cur = self.con.execute(f"SELECT {cols} FROM core.{table} WHERE document_id = ?", [doc_id])
+                names = [d[0] for d in cur.description]
+                rows[table] = [dict(zip(names, r)) for r in cur.fetchall()]
+            self.con.begin()
+            self._insert_postings(_postings(rows))
+            self.con.commit()
+        rebuild(self)
 
     # reading --------------------------------------------------------------------
     def known_files(self) -> dict[str, tuple]:
@@ -133,27 +155,59 @@ class Warehouse:
         try:
             for table in CHILD_TABLES:
                 self.con.execute(f"DELETE FROM core.{table} WHERE document_id = ?", [doc_id])
+            prefix = doc_id + "-%"  # person links of the old rows (rebuilt after the import)
+            self.con.execute("DELETE FROM core.attendee_persons WHERE attendee_id LIKE ?", [prefix])
+            self.con.execute("DELETE FROM core.assignment_persons WHERE assignment_id LIKE ?", [prefix])
             self.con.execute("DELETE FROM core.documents WHERE document_id = ? OR source_path = ?",
                              [doc_id, record.document["source_path"]])
-            self._insert("documents", [record.document])
-            for table in CHILD_TABLES:
-                self._insert(table, record.rows.get(table, []))
+            self.insert_rows("documents", [record.document])
+            for table in CHILD_TABLES[:-1]:
+                self.insert_rows(table, record.rows.get(table, []))
+            self._insert_postings(record.rows.get("postings", []))
             self.con.commit()
         except Exception:
             self.con.rollback()
+            self._term_ids = None  # terms added in the rolled-back transaction are gone: reload
             raise
+
+    def _insert_postings(self, postings: list[dict[str, Any]]) -> None:
+        """Insert postings, numbering terms never seen before (only this writer numbers terms)."""
+        if not postings:
+            return
+        if self._term_ids is None:
+            self._term_ids = dict(self.con.execute("SELECT term, term_id FROM core.terms").fetchall())
+        ids = self._term_ids
+        new = sorted({p["term"] for p in postings if p["term"] not in ids})
+        if new:
+            start = max(ids.values(), default=0) + 1
+            for n, t in enumerate(new):
+                ids[t] = start + n
+            self.insert_rows("terms", [{"term_id": ids[t], "term": t} for t in new])
+        self.insert_rows("postings", [{"term_id": ids[p["term"]], "kind": p["kind"], "row_id": p["row_id"],
+                                   "document_id": p["document_id"], "tf": p["tf"]} for p in postings])
 
     def touch(self, source_path: str, size: int, mtime_ns: int) -> None:
         """Record a new size/mtime for a file whose bytes did not change."""
         self.con.execute("UPDATE core.documents SET size_bytes = ?, mtime_ns = ? WHERE source_path = ?",
                          [size, mtime_ns, source_path])
 
-    def _insert(self, table: str, rows: list[dict[str, Any]]) -> None:
+    def insert_rows(self, table: str, rows: list[dict[str, Any]]) -> None:
+        """Insert plain rows into core.<table>: a statement per row when few, one vectorised insert when many."""
         if not rows:
             return
         cols = list(rows[0])
-        sql = f"INSERT INTO core.{table} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})"
-        self.con.executemany(sql, [[_sql_value(r.get(c)) for c in cols] for r in rows])
+        if len(rows) < 20:
+            sql = f"INSERT INTO core.{table} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})"
+            self.con.executemany(sql, [[_sql_value(r.get(c)) for c in cols] for r in rows])
+            return
+        import pandas as pd
+
+        frame = pd.DataFrame([[_sql_value(r.get(c)) for c in cols] for r in rows], columns=cols)
+        self.con.register("_incoming", frame)
+        try:
+            self.con.execute(f"INSERT INTO core.{table} ({', '.join(cols)}) SELECT {', '.join(cols)} FROM _incoming")
+        finally:
+            self.con.unregister("_incoming")
 
     # import log -------------------------------------------------------------------
     def start_run(self, run_id: str, command: str) -> None:
@@ -184,6 +238,6 @@ class Warehouse:
 
 
 def _sql_value(v: Any) -> Any:
-    if isinstance(v, (dict, list)):
+    if isinstance(v, dict):
         return json.dumps(v, ensure_ascii=False, default=str)
     return v

@@ -10,20 +10,51 @@ CREATE OR REPLACE VIEW sections AS
 SELECT document_id, section_id, parent_id, number, title, level, page, ordinal
 FROM core.sections;
 
+CREATE OR REPLACE VIEW persons AS
+SELECT person_id, name, organisation, initials, variants
+FROM core.persons;
+
 CREATE OR REPLACE VIEW attendees AS
-SELECT attendee_id, document_id, name, initials, role, organisation, party, status, attended, page, rule,
-       source_text
-FROM core.attendees;
+SELECT a.attendee_id, a.document_id, a.name, a.initials, a.role, a.organisation, a.party, a.status, a.attended,
+       a.page, a.rule, a.source_text, p.person_id
+FROM core.attendees a LEFT JOIN core.attendee_persons p USING (attendee_id);
 
 CREATE OR REPLACE VIEW decisions AS
 SELECT decision_id, document_id, section_id, section_title, text, kind, page, rule, source_text, ordinal
 FROM core.decisions;
 
 CREATE OR REPLACE VIEW assignments AS
-SELECT assignment_id, document_id, decision_id, owner, owner_kind, task, deadline, deadline_text,
-       deadline_precision, page, rule, source_text, section_id
-FROM core.assignments;
+SELECT s.assignment_id, s.document_id, s.decision_id, s.owner, s.owner_kind, s.task, s.deadline, s.deadline_text,
+       s.deadline_precision, s.page, s.rule, s.source_text, s.section_id, p.person_id
+FROM core.assignments s LEFT JOIN core.assignment_persons p USING (assignment_id);
 
 CREATE OR REPLACE VIEW imports AS
 SELECT run_id, source_path, sha256, status, error, note, pages, seconds, ocr_seconds, "at", document_id
 FROM core.imports;
+
+-- Views for the common questions (docs/warehouse-contract.md, "Views for analysts").
+
+CREATE OR REPLACE VIEW decisions_per_region_year AS
+SELECT coalesce(d.region, '(okänd)') AS region, year(d.meeting_date) AS year, d.body, c.kind,
+       count(*) AS decisions
+FROM core.decisions c JOIN core.documents d USING (document_id)
+GROUP BY ALL;
+
+CREATE OR REPLACE VIEW assignments_by_owner AS
+SELECT s.owner, s.owner_kind, s.person_id, s.task, s.deadline, s.deadline_text,
+       CASE WHEN s.deadline IS NULL THEN 'no deadline'
+            WHEN s.deadline < current_date THEN 'overdue'
+            ELSE 'open' END AS deadline_status,
+       d.body, d.region, d.meeting_date, d.file_name, s.page, s.assignment_id, s.document_id
+FROM assignments s JOIN core.documents d USING (document_id);
+
+CREATE OR REPLACE VIEW attendance_per_person AS
+SELECT coalesce(a.person_id, 'name:' || a.name) AS person_id, coalesce(p.name, a.name) AS name,
+       coalesce(p.organisation, a.organisation) AS organisation, d.body,
+       count(*) FILTER (WHERE a.status IN ('present', 'substitute')) AS meetings_attended,
+       count(*) FILTER (WHERE a.status = 'absent') AS meetings_absent,
+       count(*) FILTER (WHERE a.status = 'adjunct') AS meetings_adjunct,
+       min(d.meeting_date) AS first_meeting, max(d.meeting_date) AS last_meeting
+FROM attendees a JOIN core.documents d USING (document_id)
+LEFT JOIN core.persons p ON p.person_id = a.person_id
+GROUP BY ALL;

@@ -1,0 +1,66 @@
+"""Search terms for Swedish text: folded Snowball stems, and query roots matched as prefixes.
+
+Indexing: every word becomes its Swedish Snowball stem, folded (lower case, no diacritics),
+so "Remittentstödet", "remittentstöd" and an OCR'd "remittentstod" give the same term.
+Querying: a word is stemmed the same way and then cut back to its root by removing
+derivational endings (-an, -ning, -else, -ande, ...); the root matches every indexed term
+that starts with it, so "ansökan" finds "ansökningarna" (stem "ansökning"). The choice was
+measured: see bench/search_terms.py and the README's Performance section.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import lru_cache
+
+from .text import fold
+
+_WORD = re.compile(r"[0-9a-zåäöéü]+(?:-[0-9a-zåäöéü]+)*")
+# Derivational endings a query root drops (longest first); the root keeps at least 4 letters.
+_DERIVATIONAL = ("ningarna", "ningar", "ningen", "ningens", "ning", "ingarna", "ingar", "ingen", "ing", "elsen",
+                 "else", "ande", "ende", "andet", "heten", "het", "dde", "an", "en", "ar", "er", "or", "na", "et", "de",
+                 "te", "tt", "a", "e", "d")
+MIN_ROOT = 4
+MIN_ROOT_AFTER_ONE_LETTER = 6  # "nämnd" must not become "nämn" (and find "nämna")
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import snowballstemmer
+    return snowballstemmer.stemmer("swedish")
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Folded Snowball stem of one lower-case word."""
+    return fold(_stemmer().stemWord(word))
+
+
+def words(text: str) -> list[str]:
+    return [w for w in _WORD.findall(text.lower()) if len(w) >= 2 and not w.isdigit()]
+
+
+def terms(text: str) -> Counter:
+    """Index terms of a text with their counts."""
+    out: Counter = Counter()
+    for w in words(text):
+        for part in w.split("-") if "-" in w else (w,):
+            if len(part) >= 2 and not part.isdigit():
+                out[stem(part)] += 1
+    return out
+
+
+def query_terms(query: str) -> list[tuple[str, bool]]:
+    """(term, prefix) for each query word: its root, matched as a prefix when long enough."""
+    out: list[tuple[str, bool]] = []
+    for w in words(query):
+        for part in w.split("-") if "-" in w else (w,):
+            s = stem(part)
+            root = s
+            for ending in _DERIVATIONAL:
+                keep = MIN_ROOT_AFTER_ONE_LETTER if len(ending) == 1 else MIN_ROOT
+                if root.endswith(ending) and len(root) - len(ending) >= keep:
+                    root = root[:-len(ending)]
+                    break
+            out.append((root, len(root) >= MIN_ROOT))
+    return out

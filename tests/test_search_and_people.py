@@ -1,0 +1,178 @@
+"""Search (accents, case, inflections, filters), persons across documents, and the query commands."""
+import json
+
+import duckdb
+import pytest
+
+from pipeline.cli import main
+from warehouse.persons import cluster, same_first_name
+
+DOC_A = """\
+# Minnesanteckningar Styrgruppen för e-hälsa
+
+| Datum | 2024-06-14 |
+| Närvarande | Annica Öhrn (AÖ), ordförande | Region Östergötland |
+| | Karl Landergren (KL) | Region Östergötland |
+| | Nils Wall (NW), processtöd | RJL |
+
+## 1. Remittentstöd
+
+Beslut:
+
+- Styrgruppen godkänner ansökningarna om medel för remittentstöd.
+- NW får i uppdrag att sammanställa ansökan senast den 30 september 2024.
+- Processtöd bokar möte med Inera innan midsommar.
+"""
+
+DOC_B = """\
+# Protokoll Socialnämnden
+
+| Sammanträdesdatum | 2025-02-12 |
+| Beslutande | Annika Öhrn, ordförande | Region Östergötland |
+| | Lotta Landergren | Region Östergötland |
+| | Karl Landergren | Region Kalmar län |
+
+## § 5 Budget
+
+Beslut: Socialnämnden fastställer budgeten. Annika Öhrn återkommer med en uppföljning under hösten 2025.
+"""
+
+
+@pytest.fixture
+def warehouse(runner, tmp_path, make_doc):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    make_doc(DOC_A, "a.docx").rename(folder / "styrgrupp.docx")
+    make_doc(DOC_B, "b.pdf").rename(folder / "socialnamnden.pdf")
+    db = tmp_path / "w.duckdb"
+    res = runner.invoke(main, ["import", str(folder), "--db", str(db)])
+    assert res.exit_code == 0, res.output
+    return db
+
+
+def search_json(runner, db, *args):
+    res = runner.invoke(main, ["search", *args, "--db", str(db), "-f", "json"])
+    assert res.exit_code == 0, res.output
+    return json.loads(res.output)
+
+
+@pytest.mark.parametrize("query", ["remittentstöd", "REMITTENTSTÖD", "remittentstod", "Remittentstödet"])
+def test_search_ignores_case_accents_and_endings(runner, warehouse, query):
+    hits = search_json(runner, warehouse, query)
+    assert hits and all("emittentst" in h["text"].lower() or "remittentstöd" in h["detail"].lower()
+                        for h in hits if h["kind"] != "text")
+    assert any(h["kind"] == "decision" for h in hits)
+
+
+def test_search_finds_inflected_forms(runner, warehouse):
+    texts = [h["text"] for h in search_json(runner, warehouse, "ansökan")]
+    assert any("ansökningarna" in t for t in texts)  # ansökan -> ansökningarna
+    assert any("sammanställa ansökan" in t for t in texts)
+    assert search_json(runner, warehouse, "budgetarna")  # budgeten <- budgetarna
+    assert search_json(runner, warehouse, "fastställde") == search_json(runner, warehouse, "fastställer")
+
+
+def test_search_filters(runner, warehouse):
+    assert {h["body"] for h in search_json(runner, warehouse, "Öhrn")} == {"Styrgruppen för e-hälsa",
+                                                                          "Socialnämnden"}
+    assert {h["body"] for h in search_json(runner, warehouse, "Öhrn", "--body", "socialnamnden")} == {"Socialnämnden"}
+    assert {h["body"] for h in search_json(runner, warehouse, "Öhrn", "--from", "2025-01-01")} == {"Socialnämnden"}
+    assert {h["body"] for h in search_json(runner, warehouse, "Öhrn", "--to", "2024-12-31")} == {
+        "Styrgruppen för e-hälsa"}
+    assert {h["kind"] for h in search_json(runner, warehouse, "ansökan", "--kind", "assignment")} == {"assignment"}
+    assert search_json(runner, warehouse, "ansökan", "--region", "Region Skåne") == []
+    res = runner.invoke(main, ["search", "x", "--db", str(warehouse)])
+    assert res.exit_code != 0 and "at least one word" in res.output
+
+
+def test_assigned_by_name_initials_role_with_status(runner, warehouse):
+    res = runner.invoke(main, ["assigned", "nils wall", "--db", str(warehouse), "--today", "2024-09-20",
+                               "-f", "json"])
+    rows = json.loads(res.output)
+    assert [(r["owner"], r["deadline"], r["status"]) for r in rows] == [
+        ("Nils Wall", "2024-06-21", "overdue"), ("Nils Wall", "2024-09-30", "due in 10 days")] or \
+        [(r["owner"], r["status"]) for r in rows] == [("Nils Wall", "overdue"), ("Nils Wall", "due in 10 days")]
+    assert {r["file"] for r in rows} == {"styrgrupp.docx"} and all(r["page"] == 1 for r in rows)
+    same = lambda who, *extra: json.loads(runner.invoke(  # noqa: E731
+        main, ["assigned", who, "--db", str(warehouse), "--today", "2024-09-20", "-f", "json", *extra]).output)
+    assert same("NW") == rows and same("processtöd") == rows and same("WALL") == rows
+    assert [r["status"] for r in same("nils", "--open")] == ["due in 10 days"]
+    annica = same("annica öhrn")  # the spelling variant 'Annika Öhrn' is the same person
+    assert [(r["owner"], r["body"]) for r in annica] == [("Annika Öhrn", "Socialnämnden")]
+    res = runner.invoke(main, ["assigned", "nobody here", "--db", str(warehouse)])
+    assert res.exit_code == 0 and "No assignments" in res.output
+
+
+def test_persons_merge_variants_but_not_namesakes(runner, warehouse):
+    rows = json.loads(runner.invoke(main, ["people", "--db", str(warehouse), "-f", "json"]).output)
+    people = {(r["name"], r["organisation"]): r for r in rows}
+    assert ("Annica Öhrn", "Region Östergötland") in people or ("Annika Öhrn", "Region Östergötland") in people
+    oehrn = [r for r in rows if "Öhrn" in r["name"]]
+    assert len(oehrn) == 1 and oehrn[0]["meetings"] == 2 and oehrn[0]["assignments"] == 1
+    assert "Annika Öhrn" in oehrn[0]["also_written"] or "Annica Öhrn" in oehrn[0]["also_written"]
+    landergren = sorted((r["name"], r["organisation"]) for r in rows if "Landergren" in r["name"])
+    assert landergren == [("Karl Landergren", "Region Kalmar län"), ("Karl Landergren", "Region Östergötland"),
+                          ("Lotta Landergren", "Region Östergötland")]
+    names = [r["name"] for r in rows]
+    assert names == sorted(names, key=lambda n: n.replace("Å", "{").replace("Ä", "|").replace("Ö", "}"))
+    con = duckdb.connect(str(warehouse), read_only=True)
+    assert con.execute("select count(*) from attendees where person_id is null").fetchone()[0] == 0
+    con.close()
+
+
+def test_first_name_variants():
+    assert same_first_name("Annica", "Annika") and same_first_name("Eric", "Erik")
+    assert same_first_name("Mattias", "Matias")
+    assert not same_first_name("Anna", "Anders") and not same_first_name("Karl", "Lotta")
+    clusters = cluster([("Anna Berg", "Region Skåne", None, 3), ("Anna Berg", "Region Halland", None, 1),
+                        ("Anna Berg", None, None, 1), ("Anders Berg", "Region Skåne", None, 1)])
+    assert sorted((c.names.most_common(1)[0][0], c.org) for c in clusters) == [
+        ("Anders Berg", "Region Skåne"), ("Anna Berg", "Region Halland"), ("Anna Berg", "Region Skåne")]
+
+
+def test_decisions_command(runner, warehouse):
+    res = runner.invoke(main, ["decisions", "--region", "sydöstra", "--year", "2025", "--db",
+                               str(warehouse), "-f", "json"])
+    rows = json.loads(res.output)
+    assert [(r["body"], r["agenda_item"], r["text"][:35]) for r in rows] == [
+        ("Socialnämnden", "Budget", "Socialnämnden fastställer budgeten.")]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet", "xlsx"])
+def test_export(runner, warehouse, tmp_path, fmt):
+    out = tmp_path / "export"
+    res = runner.invoke(main, ["export", "--format", fmt, "--out", str(out), "--db", str(warehouse)])
+    assert res.exit_code == 0, res.output
+    if fmt == "xlsx":
+        import openpyxl
+        wb = openpyxl.load_workbook(out / "minutes.xlsx")
+        assert "decisions" in wb.sheetnames and wb["decisions"].max_row == 5  # header + 4 decisions
+    else:
+        con = duckdb.connect()
+        reader = "read_csv_auto" if fmt == "csv" else "read_parquet"
+        assert con.execute(f"select count(*) from {reader}('{out / ('decisions.' + fmt)}')").fetchone()[0] == 4
+        assert con.execute(f"select count(*) from {reader}('{out / ('persons.' + fmt)}')").fetchone()[0] == 5
+
+
+def test_commands_have_help_with_examples(runner):
+    for cmd in ("search", "assigned", "decisions", "people", "export"):
+        res = runner.invoke(main, [cmd, "--help"])
+        assert res.exit_code == 0 and "Examples:" in res.output and f"minutes {cmd}" in res.output
+
+
+@pytest.mark.slow
+def test_notebook_runs_top_to_bottom_on_the_demo_warehouse(runner, tmp_path, monkeypatch):
+    import nbclient
+    import nbformat
+
+    from conftest import ROOT
+    db = tmp_path / "demo.duckdb"
+    assert runner.invoke(main, ["import", str(ROOT / "samples"), "--db", str(db)]).exit_code == 0
+    monkeypatch.setenv("MINUTES_DB", str(db))
+    monkeypatch.setenv("MINUTES_TODAY", "2025-01-01")
+    nb = nbformat.read(ROOT / "notebooks" / "decision_history.ipynb", as_version=4)
+    nbclient.NotebookClient(nb, timeout=180, kernel_name="python3",
+                            resources={"metadata": {"path": str(ROOT / "notebooks")}}).execute()
+    images = sum("image/png" in o.get("data", {}) for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.get("output_type") == "error"]
+    assert not errors and images >= 2

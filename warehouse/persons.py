@@ -1,0 +1,153 @@
+"""Persons across documents: attendees and named owners clustered into one person each.
+
+Two mentions are the same person when their surnames are the same, their first names are
+the same or spelling variants of each other ("Annica"/"Annika", "Eric"/"Erik"), and their
+organisations agree (or one of them has none). Two people who share a surname but not a
+first name, or the same name in two organisations, stay apart. The clustering is rebuilt
+after every import that changed something, so a person's id depends only on the data.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+from rules.text import fold
+
+_PHONETIC = [("ph", "f"), ("th", "t"), ("ck", "k"), ("c", "k"), ("w", "v"), ("z", "s"), ("q", "k")]
+
+
+def _first_key(first: str) -> str:
+    k = fold(first)
+    for a, b in _PHONETIC:
+        k = k.replace(a, b)
+    return re.sub(r"(.)\1", r"\1", k)  # "mattias" ~ "matias"
+
+
+def same_first_name(a: str, b: str) -> bool:
+    """'Annica'/'Annika', 'Eric'/'Erik', 'Mattias'/'Matias': yes; 'Anna'/'Anders': no."""
+    ka, kb = _first_key(a), _first_key(b)
+    return ka == kb or (ka[:1] == kb[:1] and SequenceMatcher(None, ka, kb).ratio() >= 0.85)
+
+
+@dataclass
+class _Cluster:
+    first: str
+    org: str | None
+    names: Counter = field(default_factory=Counter)
+    orgs: Counter = field(default_factory=Counter)
+    initials: Counter = field(default_factory=Counter)
+    members: list[tuple[str, str | None]] = field(default_factory=list)
+
+
+def cluster(mentions: list[tuple[str, str | None, str | None, int]]) -> list[_Cluster]:
+    """Group (name, organisation, initials, count) mentions into persons."""
+    by_surname: dict[str, list] = defaultdict(list)
+    for name, org, initials, n in mentions:
+        parts = name.split()
+        if len(parts) < 2:
+            continue  # a first name alone cannot be told apart from another person's
+        by_surname[fold(parts[-1])].append((name, org, initials, n))
+    clusters: list[_Cluster] = []
+    for items in by_surname.values():
+        local: list[_Cluster] = []
+        # the most frequent spellings, and mentions with an organisation, found clusters first
+        for name, org, initials, n in sorted(items, key=lambda x: (x[1] is None, -x[3], x[0])):
+            first = name.split()[0]
+            home = None
+            for c in local:
+                if same_first_name(c.first, first) and (org is None or c.org is None or fold(org) == fold(c.org)):
+                    home = c
+                    break
+            if home is None:
+                home = _Cluster(first, org)
+                local.append(home)
+            if home.org is None and org is not None:
+                home.org = org
+            home.names[name] += n
+            if org:
+                home.orgs[org] += n
+            if initials:
+                home.initials[initials] += n
+            home.members.append((name, org))
+        clusters.extend(local)
+    return clusters
+
+
+# Attendee rows link by name and organisation (or by name alone when only one person has it);
+# an assignment links to the person of the attendee with the owner's name in the same document,
+# or by name alone.
+_LINKS = """
+DELETE FROM core.attendee_persons;
+INSERT INTO core.attendee_persons
+SELECT a.attendee_id, coalesce(exact.person_id, loose.person_id)
+FROM core.attendees a
+LEFT JOIN core.person_aliases exact
+       ON exact.name_key = lower(strip_accents(a.name))
+      AND exact.org_key = lower(strip_accents(coalesce(a.organisation, '')))
+LEFT JOIN (SELECT name_key, any_value(person_id) AS person_id FROM core.person_aliases
+           GROUP BY name_key HAVING count(DISTINCT person_id) = 1) loose
+       ON loose.name_key = lower(strip_accents(a.name))
+WHERE coalesce(exact.person_id, loose.person_id) IS NOT NULL;
+
+DELETE FROM core.assignment_persons;
+INSERT INTO core.assignment_persons
+SELECT s.assignment_id, coalesce(same_doc.person_id, loose.person_id)
+FROM core.assignments s
+LEFT JOIN (SELECT a.document_id, lower(strip_accents(a.name)) AS name_key, any_value(p.person_id) AS person_id
+           FROM core.attendees a JOIN core.attendee_persons p USING (attendee_id)
+           GROUP BY ALL) same_doc
+       ON same_doc.document_id = s.document_id AND same_doc.name_key = s.owner_key
+LEFT JOIN (SELECT name_key, any_value(person_id) AS person_id FROM core.person_aliases
+           GROUP BY name_key HAVING count(DISTINCT person_id) = 1) loose
+       ON s.owner_kind = 'person' AND loose.name_key = s.owner_key
+WHERE s.owner_kind = 'person' AND coalesce(same_doc.person_id, loose.person_id) IS NOT NULL;
+"""
+
+
+def person_id(name: str, org: str | None) -> str:
+    return hashlib.sha1(f"{fold(name)}|{fold(org or '')}".encode()).hexdigest()[:12]
+
+
+def rebuild(wh) -> int:
+    """Recompute core.persons and core.person_aliases from attendees and named owners; returns persons.
+
+    `wh` is the writable `Warehouse`; the work is one transaction.
+    """
+    con = wh.con
+    mentions = con.execute("""
+        SELECT name, organisation, any_value(initials), count(*) FROM core.attendees GROUP BY name, organisation
+        UNION ALL
+        SELECT owner, NULL, NULL, count(*) FROM core.assignments s
+        WHERE owner_kind = 'person' AND NOT EXISTS (
+            SELECT 1 FROM core.attendees a
+            WHERE a.document_id = s.document_id AND lower(strip_accents(a.name)) = lower(strip_accents(s.owner)))
+        GROUP BY owner
+    """).fetchall()
+    persons, aliases = [], []
+    for c in cluster([(m[0], m[1], m[2], m[3]) for m in mentions]):
+        name = c.names.most_common(1)[0][0]
+        org = c.orgs.most_common(1)[0][0] if c.orgs else None
+        pid = person_id(name, org)
+        initials = c.initials.most_common(1)[0][0] if c.initials else None
+        persons.append({"person_id": pid, "name": name, "organisation": org, "initials": initials,
+                        "variants": sorted(c.names)})
+        for member_name, member_org in c.members:
+            aliases.append({"name_key": member_name, "org_key": member_org or "", "person_id": pid})
+    con.begin()
+    try:
+        con.execute("DELETE FROM core.persons")
+        con.execute("DELETE FROM core.person_aliases")
+        wh.insert_rows("persons", persons)
+        wh.insert_rows("person_aliases", aliases)
+        # keys folded by DuckDB itself, exactly as the links below fold the names they look up
+        con.execute("UPDATE core.person_aliases SET name_key = lower(strip_accents(name_key)), "
+                    "org_key = lower(strip_accents(org_key))")
+        con.execute(_LINKS)
+        con.commit()
+    except Exception:
+        con.rollback()
+        raise
+    return len(persons)
