@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DB     ?= minutes.duckdb
 
-.PHONY: demo test test-fast install samples ocr-deps bench-ocr clean
+.PHONY: demo test test-fast install samples ocr-deps bench bench-ocr clean
 
 # The package and its runtime dependencies (re-run when pyproject.toml changes).
 $(VENV)/.installed: pyproject.toml
@@ -58,3 +58,8 @@ clean:
 # OCR benchmark: seconds per page, plain tesseract beside minutes' OCR (BENCH_SCALE=0.5 for a quick run).
 bench-ocr: $(VENV)/.installed-test ocr-deps
 	$(BIN)/python bench/ocr.py
+
+# Import and query benchmark beside its baselines (BENCH_SCALE=1; CI runs BENCH_SCALE=0.05).
+bench: $(VENV)/.installed-test
+	@command -v pdftotext >/dev/null 2>&1 || { [ "$$(id -u)" = "0" ] && apt-get install -y -qq poppler-utils >/dev/null; } || true
+	$(BIN)/python bench/bench.py

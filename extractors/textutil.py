@@ -10,7 +10,7 @@ _BULLET_RE = re.compile(rf"^\s*([{re.escape(BULLETS)}]|[-–—*»«+](?=\s))\s*
 _NUMBER_RE = re.compile(r"^\s*(\(?(?:\d{1,2}|[a-zA-Z])[.)])\s+(?=\S)")
 _LIGATURES = {"ﬁ": "fi", "ﬂ": "fl", "ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "\u00ad": "", "\u200b": "",
               "\ufeff": "", "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\r": "",
-              "\x02": "-"}
+              "\x02": "-", "\ufffe": "-"}
 _LIG_RE = re.compile("|".join(map(re.escape, _LIGATURES)))
 _JOINERS = {"och", "eller", "samt", "till", "resp", "respektive", "som"}
 

@@ -19,6 +19,7 @@ from typing import Callable, Iterable, Iterator
 from extractors.detect import KNOWN_SUFFIXES
 from rules import rules_version
 from warehouse import Warehouse
+from warehouse.store import import_row
 
 from .work import Job, Outcome, process
 
@@ -89,6 +90,53 @@ def discover(paths: Iterable[str | Path]) -> Iterator[Found]:
                         f"the folder {e.filename} cannot be read ({e.strerror}); ask for read access.")
 
 
+#: A batch of finished documents is written when it holds this many documents or pages, or is this old.
+BATCH_DOCUMENTS, BATCH_PAGES, BATCH_SECONDS = 50, 500, 2.0
+
+
+class _Batch:
+    """Finished documents and log rows waiting to be written together in one transaction."""
+
+    def __init__(self, wh: Warehouse) -> None:
+        self.wh = wh
+        self.records: list = []
+        self.replaced: set[str] = set()
+        self.imports: list[dict] = []
+        self.touches: list[tuple[str, int, int]] = []
+        self.pages = 0
+        self.since = time.perf_counter()
+        self.failed: list[tuple[str, str, str]] = getattr(self, "failed", [])  # (path, error, status it had)
+
+    def due(self) -> bool:
+        return len(self.records) >= BATCH_DOCUMENTS or self.pages >= BATCH_PAGES or \
+            time.perf_counter() - self.since >= BATCH_SECONDS
+
+    def flush(self) -> None:
+        if self.records or self.imports or self.touches:
+            try:
+                self.wh.write_batch(self.records, self.replaced, self.imports, self.touches)
+            except Exception:  # a value the warehouse refuses: find the document, write the others
+                log.debug("batch write failed; writing one document at a time", exc_info=True)
+                self._one_by_one()
+        self.__init__(self.wh)
+
+    def _one_by_one(self) -> None:
+        by_doc = {r.document["document_id"]: r for r in self.records}
+        self.wh.write_batch([], imports=[i for i in self.imports if i["document_id"] not in by_doc],
+                            touches=self.touches)
+        for row in (i for i in self.imports if i["document_id"] in by_doc):
+            record = by_doc[row["document_id"]]
+            try:
+                self.wh.write_batch([record], self.replaced & {row["document_id"]}, [row])
+            except Exception as e:
+                log.debug("load failed for %s", row["source_path"], exc_info=True)
+                failed = dict(row, status="failed", document_id=None,
+                              error=f"{Path(row['source_path']).name} was read but could not be stored "
+                                    f"({type(e).__name__}: {str(e)[:200]}); please report this file.")
+                self.wh.write_batch([], imports=[failed])
+                self.failed.append((row["source_path"], failed["error"], row["status"]))
+
+
 def import_paths(paths: Iterable[str | Path], db: str | Path, *, workers: int = 1, force: bool = False,
                  ocr: bool = True, progress: Progress | None = None, command: str = "") -> Summary:
     """Import files and folders into the warehouse at `db`; returns what happened to each file."""
@@ -102,6 +150,7 @@ def import_paths(paths: Iterable[str | Path], db: str | Path, *, workers: int = 
         found = list(discover(paths))
         total = len(found)
         done = 0
+        batch = _Batch(wh)
 
         def finish(path: str, status: str, **kw) -> None:
             nonlocal done
@@ -111,7 +160,7 @@ def import_paths(paths: Iterable[str | Path], db: str | Path, *, workers: int = 
             summary.status_seconds[status] += kw.get("seconds") or 0.0
             if status == "failed":
                 summary.failures.append((path, kw.get("error") or "unknown error"))
-            wh.log_import(run_id, path, status, **kw)
+            batch.imports.append(import_row(run_id, path, status, **kw))
             if progress:
                 progress(done, total, path, status)
 
@@ -131,9 +180,18 @@ def import_paths(paths: Iterable[str | Path], db: str | Path, *, workers: int = 
                 continue
             known_sha = old[2] if old and old[3] == version else None
             jobs.append(Job(f.path, st.st_size, st.st_mtime_ns, known_sha, version, force, ocr))
+        batch.flush()  # the log rows of unchanged files
 
+        seen_sha: dict[str, str] = {}
         for outcome in _run(jobs, workers):
-            _load(wh, outcome, known, finish, summary)
+            _load(batch, outcome, known, seen_sha, finish, summary)
+            if batch.due():
+                batch.flush()
+        batch.flush()
+        for path, error, had in batch.failed:  # documents the warehouse refused when written
+            summary.counts[had] -= 1
+            summary.counts["failed"] += 1
+            summary.failures.append((path, error))
         if summary.counts["imported"] or summary.counts["replaced"]:
             from warehouse.persons import rebuild
             rebuild(wh)
@@ -143,7 +201,7 @@ def import_paths(paths: Iterable[str | Path], db: str | Path, *, workers: int = 
     return summary
 
 
-def _load(wh: Warehouse, o: Outcome, known: dict, finish, summary: Summary) -> None:
+def _load(batch: _Batch, o: Outcome, known: dict, seen_sha: dict[str, str], finish, summary: Summary) -> None:
     if o.status == "failed":
         if o.debug:
             summary.debug[o.path] = o.debug
@@ -152,24 +210,22 @@ def _load(wh: Warehouse, o: Outcome, known: dict, finish, summary: Summary) -> N
     old = known.get(o.path)
     if o.status == "same_bytes":
         st = os.stat(o.path)
-        wh.touch(o.path, st.st_size, st.st_mtime_ns)
+        batch.touches.append((o.path, st.st_size, st.st_mtime_ns))
         finish(o.path, "unchanged", document_id=old[4] if old else None, sha256=o.sha256, seconds=o.seconds)
         return
     if old is None:
-        twin = wh.path_with_sha(o.sha256)
+        twin = seen_sha.get(o.sha256) or batch.wh.path_with_sha(o.sha256)
         if twin and twin != o.path and os.path.exists(twin):
             finish(o.path, "unchanged", sha256=o.sha256, seconds=o.seconds,
                    note=f"identical to {twin}, which is already imported; not stored twice")
             return
+    seen_sha[o.sha256] = o.path
     record = o.record
-    try:
-        wh.replace_document(record)
-    except Exception as e:  # a value the warehouse refuses: report it, keep going
-        log.debug("load failed for %s", o.path, exc_info=True)
-        finish(o.path, "failed", sha256=o.sha256, seconds=o.seconds,
-               error=f"{Path(o.path).name} was read but could not be stored ({type(e).__name__}: {e}); "
-                     "please report this file.")
-        return
+    batch.records.append(record)
+    if old is not None:
+        batch.replaced.add(old[4])
+        batch.replaced.add(record.document["document_id"])
+    batch.pages += o.pages or 0
     summary.pages += o.pages or 0
     note = "; ".join(o.warnings) if o.warnings else None
     finish(o.path, "replaced" if old else "imported", document_id=record.document["document_id"],

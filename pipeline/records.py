@@ -43,7 +43,8 @@ def to_record(source_path: str, sha256: str, size: int, mtime_ns: int, doc: Docu
         "ocr": doc.ocr, "ocr_seconds": doc.ocr_seconds or None, "doc_type": m.doc_type, "title": m.title,
         "body": m.body, "region": m.region, "meeting_date": m.meeting_date,
         "start_time": _time(m.start_time), "end_time": _time(m.end_time), "place": m.place,
-        "next_meeting": m.next_meeting, "rules_version": rules_version, "provenance": m.provenance,
+        "next_meeting": m.next_meeting, "rules_version": rules_version,
+        "provenance": json.dumps(m.provenance, ensure_ascii=False),
         "warnings": json.dumps(ex.warnings, ensure_ascii=False) if ex.warnings else None,
         "imported_at": dt.datetime.now(),
     }
@@ -75,13 +76,12 @@ def to_record(source_path: str, sha256: str, size: int, mtime_ns: int, doc: Docu
     return DocumentRecord(document, rows)
 
 
-def _postings(rows: dict) -> list[dict]:
-    """Search terms of each decision, assignment and block of text (see rules/terms.py)."""
-    out = []
+def _postings(rows: dict) -> list[tuple]:
+    """Search terms of each decision, assignment and block of text: (term, kind, row_id, document_id, tf)."""
+    out: list[tuple] = []
 
     def add(kind: str, row_id: str, document_id: str, text: str) -> None:
-        for term, n in terms(text).items():
-            out.append({"term": term, "kind": kind, "row_id": row_id, "document_id": document_id, "tf": min(n, 32000)})
+        out.extend((term, kind, row_id, document_id, min(n, 32000)) for term, n in terms(text).items())
 
     for d in rows["decisions"]:
         add("D", d["decision_id"], d["document_id"], d["text"])

@@ -23,12 +23,12 @@ from .loader import checked, unique_ids
 from .matcher import Hit, PatternSet
 from .owners import OwnerResolver, clean_owner, plausible_owner, split_owners
 from .records import Assignment, Decision
-from .text import Sentence, fold, same_words, sentences, squash, words
+from .text import Sentence, fold, fold_same_length, same_words, sentences, squash, words
 from .vocab import label_key
 
 _SPEC = {
     "rules": [{
-        "id": str, "pattern": str,
+        "id": str, "pattern": str, "requires?": "regex",
         "owner": ("before", "inside", "after", "none"),
         "task": ("after", "from", "from_verb", "context"),
         "scope": ("any", "decision", "initials"),
@@ -134,8 +134,9 @@ def _from_text(text: str, ctx: _Context, in_decision: bool, decision: int | None
     found: list[Assignment] = []
     sents = sentences(text)
     taken: list[tuple[int, int]] = []  # spans of the text already given to a task
+    gate = r.patterns.might_match(text)  # nothing in the whole text can match: skip the sentences
     for si, sent in enumerate(sents):
-        hits = sorted(r.patterns.find(sent.text), key=lambda h: -r.rules[h.rule].score)
+        hits = sorted(r.patterns.find(sent.text), key=lambda h: -r.rules[h.rule].score) if gate else []
         for h in hits:
             rule = r.rules[h.rule]
             if rule.scope == "decision" and not in_decision:
@@ -239,7 +240,7 @@ def _task_verb(sent: Sentence, sents: list[Sentence], si: int, text: str, ctx: _
     """'Koncernstab HR säkrar att ...': an actor and a task verb inside a decision."""
     r = rules()
     s = re.sub(r"^(?:[a-zA-Z]|\d{1,2})[.)]\s+", "", sent.text)  # "a. Att ..." list letters
-    f = "".join(fold(c)[:1] or c for c in s)
+    f = fold_same_length(s)
     m = r.task_verb.search(f)
     if not m or m.start() == 0:
         return None

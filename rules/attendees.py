@@ -231,7 +231,7 @@ def find_attendees(doc: Document, doc_type: str | None = None) -> list[Attendee]
             continue
         text = b.text.strip()
         head, sep, value = _label_split(text)
-        lab = classify_label(head) if sep else classify_label(text)
+        lab = classify_label(head) if sep else (classify_label(text) if len(text) <= 60 else None)
         if lab is not None:
             label = None if lab.kind == "stop" else lab
             signatures = lab.kind == "stop"

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .loader import checked
-from .text import fold
+from .text import fold, fold_same_length
 
 PRECISIONS = ("day", "week", "month", "quarter", "season", "year")
 _RANK = {p: i for i, p in enumerate(PRECISIONS)}
@@ -49,7 +49,7 @@ class Deadline:
 
 def fold_keep_length(text: str) -> str:
     """Fold character by character so that offsets in the result match the input."""
-    return "".join(fold(c)[:1] or c for c in text)
+    return fold_same_length(text)
 
 
 class _Calendar:

@@ -16,7 +16,7 @@ from extractors.model import Block, Document
 from .loader import checked, unique_ids
 from .matcher import PatternSet
 from .records import Decision
-from .text import fold, fold_regex, same_words, sentences, squash, words
+from .text import fold, fold_regex, same_word_sets, sentences, squash, word_set, words
 
 KINDS = ("beslut", "ställningstagande", "förslag", "summering")
 _SUBORDINATOR = re.compile(r"\b(?:för att|eftersom|därför att|då|när|om|som|vilket|innan|sedan|medan)\b")
@@ -54,8 +54,8 @@ class DecisionRules:
         """The decision label a block is, if any: 'Beslut', 'Beslut:', 'Beslut: text', 'Socialnämndens beslut'."""
         from .vocab import label_key
         text = text.strip()
-        key = label_key(text)
-        if len(key) <= 120:
+        key = label_key(text[:130]) if len(text) <= 130 else ""
+        if key:
             if self.not_label.fullmatch(key):
                 return Label("sv.decision.not_label", None)
             for rule, kind, rx in self.labels:
@@ -135,6 +135,8 @@ def find_decisions(doc: Document, block_section: list[int | None]) -> tuple[list
 
     for idx, b in enumerate(blocks):
         if idx in consumed or b.furniture or b.kind in ("heading", "table"):
+            continue
+        if not r.triggers.might_match(b.text):
             continue
         sents = sentences(b.text)
         for sent in sents:
@@ -282,17 +284,26 @@ def merge_repeats(decisions: list[Decision]) -> list[Decision]:
     position stays.
     """
     kept: list[Decision] = []
+    sets: list[frozenset[str]] = []
     for d in decisions:
+        ds = word_set(d.text)
         twin = None
-        for k in kept:
+        for i, k in enumerate(kept):
+            ks = sets[i]
+            overlap = len(ks & ds) / max(1, len(ks | ds))
+            if overlap < 0.6:
+                continue  # cheap test first: most pairs share few words
             same_number = k.number is not None and k.number == d.number
-            if same_words(k.text, d.text) or (same_number and similar(k.text, d.text) >= 0.6):
-                twin = k
+            if same_number or same_word_sets(ks, ds):
+                twin = i
                 break
         if twin is None:
             kept.append(d)
+            sets.append(ds)
         else:
-            twin.text, twin.source, twin.page = d.text, d.source, d.page
+            k = kept[twin]
+            k.text, k.source, k.page = d.text, d.source, d.page
+            sets[twin] = ds
     for n, d in enumerate(kept, start=1):
         d.ordinal = n
     return kept

@@ -107,8 +107,37 @@ def compile_pattern(source: str, where: str) -> tuple[list[dict], dict[int, str]
     return out, captures
 
 
+def _anchor(pattern: list[dict]) -> tuple[set[str], bool] | None:
+    """The words of the rarest required element of a pattern, and whether they are prefixes.
+
+    Rarest: no Swedish stop word among its words ("till", "att" are everywhere), then the
+    longest shortest word.
+    """
+    from spacy.lang.sv.stop_words import STOP_WORDS
+
+    stop = {fold(w) for w in STOP_WORDS}
+    best = None
+    for el in pattern:
+        if el.get("OP") in ("?", "*", "+") or "NORM" not in el:
+            continue
+        norm = el["NORM"]
+        if "IN" in norm:
+            alts, prefix = set(norm["IN"]), False
+        else:  # {"REGEX": "^(a|b)"}
+            alts, prefix = set(norm["REGEX"][2:-1].split("|")), True
+        score = (not (alts & stop), min(len(a) for a in alts))
+        if best is None or score > best[0]:
+            best = (score, alts, prefix)
+    return (best[1], best[2]) if best else None
+
+
 class PatternSet:
-    """A set of named patterns compiled into one spaCy Matcher."""
+    """A set of named patterns compiled into one spaCy Matcher.
+
+    Before spaCy sees a sentence, a cheap regex checks that it holds at least one word a
+    pattern cannot match without (its rarest required word), or what a rule's `requires`
+    regex asks for; most sentences of a document hold none, and skip tokenising.
+    """
 
     def __init__(self, rules: list[dict], where: str) -> None:
         from spacy.matcher import Matcher
@@ -116,15 +145,41 @@ class PatternSet:
         self.matcher = Matcher(nlp().vocab)
         self.captures: dict[str, dict[int, str]] = {}
         self.wildcards: dict[str, set[int]] = {}
+        words: set[str] = set()
+        prefixes: set[str] = set()
+        raw: list[str] = []
         for r in rules:
             pattern, caps = compile_pattern(r["pattern"], f"{where}: rule {r['id']}")
             self.matcher.add(r["id"], [pattern])
             self.captures[r["id"]] = caps
             self.wildcards[r["id"]] = {i for i, p in enumerate(pattern) if p.get("OP") == "*"
                                        and i not in caps}
+            if r.get("requires"):
+                raw.append(r["requires"])
+                continue
+            anchor = _anchor(pattern)
+            if anchor is None:
+                raw.append(r".")  # nothing required: every sentence must be looked at
+            else:
+                (prefixes if anchor[1] else words).update(anchor[0])
+        parts = []
+        if words:
+            parts.append(r"\b(?:" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + r")\b")
+        if prefixes:
+            parts.append(r"\b(?:" + "|".join(sorted(map(re.escape, prefixes), key=len, reverse=True)) + r")")
+        self._folded_gate = re.compile("|".join(parts)) if parts else None
+        self._raw_gate = re.compile("|".join(f"(?:{x})" for x in raw)) if raw else None
+
+    def might_match(self, text: str) -> bool:
+        """False when no pattern can match `text` (a cheap check before tokenising)."""
+        if self._raw_gate is not None and self._raw_gate.search(text):
+            return True
+        return bool(self._folded_gate and self._folded_gate.search(fold(text)))
 
     def find(self, text: str) -> list[Hit]:
         """All hits in `text`; per rule, overlapping matches keep the one with the shortest capture."""
+        if not self.might_match(text):
+            return []
         doc = tokens(text)
         strings = nlp().vocab.strings
         by_rule: dict[str, list[Hit]] = {}

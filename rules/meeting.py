@@ -16,7 +16,7 @@ from extractors.model import Block, Document
 
 from .deadlines import find_all
 from .records import Meeting
-from .text import fold, squash
+from .text import fold, fold_same_length, squash
 from .vocab import label_key, label_keys, vocab
 
 HEADER_BLOCKS = 40
@@ -201,12 +201,8 @@ def infer_region(doc: Document, body: str | None, organisations: list[str | None
         hcr = {o.healthcare_region for o in orgs if o.kind == "region"}
         if len(hcr) == 1 and None not in hcr:
             return hcr.pop()
-    counts: Counter = Counter()
-    for b in doc.blocks[:400]:
-        if b.furniture:
-            continue
-        for _, _, org in v.find_orgs(b.text):
-            counts[org.name] += 1
+    head = "\n".join(b.text for b in doc.blocks[:80] if not b.furniture)
+    counts: Counter = Counter(org.name for _, _, org in v.find_orgs(head))
     if not counts:
         return None
     top, n = counts.most_common(1)[0]
@@ -320,14 +316,9 @@ def next_meeting_date(doc: Document, meeting_date: dt.date | None) -> dt.date | 
     from .deadlines import find_all as _find_all
     words = [fold(w) for w in vocab().meeting["labels"]["next_meeting"]]
     rx = re.compile(r"\b(" + "|".join(map(re.escape, words)) + r")\b")
-    for b in doc.blocks:
-        if b.kind == "table":
-            continue
-        f = fold(b.text)
-        m = rx.search(f)
-        if not m:
-            continue
-        tail = b.text[m.end(): m.end() + 80]
+    folded = fold_same_length(doc.text)  # one pass over the document, not one per block
+    for m in rx.finditer(folded):
+        tail = doc.text[m.end(): m.end() + 80].split("\n\n", 1)[0]
         for d in _find_all(tail, meeting_date):
             if d.date and d.precision == "day" and (meeting_date is None or d.date > meeting_date):
                 return d.date

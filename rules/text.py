@@ -9,11 +9,34 @@ from functools import lru_cache
 WORD = re.compile(r"[0-9A-Za-zÀ-ÖØ-öø-ÿ]+(?:[-'][0-9A-Za-zÀ-ÖØ-öø-ÿ]+)*")
 
 
-@lru_cache(maxsize=65536)
+def _fold_table() -> dict[int, str | None]:
+    table: dict[int, str | None] = {}
+    for code in list(range(0xC0, 0x250)) + list(range(0x1E00, 0x1F00)) + list(range(0xFB00, 0xFB07)):
+        base = "".join(c for c in unicodedata.normalize("NFKD", chr(code)) if not unicodedata.combining(c))
+        if base != chr(code):
+            table[code] = base
+    for code in range(0x300, 0x370):  # combining marks left over from decomposed text
+        table[code] = None
+    return table
+
+
+_FOLD = _fold_table()
+_FOLD_ONE = {k: (v[:1] if v else "") for k, v in _FOLD.items() if v}  # one character for one
+
+
 def fold(text: str) -> str:
     """Lower-case and strip diacritics, so "Följs" and an OCR'd "Foljs" compare equal."""
-    text = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    if text.isascii():
+        return text.casefold()
+    return text.translate(_FOLD).casefold()
+
+
+def fold_same_length(text: str) -> str:
+    """`fold`, keeping one character for one so that offsets into the result match the input."""
+    if text.isascii():
+        return text.lower()
+    out = text.translate(_FOLD_ONE).lower()
+    return out if len(out) == len(text) else "".join(fold(c)[:1] or c for c in text)
 
 
 def squash(text: str) -> str:
@@ -47,7 +70,7 @@ def sentences(text: str) -> list[Sentence]:
     start = 0
     for m in _SENT_END.finditer(text):
         end = m.end()
-        candidate = text[start:m.start() + 1]
+        candidate = text[max(start, m.start() - 12):m.start() + 1]  # an abbreviation is short: its tail says
         if _ABBREV_END.search(candidate) and end < len(text):
             continue
         seg = text[start:end]
@@ -98,18 +121,26 @@ def same_words(a: str, b: str) -> bool:
     Every word one has and the other lacks must have a near-identical twin in the other; a
     real difference ("akuta" vs "elektiva") makes them different however alike the rest is.
     """
+    return same_word_sets(word_set(a), word_set(b))
+
+
+def word_set(text: str) -> frozenset[str]:
+    return frozenset(words(fold(text)))
+
+
+def same_word_sets(ta: frozenset[str], tb: frozenset[str]) -> bool:
+    """`same_words` on precomputed word sets."""
     from difflib import SequenceMatcher
-    ta = {fold(w) for w in words(a)}
-    tb = {fold(w) for w in words(b)}
     if not ta or not tb:
         return False
     if len(ta & tb) / len(ta | tb) < 0.6:
         return False
     only_a, only_b = ta - tb, tb - ta
-    for x in only_a:
-        if not any(SequenceMatcher(None, x, y).ratio() >= 0.8 for y in only_b):
-            return False
-    for y in only_b:
-        if not any(SequenceMatcher(None, x, y).ratio() >= 0.8 for x in only_a):
-            return False
-    return True
+
+    def near(x: str, y: str) -> bool:
+        if 2 * min(len(x), len(y)) < 0.8 * (len(x) + len(y)):
+            return False  # lengths alone rule it out: ratio <= 2*min/(len x + len y)
+        return SequenceMatcher(None, x, y).ratio() >= 0.8
+
+    return all(any(near(x, y) for y in only_b) for x in only_a) and \
+        all(any(near(x, y) for x in only_a) for y in only_b)

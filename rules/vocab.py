@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .loader import checked
-from .text import fold, squash
+from .text import fold, fold_same_length, squash
 
 STATUSES = ("present", "absent", "adjunct", "substitute")
 _GAP = re.compile(r"[\s'`´:;|\"]+")
@@ -45,6 +45,8 @@ _MEETING = {
 
 def label_key(text: str) -> str:
     """Folded label text without trailing colon, asterisks, or a parenthesised remark."""
+    if len(text) > 300:  # no label is this long: spare folding a whole paragraph
+        text = text[:300]
     t = fold(text).replace("*", " ")
     t = re.sub(r"\([^)]*\)\s*$", " ", t)
     return squash(t).strip(" \"'`´.,:;|«»!").strip()  # stray marks around a label (OCR) do not count
@@ -121,7 +123,7 @@ class Vocab:
     def find_orgs(self, text: str) -> list[tuple[int, int, Org]]:
         """Regions, healthcare regions and municipalities named in `text`, with their spans."""
         out: list[tuple[int, int, Org]] = []
-        folded = "".join(fold(c)[:1] or c for c in text)  # one character for one: offsets stay
+        folded = fold_same_length(text)  # one character for one: offsets stay
         by_alias = dict(self._org_aliases)
         for m in self._alias_re.finditer(folded):
             out.append((m.start(), m.end(), by_alias[_GAP.sub(" ", m.group(1))]))

@@ -98,3 +98,22 @@ def test_every_command_has_help_with_an_example(runner):
     for cmd in ("import", "sql", "explain"):
         res = runner.invoke(main, [cmd, "--help"])
         assert res.exit_code == 0 and "Examples:" in res.output and "minutes " + cmd in res.output
+
+
+def test_a_document_the_warehouse_refuses_fails_alone(runner, minutes_folder, tmp_path, monkeypatch):
+    import warehouse.store as store
+
+    original = store.Warehouse.insert_rows
+
+    def refuse_one(self, table, rows):
+        if table == "documents" and any(r["file_name"].endswith(".pdf") for r in rows):
+            raise ValueError("a value DuckDB cannot store")
+        return original(self, table, rows)
+
+    monkeypatch.setattr(store.Warehouse, "insert_rows", refuse_one)
+    db = tmp_path / "w.duckdb"
+    res = runner.invoke(main, ["import", str(minutes_folder), "--db", str(db)])
+    assert res.exit_code == 1 and "1 imported" in res.output and "1 failed" in res.output
+    assert "could not be stored" in res.output
+    assert rows(db, "select file_name from documents") == [("styrgrupp_2025-02-04.docx",)]
+    assert dict(rows(db, "select status, count(*) from imports group by 1")) == {"imported": 1, "failed": 1}

@@ -6,7 +6,6 @@ transaction, so a crash leaves each document either fully old or fully new.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import re
 from dataclasses import dataclass, field
@@ -150,62 +149,89 @@ class Warehouse:
     # writing --------------------------------------------------------------------
     def replace_document(self, record: DocumentRecord) -> None:
         """Write one document and its rows in one transaction, replacing what was there."""
-        doc_id = record.document["document_id"]
+        self.write_batch([record], replaced={record.document["document_id"]})
+
+    def write_batch(self, records: list[DocumentRecord], replaced: set[str] = frozenset(),
+                    imports: list[dict[str, Any]] = (), touches: list[tuple[str, int, int]] = ()) -> None:
+        """Write whole documents, their import-log rows and new file stamps in one transaction.
+
+        `replaced` names the documents whose old rows go first; a document seen for the first
+        time has none, so nothing is deleted for it. Each document is written entirely or not
+        at all: a crash leaves every document either as it was or as it is now.
+        """
         self.con.begin()
         try:
-            for table in CHILD_TABLES:
-                self.con.execute(f"DELETE FROM core.{table} WHERE document_id = ?", [doc_id])
-            prefix = doc_id + "-%"  # person links of the old rows (rebuilt after the import)
-            self.con.execute("DELETE FROM core.attendee_persons WHERE attendee_id LIKE ?", [prefix])
-            self.con.execute("DELETE FROM core.assignment_persons WHERE assignment_id LIKE ?", [prefix])
-            self.con.execute("DELETE FROM core.documents WHERE document_id = ? OR source_path = ?",
-                             [doc_id, record.document["source_path"]])
-            self.insert_rows("documents", [record.document])
-            for table in CHILD_TABLES[:-1]:
-                self.insert_rows(table, record.rows.get(table, []))
-            self._insert_postings(record.rows.get("postings", []))
+            ids = sorted(replaced)
+            if ids:
+                for table in CHILD_TABLES:
+                    self.con.execute(f"DELETE FROM core.{table} WHERE document_id IN (SELECT unnest(?))", [ids])
+                self.con.execute("DELETE FROM core.attendee_persons WHERE substr(attendee_id, 1, 12) IN "
+                                 "(SELECT unnest(?))", [ids])
+                self.con.execute("DELETE FROM core.assignment_persons WHERE substr(assignment_id, 1, 12) IN "
+                                 "(SELECT unnest(?))", [ids])
+                self.con.execute("DELETE FROM core.documents WHERE document_id IN (SELECT unnest(?))", [ids])
+            if records:
+                paths = [r.document["source_path"] for r in records]
+                if ids:  # a file that moved onto a path stored under another id
+                    self.con.execute("DELETE FROM core.documents WHERE source_path IN (SELECT unnest(?))", [paths])
+                self.insert_rows("documents", [r.document for r in records])
+                for table in CHILD_TABLES[:-1]:
+                    self.insert_rows(table, [row for r in records for row in r.rows.get(table, [])])
+                self._insert_postings([p for r in records for p in r.rows.get("postings", [])])
+            for path, size, mtime_ns in touches:
+                self.con.execute("UPDATE core.documents SET size_bytes = ?, mtime_ns = ? WHERE source_path = ?",
+                                 [size, mtime_ns, path])
+            self.insert_rows("imports", list(imports))
             self.con.commit()
         except Exception:
             self.con.rollback()
             self._term_ids = None  # terms added in the rolled-back transaction are gone: reload
             raise
 
-    def _insert_postings(self, postings: list[dict[str, Any]]) -> None:
-        """Insert postings, numbering terms never seen before (only this writer numbers terms)."""
+    def touch(self, source_path: str, size: int, mtime_ns: int) -> None:
+        """Record a new size/mtime for a file whose bytes did not change."""
+        self.write_batch([], touches=[(source_path, size, mtime_ns)])
+
+    def _insert_postings(self, postings: list[tuple]) -> None:
+        """Insert (term, kind, row_id, document_id, tf) postings, numbering terms never seen before.
+
+        Only this writer numbers terms, so the numbering needs no coordination.
+        """
         if not postings:
             return
         if self._term_ids is None:
             self._term_ids = dict(self.con.execute("SELECT term, term_id FROM core.terms").fetchall())
         ids = self._term_ids
-        new = sorted({p["term"] for p in postings if p["term"] not in ids})
+        terms, kinds, row_ids, doc_ids, tfs = zip(*postings)
+        new = sorted(set(terms).difference(ids))
         if new:
             start = max(ids.values(), default=0) + 1
-            for n, t in enumerate(new):
-                ids[t] = start + n
-            self.insert_rows("terms", [{"term_id": ids[t], "term": t} for t in new])
-        self.insert_rows("postings", [{"term_id": ids[p["term"]], "kind": p["kind"], "row_id": p["row_id"],
-                                   "document_id": p["document_id"], "tf": p["tf"]} for p in postings])
-
-    def touch(self, source_path: str, size: int, mtime_ns: int) -> None:
-        """Record a new size/mtime for a file whose bytes did not change."""
-        self.con.execute("UPDATE core.documents SET size_bytes = ?, mtime_ns = ? WHERE source_path = ?",
-                         [size, mtime_ns, source_path])
+            ids.update((t, start + n) for n, t in enumerate(new))
+            self.insert_columns("terms", {"term_id": [ids[t] for t in new], "term": new})
+        self.insert_columns("postings", {"term_id": [ids[t] for t in terms], "kind": list(kinds),
+                                         "row_id": list(row_ids), "document_id": list(doc_ids), "tf": list(tfs)})
 
     def insert_rows(self, table: str, rows: list[dict[str, Any]]) -> None:
-        """Insert plain rows into core.<table>: a statement per row when few, one vectorised insert when many."""
-        if not rows:
+        """Insert plain rows (dicts with the same keys) into core.<table> with one statement."""
+        if rows:
+            cols = list(rows[0])
+            self.insert_columns(table, {c: [r.get(c) for r in rows] for c in cols})
+
+    def insert_columns(self, table: str, columns: dict[str, list]) -> None:
+        """Insert rows given column by column: as lists bound to one statement, or a DataFrame when many."""
+        names = ", ".join(f'"{c}"' for c in columns)
+        length = len(next(iter(columns.values()), []))
+        if not length:
             return
-        cols = list(rows[0])
-        if len(rows) < 20:
-            sql = f"INSERT INTO core.{table} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})"
-            self.con.executemany(sql, [[_sql_value(r.get(c)) for c in cols] for r in rows])
+        if length <= 500:
+            self.con.execute(f"INSERT INTO core.{table} ({names}) SELECT {', '.join('unnest(?)' for _ in columns)}",
+                             list(columns.values()))
             return
         import pandas as pd
 
-        frame = pd.DataFrame([[_sql_value(r.get(c)) for c in cols] for r in rows], columns=cols)
-        self.con.register("_incoming", frame)
+        self.con.register("_incoming", pd.DataFrame(columns))
         try:
-            self.con.execute(f"INSERT INTO core.{table} ({', '.join(cols)}) SELECT {', '.join(cols)} FROM _incoming")
+            self.con.execute(f"INSERT INTO core.{table} ({names}) SELECT {names} FROM _incoming")
         finally:
             self.con.unregister("_incoming")
 
@@ -221,14 +247,9 @@ class Warehouse:
             [dt.datetime.now(), sum(counts.values()), counts.get("imported", 0), counts.get("unchanged", 0),
              counts.get("replaced", 0), counts.get("failed", 0), run_id])
 
-    def log_import(self, run_id: str, source_path: str, status: str, *, document_id: str | None = None,
-                   sha256: str | None = None, error: str | None = None, note: str | None = None,
-                   pages: int | None = None, seconds: float | None = None, ocr_seconds: float | None = None) -> None:
-        self.con.execute(
-            "INSERT INTO core.imports (run_id, source_path, document_id, sha256, status, error, note, pages, seconds, "
-            "ocr_seconds, \"at\") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [run_id, source_path, document_id, sha256, status, error, note, pages, seconds, ocr_seconds,
-             dt.datetime.now()])
+    def log_import(self, run_id: str, source_path: str, status: str, **fields: Any) -> None:
+        """Write one import-log row now (the importer batches them with `write_batch`)."""
+        self.write_batch([], imports=[import_row(run_id, source_path, status, **fields)])
 
     def counts(self) -> dict[str, int]:
         out = {}
@@ -237,7 +258,10 @@ class Warehouse:
         return out
 
 
-def _sql_value(v: Any) -> Any:
-    if isinstance(v, dict):
-        return json.dumps(v, ensure_ascii=False, default=str)
-    return v
+def import_row(run_id: str, source_path: str, status: str, *, document_id: str | None = None,
+               sha256: str | None = None, error: str | None = None, note: str | None = None,
+               pages: int | None = None, seconds: float | None = None, ocr_seconds: float | None = None) -> dict:
+    """One row of core.imports."""
+    return {"run_id": run_id, "source_path": source_path, "document_id": document_id, "sha256": sha256,
+            "status": status, "error": error, "note": note, "pages": pages, "seconds": seconds,
+            "ocr_seconds": ocr_seconds, "at": dt.datetime.now()}

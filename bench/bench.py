@@ -1,0 +1,256 @@
+"""The import and query benchmark: minutes beside its baselines, in one run.
+
+    make bench                      (BENCH_SCALE=1; BENCH_SCALE=0.05 is what CI runs)
+
+Prints one table: pages/s for `pdftotext -layout`, pdfplumber-only text and `minutes import`
+with 1 and 2 workers on the same PDFs (medians of several runs, and the ratios), .docx files
+per second, re-importing an unchanged folder, peak memory importing one long PDF, and the
+time of `minutes assigned` and `minutes search` on a warehouse of a million assignments and
+a million decisions. Every corpus is synthetic (bench/corpus.py) and cached in bench-out/.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.corpus import minutes, write_corpus  # noqa: E402
+
+SCALE = float(os.environ.get("BENCH_SCALE", "1"))
+OUT = Path(os.environ.get("BENCH_DIR", ROOT / "bench-out"))
+MINUTES = str(Path(sys.executable).with_name("minutes"))
+RESULTS: list[tuple[str, str, str, str]] = []  # (measure, value, unit, note)
+
+
+def n(x: float, least: int = 1) -> int:
+    return max(least, round(x * SCALE))
+
+
+def median_time(fn, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def run(*args: str) -> None:
+    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def pdf_corpus() -> tuple[list[Path], int]:
+    """PDFs with an attendee table on page 1 and 5 to 20 pages in all."""
+    import pypdfium2 as pdfium
+
+    folder = OUT / f"pdf-{n(40)}"
+    rng = random.Random(7)
+    files = []
+    for i in range(n(40)):
+        pages = rng.randint(5, 20)
+        path = folder / f"protokoll_{i:04d}.pdf"
+        if not path.exists():
+            folder.mkdir(parents=True, exist_ok=True)
+            from devtools.docgen import render
+            render(minutes(1000 + i, pages), path)
+        files.append(path)
+    total = sum(len(pdfium.PdfDocument(str(f))) for f in files)
+    return files, total
+
+
+def bench_pdf(repeats: int) -> None:
+    files, pages = pdf_corpus()
+    folder = files[0].parent
+
+    def pdftotext() -> None:
+        for f in files:
+            run("pdftotext", "-layout", str(f), "/dev/null")
+
+    def pdfplumber_text() -> None:
+        import pdfplumber
+        for f in files[:max(1, len(files) // 8)]:
+            with pdfplumber.open(str(f)) as pdf:
+                for p in pdf.pages:
+                    p.extract_text()
+
+    def minutes_import(workers: int):
+        def go() -> None:
+            with tempfile.TemporaryDirectory() as tmp:
+                run(MINUTES, "import", str(folder), "--db", f"{tmp}/w.duckdb", "-q", "-j", str(workers))
+        return go
+
+    import pypdfium2 as pdfium
+    plumber_pages = sum(len(pdfium.PdfDocument(str(f))) for f in files[:max(1, len(files) // 8)])
+    t_txt = median_time(pdftotext, repeats)
+    t_plumb = median_time(pdfplumber_text, 1)
+    t_j1 = median_time(minutes_import(1), repeats)
+    t_j2 = median_time(minutes_import(2), repeats)
+    base = pages / t_txt
+    RESULTS.append(("pdftotext -layout", f"{base:.0f}", "pages/s", f"{len(files)} PDFs, {pages} pages"))
+    RESULTS.append(("pdfplumber text only", f"{plumber_pages / t_plumb:.1f}", "pages/s",
+                    f"{plumber_pages / t_plumb / base:.1%} of pdftotext ({plumber_pages} pages)"))
+    RESULTS.append(("minutes import, 1 worker", f"{pages / t_j1:.0f}", "pages/s",
+                    f"{pages / t_j1 / base:.0%} of pdftotext (target 25%); extract+rules+load"))
+    RESULTS.append(("minutes import, 2 workers", f"{pages / t_j2:.0f}", "pages/s",
+                    f"{t_j1 / t_j2:.2f}x 1 worker (target 1.8x)"))
+
+
+def bench_docx(repeats: int) -> None:
+    folder = OUT / f"docx-{n(200)}"
+    files = write_corpus(folder, n(200), "docx", pages=5, seed=5000)
+
+    def go() -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            run(MINUTES, "import", str(folder), "--db", f"{tmp}/w.duckdb", "-q")
+    t = median_time(go, repeats)
+    RESULTS.append(("minutes import .docx, 1 worker", f"{len(files) / t:.0f}", "files/s",
+                    f"{len(files)} five-page minutes (target 100)"))
+
+
+def bench_reimport(repeats: int) -> None:
+    count = n(1000, 20)
+    folder = OUT / f"many-{count}"
+    if not folder.exists():
+        folder.mkdir(parents=True)
+        for i in range(count):
+            (folder / f"anteckningar_{i:05d}.md").write_text(minutes(9000 + i, 1), encoding="utf-8")
+    with tempfile.TemporaryDirectory() as tmp:
+        db = f"{tmp}/w.duckdb"
+        run(MINUTES, "import", str(folder), "--db", db, "-q")
+        t = median_time(lambda: run(MINUTES, "import", str(folder), "--db", db, "-q"), repeats)
+    RESULTS.append(("re-import of an unchanged folder", f"{count / t:.0f}", "files/s",
+                    f"{count} files, whole command (target 1,000)"))
+
+
+def bench_memory() -> None:
+    pages = n(1000, 20)
+    path = OUT / f"long-{pages}.pdf"
+    if not path.exists():
+        OUT.mkdir(parents=True, exist_ok=True)
+        from devtools.docgen import render
+        render(minutes(424242, pages), path)
+    import pypdfium2 as pdfium
+    real = len(pdfium.PdfDocument(str(path)))
+    with tempfile.TemporaryDirectory() as tmp:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        t = time.perf_counter()
+        run(MINUTES, "import", str(path), "--db", f"{tmp}/w.duckdb", "-q")
+        elapsed = time.perf_counter() - t
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    note = f"{real}-page PDF in {elapsed:.0f} s (target < 500 MB)"
+    if peak <= before:
+        note += "; an earlier child used more, so this is an upper bound"
+    RESULTS.append(("peak memory, one long PDF", f"{max(peak, before) / 1024:.0f}", "MB", note))
+
+
+def synthetic_warehouse(rows: int) -> Path:
+    """A warehouse with `rows` decisions and `rows` assignments (and their search index), made in SQL."""
+    path = OUT / f"big-{rows}.duckdb"
+    if path.exists():
+        return path
+    from warehouse import Warehouse
+    OUT.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.unlink(missing_ok=True)
+    with Warehouse(tmp) as wh:
+        con = wh.con
+        docs = max(1, rows // 20)
+        con.execute("SELECT setseed(0.42)")
+        con.execute(f"""
+            INSERT INTO core.documents (document_id, source_path, file_name, sha256, format, body, region,
+                                        meeting_date, rules_version, imported_at)
+            SELECT printf('%012x', i), '/arkiv/' || i || '.pdf', i || '.pdf', 'x', 'pdf',
+                   ['Socialnämnden', 'Kommunstyrelsen', 'Regionstyrelsen', 'RPO Medicinsk diagnostik'][i % 4 + 1],
+                   ['Region Östergötland', 'Region Skåne', 'Ale kommun'][i % 3 + 1],
+                   DATE '2015-01-01' + CAST(i % 3650 AS INTEGER), 'bench', now()
+            FROM range({docs}) t(i)""")
+        con.execute("""CREATE TEMP TABLE words AS SELECT i AS w, 'ord' || i AS word FROM range(20000) t(i)""")
+        first = ["Anna", "Björn", "Cecilia", "David", "Eva", "Fredrik", "Greta", "Håkan", "Ingrid", "Johan"]
+        last = ["Andersson", "Berg", "Carlsson", "Dahl", "Ek", "Forsberg", "Holm", "Lind", "Nyström", "Öberg"]
+        con.execute(f"""
+            INSERT INTO core.decisions (decision_id, document_id, ordinal, text, kind, page, rule)
+            SELECT printf('%012x', i // 20) || '-D' || lpad((i % 20)::VARCHAR, 3, '0'), printf('%012x', i // 20),
+                   i % 20, 'Nämnden beslutar om ord' || (i * 7919 % 20000) || ' och ord' || (i * 104729 % 20000),
+                   'beslut', 1, 'bench'
+            FROM range({rows}) t(i)""")
+        con.execute(f"""
+            INSERT INTO core.assignments (assignment_id, document_id, ordinal, owner, owner_key, owner_kind, task,
+                                          deadline, page, rule)
+            SELECT printf('%012x', i // 20) || '-A' || lpad((i % 20)::VARCHAR, 3, '0'), printf('%012x', i // 20),
+                   i % 20, o, lower(strip_accents(o)), 'person', 'ta fram underlag om ord' || (i * 7919 % 20000),
+                   DATE '2015-01-01' + CAST(i % 4000 AS INTEGER), 1, 'bench'
+            FROM (SELECT i, {first}[i % 10 + 1] || ' ' || {last}[(i // 10) % 10 + 1] || (i % 997)::VARCHAR AS o
+                  FROM range({rows}) t(i))""")
+        con.execute("INSERT INTO core.terms SELECT w + 1, 'ord' || w FROM range(20000) t(w)")
+        con.execute("INSERT INTO core.terms VALUES (20001, 'namnd'), (20002, 'beslut'), (20003, 'underlag')")
+        postings = [("(i * 7919 % 20000) + 1", "D"), ("(i * 104729 % 20000) + 1", "D"), ("20002", "D"),
+                    ("(i * 7919 % 20000) + 1", "A"), ("20003", "A")]
+        con.execute("INSERT INTO core.postings " + " UNION ALL ".join(
+            f"SELECT {term}, '{kind}', printf('%012x', i // 20) || '-{kind}' || lpad((i % 20)::VARCHAR, 3, '0'), "
+            f"printf('%012x', i // 20), 1 FROM range({rows}) t(i)" for term, kind in postings))
+        con.execute("CHECKPOINT")
+    tmp.rename(path)
+    return path
+
+
+def bench_queries(repeats: int) -> None:
+    from warehouse.queries import assigned
+    from warehouse.search import search
+    from warehouse.store import connect
+
+    rows = n(1_000_000, 2000)
+    t = time.perf_counter()
+    db = synthetic_warehouse(rows)
+    built = time.perf_counter() - t
+    con = connect(db, read_only=True)
+    con.close()
+    today = dt.date(2024, 1, 1)
+    checks = [
+        ("minutes assigned (a full name)", lambda: assigned(str(db), "Håkan Lind7", today)),
+        ("minutes assigned (part of a name)", lambda: assigned(str(db), "lind", today, limit=200)),
+        ("minutes search (one rare word)", lambda: search(str(db), "ord4711")),
+        ("minutes search (two words)", lambda: search(str(db), "beslut ord4711")),
+    ]
+    for name, fn in checks:
+        fn()  # warm the file cache
+        ms = median_time(fn, repeats) * 1000
+        RESULTS.append((name, f"{ms:.0f}", "ms", f"{rows:,} decisions and {rows:,} assignments (target < 300 ms)"))
+    with tempfile.TemporaryDirectory():
+        t = median_time(lambda: run(MINUTES, "assigned", "Håkan Lind7", "--db", str(db)), repeats)
+    RESULTS.append(("  the same, as a command", f"{t * 1000:.0f}", "ms", "includes starting Python"))
+    if built > 1:
+        RESULTS.append(("(building the synthetic warehouse)", f"{built:.0f}", "s", "cached in bench-out/"))
+
+
+def main() -> None:
+    if shutil.which("pdftotext") is None:
+        sys.exit("pdftotext is missing; install poppler-utils (apt-get install poppler-utils) to run the benchmark.")
+    repeats = 3 if SCALE >= 0.5 else 2
+    OUT.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    bench_pdf(repeats)
+    bench_docx(repeats)
+    bench_reimport(repeats)
+    bench_memory()
+    bench_queries(repeats)
+    cpu = os.cpu_count()
+    print(f"minutes benchmark, BENCH_SCALE={SCALE}, {cpu} cores, Python {sys.version.split()[0]}, "
+          f"median of {repeats} runs, {time.perf_counter() - t0:.0f} s in all")
+    w = max(len(r[0]) for r in RESULTS)
+    for measure, value, unit, note in RESULTS:
+        print(f"{measure:<{w}}  {value:>8} {unit:<8} {note}")
+
+
+if __name__ == "__main__":
+    main()
