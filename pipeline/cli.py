@@ -13,6 +13,7 @@ import time
 
 import click
 
+from pipeline.work import DEFAULT_TIMEOUT
 from warehouse import WarehouseError, connect
 
 DEFAULT_DB = "minutes.duckdb"
@@ -44,9 +45,12 @@ def main() -> None:
 @click.option("--force", is_flag=True, help="Extract every file again, even when nothing changed.")
 @click.option("--no-ocr", is_flag=True, help="Do not OCR scanned pages; files that need it are reported as failed.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar; only the summary.")
+@click.option("--timeout", default=DEFAULT_TIMEOUT, show_default=True, type=click.FloatRange(0),
+              help="Seconds one file may take before it is skipped as failed (0: no limit; "
+                   "env MINUTES_DOC_TIMEOUT sets the default).")
 @click.option("--debug", is_flag=True, help="Show tracebacks for files that fail, and debug logging.")
-def import_cmd(paths: tuple[str, ...], db: str, workers: int, force: bool, no_ocr: bool, quiet: bool,
-               debug: bool) -> None:
+def import_cmd(paths: tuple[str, ...], db: str, workers: int, force: bool, no_ocr: bool, timeout: float,
+               quiet: bool, debug: bool) -> None:
     """Import files and folders (searched recursively) into the warehouse.
 
     PDF (born-digital or scanned), Word .docx, .txt and .md files are read; each file's
@@ -65,7 +69,8 @@ def import_cmd(paths: tuple[str, ...], db: str, workers: int, force: bool, no_oc
         logging.basicConfig(level=logging.DEBUG)
     bar = _LazyProgress(enabled=not quiet and sys.stderr.isatty())
     try:
-        summary = import_paths(paths, db, workers=workers, force=force, ocr=not no_ocr, progress=bar.update,
+        summary = import_paths(paths, db, workers=workers, force=force, ocr=not no_ocr, timeout=timeout,
+                               progress=bar.update,
                                command="minutes import " + " ".join(sys.argv[2:]))
     except WarehouseError as e:
         raise click.ClickException(str(e))

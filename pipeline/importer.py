@@ -19,9 +19,9 @@ from typing import Callable, Iterable, Iterator
 from extractors.detect import KNOWN_SUFFIXES
 from rules import rules_version
 from warehouse import Warehouse
-from warehouse.store import import_row
+from warehouse.store import import_lock, import_row
 
-from .work import Job, Outcome, process
+from .work import DEFAULT_TIMEOUT, Job, Outcome, process
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +118,7 @@ class _Batch:
             except Exception:  # a value the warehouse refuses: find the document, write the others
                 log.debug("batch write failed; writing one document at a time", exc_info=True)
                 self._one_by_one()
+        self.wh.release()  # let readers in until the next batch is ready
         self.__init__(self.wh)
 
     def _one_by_one(self) -> None:
@@ -138,13 +139,14 @@ class _Batch:
 
 
 def import_paths(paths: Iterable[str | Path], db: str | Path, *, workers: int = 1, force: bool = False,
-                 ocr: bool = True, progress: Progress | None = None, command: str = "") -> Summary:
+                 ocr: bool = True, timeout: float = DEFAULT_TIMEOUT, progress: Progress | None = None,
+                 command: str = "") -> Summary:
     """Import files and folders into the warehouse at `db`; returns what happened to each file."""
     t0 = time.perf_counter()
     run_id = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
     summary = Summary(run_id)
     version = rules_version()
-    with Warehouse(db) as wh:
+    with import_lock(db), Warehouse(db) as wh:
         wh.start_run(run_id, command)
         known = wh.known_files()
         found = list(discover(paths))
@@ -179,10 +181,10 @@ def import_paths(paths: Iterable[str | Path], db: str | Path, *, workers: int = 
                 finish(f.path, "unchanged", document_id=old[4], sha256=old[2])
                 continue
             known_sha = old[2] if old and old[3] == version else None
-            jobs.append(Job(f.path, st.st_size, st.st_mtime_ns, known_sha, version, force, ocr))
+            jobs.append(Job(f.path, st.st_size, st.st_mtime_ns, known_sha, version, force, ocr, timeout))
         batch.flush()  # the log rows of unchanged files
 
-        seen_sha: dict[str, str] = {}
+        seen_sha = {row[2]: path for path, row in known.items()}  # sha256 -> a stored path
         for outcome in _run(jobs, workers):
             _load(batch, outcome, known, seen_sha, finish, summary)
             if batch.due():
@@ -214,7 +216,7 @@ def _load(batch: _Batch, o: Outcome, known: dict, seen_sha: dict[str, str], fini
         finish(o.path, "unchanged", document_id=old[4] if old else None, sha256=o.sha256, seconds=o.seconds)
         return
     if old is None:
-        twin = seen_sha.get(o.sha256) or batch.wh.path_with_sha(o.sha256)
+        twin = seen_sha.get(o.sha256)
         if twin and twin != o.path and os.path.exists(twin):
             finish(o.path, "unchanged", sha256=o.sha256, seconds=o.seconds,
                    note=f"identical to {twin}, which is already imported; not stored twice")

@@ -5,8 +5,12 @@ so any executor can run it and the single writer loads what it returns.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
+import os
+import signal
+import threading
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -15,6 +19,36 @@ from pathlib import Path
 from extractors import ExtractionError, extract
 
 log = logging.getLogger(__name__)
+
+#: Seconds one document may take by default (a scan of hundreds of pages needs many minutes).
+DEFAULT_TIMEOUT = float(os.environ.get("MINUTES_DOC_TIMEOUT", "1800"))
+
+
+class DocumentTimeout(Exception):
+    """Raised inside `process` when a document takes longer than its time limit."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float):
+    """Interrupt the work after `seconds` (main thread only: a worker process or the CLI itself).
+
+    A file that makes an extractor or a rule loop must not stall a batch of thousands; the
+    alarm interrupts Python code, and OCR subprocesses have their own limits.
+    """
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def _alarm(signum, frame):
+        raise DocumentTimeout
+
+    previous = signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @dataclass
@@ -28,6 +62,7 @@ class Job:
     rules_version: str = ""
     force: bool = False
     ocr: bool = True
+    timeout: float = 0.0  # seconds one document may take; 0 means no limit
 
 
 @dataclass
@@ -67,9 +102,14 @@ def process(job: Job) -> Outcome:
     if sha == job.known_sha and not job.force:
         return Outcome(job.path, "same_bytes", sha, seconds=time.perf_counter() - t0)
     try:
-        doc = extract(Path(job.path), ocr=_ocr_engine() if job.ocr else None)
-        ex = analyse(doc, Path(job.path).name)
-        record = to_record(job.path, sha, job.size, job.mtime_ns, doc, ex, job.rules_version)
+        with time_limit(job.timeout):
+            doc = extract(Path(job.path), ocr=_ocr_engine() if job.ocr else None)
+            ex = analyse(doc, Path(job.path).name)
+            record = to_record(job.path, sha, job.size, job.mtime_ns, doc, ex, job.rules_version)
+    except DocumentTimeout:
+        return Outcome(job.path, "failed", sha,
+                       error=f"{Path(job.path).name} took longer than {job.timeout:g} s and was skipped; "
+                             "import it alone with a larger --timeout.", seconds=time.perf_counter() - t0)
     except ExtractionError as e:
         return Outcome(job.path, "failed", sha, error=str(e), seconds=time.perf_counter() - t0)
     except Exception as e:  # a bug or a file no backend foresaw: the batch goes on

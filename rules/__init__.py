@@ -43,8 +43,28 @@ def analyse(doc: Document, file_name: str | None = None) -> Extraction:
     ctx = _Context(meeting.meeting_date, meeting.next_meeting, OwnerResolver(attendees, meeting.body))
     assignments = find_assignments(doc, decisions, consumed, block_section, ctx,
                                    plan=meeting.doc_type == "handlingsplan")
+    if not _about_a_meeting(meeting, attendees):
+        decisions, assignments = _labelled_only(decisions, assignments)
     return Extraction(meeting, sections, attendees, decisions, assignments,
                       list(doc.metadata.get("warnings", [])), block_section)
+
+
+def _about_a_meeting(meeting: Meeting, attendees: list[Attendee]) -> bool:
+    """Whether anything marks the document as minutes or a plan: a type, a body, a date or attendees."""
+    return meeting.doc_type != "other" or bool(meeting.body or meeting.meeting_date or attendees)
+
+
+#: Rules that stand on their own outside minutes: a "Beslut:" label, an action table, "Ansvarig:".
+_STANDALONE = ("sv.decision.label.", "sv.assignment.action_table", "sv.assignment.ansvarig_label")
+
+
+def _labelled_only(decisions: list[Decision], assignments: list[Assignment]
+                   ) -> tuple[list[Decision], list[Assignment]]:
+    """In a document that is not about a meeting (an article, a recipe, English minutes), prose such
+    as "beslutade att" or "får i uppdrag att" reports something; it is not a decision taken here."""
+    kept = [d for d in decisions if d.rule.startswith(_STANDALONE)]
+    ordinals = {d.ordinal for d in kept}
+    return kept, [a for a in assignments if a.decision in ordinals or a.rule.startswith(_STANDALONE)]
 
 
 @lru_cache(maxsize=1)

@@ -8,16 +8,36 @@ import duckdb
 from .store import WarehouseError, connect
 
 
-def run_readonly(db: str, query: str, params: list | None = None) -> tuple[list[str], list[tuple]]:
-    """Run one query on a read-only connection; returns (column names, rows)."""
+def sandboxed(db: str) -> duckdb.DuckDBPyConnection:
+    """A read-only connection that cannot touch any other file, attach databases or load extensions.
+
+    Analysts' SQL runs here: DuckDB's own switches (no external access, configuration locked)
+    refuse COPY ... TO, ATTACH, INSTALL/LOAD and read_csv('/etc/passwd'), whatever the query says.
+    """
     con = connect(db, read_only=True)
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
+    return con
+
+
+def run_readonly(db: str, query: str, params: list | None = None) -> tuple[list[str], list[tuple]]:
+    """Run one query in the sandbox; returns (column names, rows)."""
+    con = sandboxed(db)
     try:
         cur = con.execute(query, params or [])
         if cur.description is None:
             return [], []
         return [d[0] for d in cur.description], cur.fetchall()
+    except duckdb.PermissionException as e:
+        raise WarehouseError("minutes sql only reads the warehouse; it cannot read or write other files, "
+                             "attach databases or load extensions (use `minutes export` for files).") from e
     except duckdb.Error as e:
-        raise WarehouseError(f"The query failed: {str(e).splitlines()[0]}") from e
+        first = str(e).splitlines()[0]
+        if "read-only" in first or "read_only" in first or "lock_configuration" in first or \
+                "Cannot change configuration" in first:
+            raise WarehouseError("minutes sql only reads the warehouse; write to it with `minutes import`, "
+                                 "or copy rows out with `minutes export`.") from e
+        raise WarehouseError(f"The query failed: {first}") from e
     finally:
         con.close()
 

@@ -5,13 +5,17 @@ transaction, so a crash leaves each document either fully old or fully new.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import logging
+import os
 import re
+import time
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import duckdb
 
@@ -47,32 +51,91 @@ def migrations() -> list[tuple[int, str, str]]:
 SCHEMA_VERSION = max(v for v, _, _ in migrations())
 
 
-def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the DuckDB file with an error a user can act on when it is locked or missing."""
+#: Seconds to wait for a warehouse another process holds (an import writing a batch, a reader).
+LOCK_WAIT = float(os.environ.get("MINUTES_LOCK_WAIT", "30"))
+
+
+def connect(path: str | Path, read_only: bool = False, wait: float | None = None) -> duckdb.DuckDBPyConnection:
+    """Open the DuckDB file, waiting while another process holds it, with an error a user can act on.
+
+    DuckDB lets one process hold a file at a time; the importer holds it only while it writes a
+    batch, so readers and writers here retry for up to `wait` seconds (MINUTES_LOCK_WAIT).
+    """
     path = str(path)
     if read_only and path != ":memory:" and not Path(path).exists():
         raise WarehouseError(f"No warehouse at {path}; run `minutes import PATH --db {path}` first.")
-    try:
-        return duckdb.connect(path, read_only=read_only)
-    except duckdb.IOException as e:
-        if "lock" in str(e).lower():
-            raise WarehouseError(
-                f"The warehouse {path} is in use by another process (an import is probably running); "
-                "wait for it to finish and try again.") from e
-        raise WarehouseError(f"Cannot open the warehouse {path}: {e}") from e
+    deadline = time.monotonic() + (LOCK_WAIT if wait is None else wait)
+    pause = 0.02
+    while True:
+        try:
+            return duckdb.connect(path, read_only=read_only)
+        except duckdb.IOException as e:
+            if "lock" not in str(e).lower():
+                raise WarehouseError(f"Cannot open the warehouse {path}: {str(e).splitlines()[0]}") from e
+            if time.monotonic() >= deadline:
+                raise WarehouseError(
+                    f"The warehouse {path} is held by another process (a long query or a stuck import); "
+                    "wait for it to finish and try again.") from e
+            time.sleep(pause)
+            pause = min(pause * 1.5, 0.25)
+
+
+@contextlib.contextmanager
+def import_lock(path: str | Path) -> Iterator[None]:
+    """Hold the right to import into `path`; a second import fails at once with a clear message.
+
+    Two importers would otherwise take turns at the file and parse the same files twice. The
+    lock is an flock on `<path>.import-lock`, released by the kernel even when the holder is killed.
+    """
+    if str(path) == ":memory:":
+        yield
+        return
+    lock_path = f"{path}.import-lock"
+    with open(lock_path, "a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            fh.seek(0)
+            holder = fh.read().strip() or "another process"
+            raise WarehouseError(f"Another import ({holder}) is writing to {path}; wait for it to finish, "
+                                 "then run this import again.") from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"process {os.getpid()}")
+        fh.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 class Warehouse:
-    """A writable warehouse; opening it applies any pending schema migrations."""
+    """A writable warehouse; opening it applies any pending schema migrations.
+
+    The connection is opened when first used and closed by `release()`, so an importer can let
+    readers in between its batches.
+    """
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
-        self.con = connect(self.path)
+        self._con: duckdb.DuckDBPyConnection | None = None
         self._term_ids: dict[str, int] | None = None  # term -> id, loaded when first needed
         self.migrate()
 
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        if self._con is None:
+            self._con = connect(self.path)
+        return self._con
+
+    def release(self) -> None:
+        """Close the file so other processes can open it; the next use opens it again."""
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+
     def close(self) -> None:
-        self.con.close()
+        self.release()
 
     def __enter__(self) -> Warehouse:
         return self
@@ -140,11 +203,6 @@ class Warehouse:
             "SELECT source_path, size_bytes, mtime_ns, sha256, rules_version, document_id FROM core.documents"
         ).fetchall()
         return {r[0]: tuple(r[1:]) for r in rows}
-
-    def path_with_sha(self, sha256: str) -> str | None:
-        row = self.con.execute("SELECT source_path FROM core.documents WHERE sha256 = ? LIMIT 1",
-                               [sha256]).fetchone()
-        return row[0] if row else None
 
     # writing --------------------------------------------------------------------
     def replace_document(self, record: DocumentRecord) -> None:
