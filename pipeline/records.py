@@ -17,7 +17,8 @@ from rules.terms import terms
 from rules.text import fold
 from warehouse.store import DocumentRecord
 
-ID_LETTERS = {"sections": "S", "attendees": "P", "decisions": "D", "assignments": "A", "blocks": "B"}
+ID_LETTERS = {"sections": "S", "attendees": "P", "decisions": "D", "assignments": "A", "blocks": "B",
+              "motions": "M", "votes": "V", "reservations": "R", "recusals": "J"}
 
 
 def document_id_for(source_path: str) -> str:
@@ -55,7 +56,8 @@ def to_record(source_path: str, sha256: str, size: int, mtime_ns: int, doc: Docu
                    for i, b in enumerate(doc.blocks) if not b.furniture],
         "sections": [{"document_id": did, "section_id": section_id[s.ordinal],
                       "parent_id": section_id.get(s.parent), "number": s.number, "title": s.title,
-                      "level": s.level, "page": s.page, "ordinal": s.ordinal} for s in ex.sections],
+                      "level": s.level, "page": s.page, "ordinal": s.ordinal, "case_number": s.case_number}
+                     for s in ex.sections],
         "attendees": [{"attendee_id": row_id(did, "attendees", n), "document_id": did, "name": a.name,
                        "initials": a.initials, "role": a.role, "organisation": a.organisation, "party": a.party,
                        "status": a.status, "attended": a.attended, "page": a.page, "rule": a.rule,
@@ -72,8 +74,45 @@ def to_record(source_path: str, sha256: str, size: int, mtime_ns: int, doc: Docu
                          "deadline_precision": a.deadline_precision, "page": a.page, "rule": a.rule,
                          "source_text": a.source} for n, a in enumerate(ex.assignments, start=1)],
     }
+    if ex.protocol is not None:
+        rows.update(_protocol_rows(did, ex.protocol, section_id, decision_id))
     rows["postings"] = _postings(rows)
     return DocumentRecord(document, rows)
+
+
+def _protocol_rows(did: str, p, section_id: dict, decision_id: dict) -> dict[str, list[dict]]:
+    """Rows for yrkanden, votes (and each member's vote), reservations, jäv and attendance per paragraph."""
+    votes, person_votes = [], []
+    for n, v in enumerate(p.votes, start=1):
+        vid = row_id(did, "votes", n)
+        votes.append({"vote_id": vid, "document_id": did, "section_id": section_id.get(v.section),
+                      "decision_id": decision_id.get(v.decision), "method": v.method, "yes_count": v.yes,
+                      "no_count": v.no, "abstain_count": v.abstain, "absent_count": v.absent,
+                      "yes_means": v.yes_means, "no_means": v.no_means, "finding": v.finding, "outcome": v.outcome,
+                      "counts_ok": v.counts_ok, "flag": v.flag, "page": v.page, "rule": v.rule,
+                      "source_text": v.source})
+        person_votes += [{"vote_id": vid, "document_id": did, "ordinal": i, "name": pv.name, "party": pv.party,
+                          "vote": pv.vote} for i, pv in enumerate(v.persons, start=1)]
+    return {
+        "motions": [{"motion_id": row_id(did, "motions", n), "document_id": did,
+                     "section_id": section_id.get(m.section), "ordinal": n, "mover": m.mover, "party": m.party,
+                     "text": m.text, "outcome": m.outcome, "page": m.page, "rule": m.rule, "source_text": m.source}
+                    for n, m in enumerate(p.motions, start=1)],
+        "votes": votes,
+        "person_votes": person_votes,
+        "reservations": [{"reservation_id": row_id(did, "reservations", n), "document_id": did,
+                          "section_id": section_id.get(r.section), "decision_id": decision_id.get(r.decision),
+                          "name": r.name, "party": r.party, "reason": r.reason, "page": r.page, "rule": r.rule,
+                          "source_text": r.source} for n, r in enumerate(p.reservations, start=1)],
+        "recusals": [{"recusal_id": row_id(did, "recusals", n), "document_id": did,
+                      "section_id": section_id.get(r.section), "paragraph": r.paragraph, "name": r.name,
+                      "party": r.party, "page": r.page, "rule": r.rule, "source_text": r.source}
+                     for n, r in enumerate(p.recusals, start=1)],
+        "paragraph_attendance": [{"document_id": did, "name": a.name, "party": a.party, "status": a.status,
+                                  "from_paragraph": a.from_paragraph, "to_paragraph": a.to_paragraph,
+                                  "except_paragraphs": a.except_paragraphs, "replaces": a.replaces, "page": a.page,
+                                  "rule": a.rule, "source_text": a.source} for a in p.participation],
+    }
 
 
 def _postings(rows: dict) -> list[tuple]:

@@ -20,6 +20,7 @@ from .decisions import find_decisions
 from .meeting import infer_region, meeting_facts
 from .ocrfix import looks_ocr, repair
 from .owners import OwnerResolver
+from .protocol import case_numbers, find_protocol
 from .records import Assignment, Attendee, Decision, Extraction, Meeting, Section
 from .sections import find_sections
 
@@ -45,8 +46,10 @@ def analyse(doc: Document, file_name: str | None = None) -> Extraction:
                                    plan=meeting.doc_type == "handlingsplan")
     if not _about_a_meeting(meeting, attendees):
         decisions, assignments = _labelled_only(decisions, assignments)
+    case_numbers(doc, sections, block_section)
+    protocol = find_protocol(doc, sections, block_section, decisions, attendees)
     return Extraction(meeting, sections, attendees, decisions, assignments,
-                      list(doc.metadata.get("warnings", [])), block_section)
+                      list(doc.metadata.get("warnings", [])), block_section, protocol)
 
 
 def _about_a_meeting(meeting: Meeting, attendees: list[Attendee]) -> bool:

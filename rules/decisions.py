@@ -27,6 +27,7 @@ _SPEC = {
     "continuation_words": [str],
     "triggers": [{"id": str, "pattern": str, "examples": _EXAMPLES}],
     "report_markers": ["regex"],
+    "motion_markers": ["regex"],
     "preambles": [{"id": str, "kind": KINDS, "regex": "regex", "examples": _EXAMPLES}],
 }
 
@@ -47,6 +48,7 @@ class DecisionRules:
         self.continuation = {fold(w) for w in data["continuation_words"]}
         self.triggers = PatternSet(data["triggers"], "rules/sv/decisions.yaml")
         self.report = [re.compile(fold_regex(r)) for r in data["report_markers"]]
+        self.motion = [re.compile(fold_regex(r)) for r in data["motion_markers"]]
         self.preambles = [(p["id"], p["kind"], re.compile(fold_regex(p["regex"]))) for p in data["preambles"]]
         self.data = data
 
@@ -74,6 +76,11 @@ class DecisionRules:
     def is_report(self, sentence: str) -> bool:
         f = fold(sentence)
         return any(rx.search(f) for rx in self.report)
+
+    def is_motion(self, sentence: str) -> bool:
+        """A yrkande, the chair's proposition, a vote or a reservation: about a decision, not one."""
+        f = fold(sentence)
+        return any(rx.search(f) for rx in self.motion)
 
     def in_subordinate_clause(self, sentence: str, at: int) -> bool:
         """A trigger inside 'för att ... godkändes' or 'som ... beslutade' reports, it does not decide."""
@@ -141,7 +148,7 @@ def find_decisions(doc: Document, block_section: list[int | None]) -> tuple[list
         sents = sentences(b.text)
         for sent in sents:
             hits = [h for h in r.triggers.find(sent.text) if not r.in_subordinate_clause(sent.text, h.start)]
-            if hits and not r.is_report(sent.text):
+            if hits and not r.is_report(sent.text) and not r.is_motion(sent.text):
                 # a short paragraph is the decision with its context; in a long one, the sentence
                 out.add(b.text if len(sents) <= 3 else sent.text, "beslut", hits[0].rule, idx)
                 if len(sents) <= 3:

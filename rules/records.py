@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 
 @dataclass
@@ -31,6 +32,7 @@ class Section:
     level: int
     page: int
     parent: int | None = None  # ordinal of the parent section
+    case_number: str | None = None  # the diarienummer: "KS 2025/112"
 
 
 @dataclass
@@ -84,6 +86,7 @@ class Extraction:
     assignments: list[Assignment] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     block_sections: list[int | None] = field(default_factory=list)  # section ordinal of each block
+    protocol: Any = None  # rules.protocol.Protocol: yrkanden, votes, reservations, jäv, attendance per §
 
     def as_dict(self) -> dict:
         return asdict(self)

@@ -54,3 +54,19 @@ def minutes_folder(tmp_path) -> Path:
     render(MINUTES_MD, folder / "styrgrupp_2025-02-04.docx")
     render(MINUTES_MD.replace("2025-02-04", "2025-02-18"), folder / "styrgrupp_2025-02-18.pdf")
     return folder
+
+
+@pytest.fixture
+def import_docs(runner, tmp_path):
+    """import_docs({"file name.pdf": markdown, ...}) -> the warehouse they were imported into."""
+    def _import(docs: dict[str, str]) -> Path:
+        from pipeline.cli import main
+        folder = tmp_path / "in"
+        folder.mkdir(exist_ok=True)
+        for name, md in docs.items():
+            render(md, folder / name)
+        db = tmp_path / "w.duckdb"
+        res = runner.invoke(main, ["import", str(folder), "--db", str(db)])
+        assert res.exit_code == 0, res.output
+        return db
+    return _import

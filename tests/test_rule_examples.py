@@ -90,3 +90,24 @@ def test_rule_data_is_validated_with_a_clear_message():
 
 def test_all_rule_files_load():
     assert decision_rules().labels and assignment_rules().rules
+
+
+def _protocol_cases():
+    for rule in load("protocol")["rules"]:
+        for ex in rule["examples"]:
+            if "no_match" in ex:
+                yield pytest.param(rule["id"], ex["no_match"], None, id=f"{rule['id']}-no")
+            else:
+                yield pytest.param(rule["id"], ex["text"], ex["expect"], id=f"{rule['id']}+{ex['text'][:30]}")
+
+
+@pytest.mark.parametrize("rule_id,text,expect", list(_protocol_cases()))
+def test_protocol_rules(rule_id, text, expect):
+    from rules.protocol import rules as protocol_rules
+    m = protocol_rules().rx[rule_id.rsplit(".", 1)[1]].search(text)
+    if expect is None:
+        assert m is None, (text, m)
+    else:
+        assert m is not None, text
+        for group, value in expect.items():
+            assert (m.group(group) or "").strip() == value, (group, m.groupdict())

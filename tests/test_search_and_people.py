@@ -39,15 +39,8 @@ Beslut: Socialnämnden fastställer budgeten. Annika Öhrn återkommer med en up
 
 
 @pytest.fixture
-def warehouse(runner, tmp_path, make_doc):
-    folder = tmp_path / "in"
-    folder.mkdir()
-    make_doc(DOC_A, "a.docx").rename(folder / "styrgrupp.docx")
-    make_doc(DOC_B, "b.pdf").rename(folder / "socialnamnden.pdf")
-    db = tmp_path / "w.duckdb"
-    res = runner.invoke(main, ["import", str(folder), "--db", str(db)])
-    assert res.exit_code == 0, res.output
-    return db
+def warehouse(import_docs):
+    return import_docs({"styrgrupp.docx": DOC_A, "socialnamnden.pdf": DOC_B})
 
 
 def search_json(runner, db, *args):

@@ -42,18 +42,18 @@ def run_readonly(db: str, query: str, params: list | None = None) -> tuple[list[
         con.close()
 
 
-_TABLE_OF = {"D": "decisions", "A": "assignments", "P": "attendees", "S": "sections"}
+_TABLE_OF = {"D": "decisions", "A": "assignments", "P": "attendees", "S": "sections", "M": "motions", "V": "votes",
+             "R": "reservations", "J": "recusals"}
 
 
 def explain(db: str, row_id: str) -> list[str]:
     """Lines describing where a row came from: the file, page, rule, and source text."""
-    m = re.fullmatch(r"([0-9a-f]{12})-([DAPS])(\d+)", row_id.strip())
+    m = re.fullmatch(r"([0-9a-f]{12})-([DAPSMVRJ])(\d+)", row_id.strip())
     if not m:
         raise WarehouseError(f"{row_id!r} is not a row id; ids look like 3f2a9c1e7b55-D004 (D decision, "
-                             "A assignment, P attendee, S section).")
+                             "A assignment, P attendee, S section, M yrkande, V vote, R reservation, J jäv).")
     table = _TABLE_OF[m.group(2)]
-    key = {"decisions": "decision_id", "assignments": "assignment_id", "attendees": "attendee_id",
-           "sections": "section_id"}[table]
+    key = table[:-1] + "_id"
     con = connect(db, read_only=True)
     try:
         cur = con.execute(f"SELECT * FROM {table} WHERE {key} = ?", [row_id.strip()])
@@ -76,7 +76,8 @@ def explain(db: str, row_id: str) -> list[str]:
     if "rule" in rec:
         lines.append(f"  rule:     {rec['rule']}")
     for field in ("text", "owner", "owner_kind", "task", "deadline", "deadline_text", "deadline_precision", "name",
-                  "role", "organisation", "status", "title"):
+                  "role", "organisation", "status", "title", "mover", "party", "outcome", "method", "yes_count",
+                  "no_count", "abstain_count", "finding", "flag", "reason", "paragraph"):
         if rec.get(field) is not None:
             lines.append(f"  {field + ':':<10}{rec[field]}")
     if rec.get("source_text"):

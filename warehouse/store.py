@@ -22,7 +22,8 @@ import duckdb
 log = logging.getLogger(__name__)
 
 #: Child tables of a document, in the order they are written.
-CHILD_TABLES = ("blocks", "sections", "attendees", "decisions", "assignments", "postings")
+CHILD_TABLES = ("blocks", "sections", "attendees", "decisions", "assignments", "motions", "votes", "person_votes",
+                "reservations", "recusals", "paragraph_attendance", "postings")
 
 
 class WarehouseError(Exception):

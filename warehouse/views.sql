@@ -7,7 +7,7 @@ SELECT document_id, file_name, source_path, sha256, format, page_count, ocr, doc
 FROM core.documents;
 
 CREATE OR REPLACE VIEW sections AS
-SELECT document_id, section_id, parent_id, number, title, level, page, ordinal
+SELECT document_id, section_id, parent_id, number, title, level, page, ordinal, case_number
 FROM core.sections;
 
 CREATE OR REPLACE VIEW persons AS
@@ -58,3 +58,35 @@ SELECT coalesce(a.person_id, 'name:' || a.name) AS person_id, coalesce(p.name, a
 FROM attendees a JOIN core.documents d USING (document_id)
 LEFT JOIN core.persons p ON p.person_id = a.person_id
 GROUP BY ALL;
+
+-- Formal protocols (schema 3): yrkanden, votes, reservations, jäv, who served on which paragraph.
+
+CREATE OR REPLACE VIEW motions AS
+SELECT m.motion_id, m.document_id, m.section_id, s.number AS paragraph, s.case_number, m.mover, m.party, m.text,
+       m.outcome, m.page, m.rule, m.source_text
+FROM core.motions m LEFT JOIN core.sections s USING (section_id);
+
+CREATE OR REPLACE VIEW votes AS
+SELECT v.vote_id, v.document_id, v.section_id, s.number AS paragraph, s.case_number, v.decision_id, v.method,
+       v.yes_count, v.no_count, v.abstain_count, v.absent_count, v.yes_means, v.no_means, v.finding, v.outcome,
+       v.counts_ok, v.flag, v.page, v.rule, v.source_text
+FROM core.votes v LEFT JOIN core.sections s USING (section_id);
+
+CREATE OR REPLACE VIEW person_votes AS
+SELECT vote_id, document_id, name, party, vote, ordinal
+FROM core.person_votes;
+
+CREATE OR REPLACE VIEW reservations AS
+SELECT r.reservation_id, r.document_id, r.section_id, s.number AS paragraph, s.case_number, r.decision_id,
+       r.name, r.party, r.reason, r.page, r.rule, r.source_text
+FROM core.reservations r LEFT JOIN core.sections s USING (section_id);
+
+CREATE OR REPLACE VIEW recusals AS
+SELECT r.recusal_id, r.document_id, r.section_id, r.paragraph, s.case_number, r.name, r.party, r.page, r.rule,
+       r.source_text
+FROM core.recusals r LEFT JOIN core.sections s USING (section_id);
+
+CREATE OR REPLACE VIEW paragraph_attendance AS
+SELECT document_id, name, party, status, from_paragraph, to_paragraph, except_paragraphs, replaces, page, rule,
+       source_text
+FROM core.paragraph_attendance;

@@ -1,0 +1,387 @@
+"""Formal protocols: diarienummer, yrkanden, votes, reservations, jäv and per-paragraph attendance.
+
+The patterns live in rules/sv/protocol.yaml. They are regular expressions rather than spaCy
+token patterns: each one captures named pieces (a name with its party, counts, a reason) from a
+sentence, and capitalised names plus "(M)" are clearer as a regex than as token attributes.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from extractors.model import Block, Document
+
+from .loader import checked, unique_ids
+from .records import Attendee, Decision, Section
+from .text import fold, sentences, squash
+
+_SPEC = {
+    "pieces": {"NAME": "regex", "PARTY": "regex", "COUNT": "regex"},
+    "number_words": {"*": int},
+    "party_names": {"*": str},
+    "rules": [{"id": str, "regex": str, "examples": [dict]}],
+}
+VOTES = ("ja", "nej", "avstår", "frånvarande")
+_MARK = re.compile(r"^\s*(?:x|X|✓|✔|1|ja|Ja|JA)\s*$")
+
+
+@dataclass
+class Motion:
+    section: int | None
+    mover: str
+    party: str | None
+    text: str
+    page: int
+    source: str
+    outcome: str | None = None  # bifallet | avslaget, when the protocol says which won
+    rule: str = "sv.protocol.yrkande"
+
+
+@dataclass
+class PersonVote:
+    name: str
+    party: str | None
+    vote: str  # ja | nej | avstår | frånvarande
+
+
+@dataclass
+class Vote:
+    section: int | None
+    method: str  # acclamation | votering
+    page: int
+    rule: str
+    source: str
+    yes: int | None = None
+    no: int | None = None
+    abstain: int | None = None
+    absent: int | None = None
+    yes_means: str | None = None
+    no_means: str | None = None
+    finding: str | None = None  # the chair's finding: "fullmäktige avslår motionen"
+    outcome: str | None = None  # ja | nej | lika for a votering
+    decision: int | None = None
+    counts_ok: bool = True
+    flag: str | None = None  # why the counts do not add up
+    persons: list[PersonVote] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list, repr=False)  # found while reading a table
+    table_counts: dict[str, int] | None = field(default=None, repr=False)
+    sum_row: dict[str, int] = field(default_factory=dict, repr=False)  # a "Summa" row's counts
+
+
+@dataclass
+class Reservation:
+    section: int | None
+    name: str | None
+    party: str | None
+    reason: str | None
+    page: int
+    source: str
+    decision: int | None = None
+    rule: str = "sv.protocol.reservation"
+
+
+@dataclass
+class Recusal:
+    section: int | None
+    name: str
+    party: str | None
+    paragraph: str | None
+    page: int
+    source: str
+    rule: str = "sv.protocol.jav"
+
+
+@dataclass
+class Participation:
+    """Who could take part on which paragraphs: part-time attendees and substitutes."""
+
+    name: str
+    party: str | None
+    status: str
+    from_paragraph: int | None
+    to_paragraph: int | None
+    except_paragraphs: str | None
+    replaces: str | None
+    page: int
+    source: str
+    rule: str = "sv.protocol.paragraphs"
+
+
+@dataclass
+class Protocol:
+    motions: list[Motion] = field(default_factory=list)
+    votes: list[Vote] = field(default_factory=list)
+    reservations: list[Reservation] = field(default_factory=list)
+    recusals: list[Recusal] = field(default_factory=list)
+    participation: list[Participation] = field(default_factory=list)
+
+
+class ProtocolRules:
+    def __init__(self) -> None:
+        data = checked("protocol", _SPEC)
+        unique_ids(data["rules"], "rules/sv/protocol.yaml")
+        self.data = data
+        self.numbers = {fold(k): v for k, v in data["number_words"].items()}
+        self.party_names = {fold(k): v for k, v in data["party_names"].items()}
+        self.rx = {r["id"].rsplit(".", 1)[1]: self.compile(r["regex"]) for r in data["rules"]}
+        self.person = self.compile(r"(?P<name>{NAME})\s*{PARTY}")
+
+    def compile(self, pattern: str) -> re.Pattern:
+        for key, piece in self.data["pieces"].items():
+            pattern = pattern.replace("{" + key + "}", piece)
+        return re.compile(pattern)
+
+    def count(self, value: str | None) -> int | None:
+        if value is None:
+            return None
+        return int(value) if value.isdigit() else self.numbers.get(fold(value))
+
+    def persons(self, text: str) -> list[tuple[str, str]]:
+        """Every 'Name Surname (P)' in a sentence."""
+        return [(m.group("name"), m.group("party")) for m in self.person.finditer(text)]
+
+    def party_group(self, text: str) -> str | None:
+        m = self.rx["party_group"].search(text)
+        if not m:
+            return None
+        if m.group("partyname"):
+            return self.party_names.get(fold(m.group("partyname")))
+        return m.group("partyname2") or m.group("partyname3")
+
+
+@lru_cache(maxsize=1)
+def rules() -> ProtocolRules:
+    return ProtocolRules()
+
+
+def case_numbers(doc: Document, sections: list[Section], block_section: list[int | None]) -> None:
+    """Set `case_number` (the diarienummer) on sections whose heading or first blocks state one."""
+    r = rules()
+    by_ordinal = {s.ordinal: s for s in sections}
+    seen: dict[int, int] = {}
+    for b, sec in zip(doc.blocks, block_section):
+        if sec is None or by_ordinal[sec].case_number or b.furniture:
+            continue
+        seen[sec] = seen.get(sec, 0) + 1
+        if seen[sec] > 4:  # the diarienummer stands at the top of a paragraph
+            continue
+        m = r.rx["case_number"].search(b.text if b.kind != "table" else b.text[:300])
+        if m:
+            by_ordinal[sec].case_number = re.sub(r"\s+", " ", m.group("value"))
+
+
+def find_protocol(doc: Document, sections: list[Section], block_section: list[int | None],
+                  decisions: list[Decision], attendees: list[Attendee]) -> Protocol:
+    """Yrkanden, votes, reservations and recusals per section, and paragraph attendance."""
+    r = rules()
+    out = Protocol()
+    number = {s.ordinal: s.number for s in sections}
+    first_decision: dict[int | None, int] = {}
+    for d in decisions:
+        first_decision.setdefault(d.section, d.ordinal)
+    votes: dict[int | None, Vote] = {}
+
+    def vote_of(sec: int | None, b: Block, rule: str, source: str) -> Vote:
+        if sec not in votes:
+            votes[sec] = Vote(sec, "acclamation", b.page, rule, source, decision=first_decision.get(sec))
+        return votes[sec]
+
+    for b, sec in zip(doc.blocks, block_section):
+        if b.furniture:
+            continue
+        if b.kind == "table":
+            _vote_table(r, b, sec, vote_of)
+            continue
+        if not _might_be_protocol(b.text):
+            continue
+        for s in sentences(b.text):
+            text = squash(s.text)
+            _sentence(r, text, b, sec, number.get(sec), out, vote_of)
+    voters = sum(1 for a in attendees if a.status in ("present", "substitute") and a.party)
+    for v in votes.values():
+        _settle(v, voters)
+        out.votes.append(v)
+    _outcomes(out.motions, out.votes)
+    for res in out.reservations:
+        res.decision = first_decision.get(res.section)
+    out.participation = _participation(r, attendees)
+    return out
+
+
+_CHEAP = re.compile(r"yrka|proposition|röst|votering|reserv|jäv|jav", re.I)
+
+
+def _might_be_protocol(text: str) -> bool:
+    return bool(_CHEAP.search(text))
+
+
+def _sentence(r: ProtocolRules, text: str, b: Block, sec: int | None, paragraph: str | None, out: Protocol,
+              vote_of) -> None:
+    m = r.rx["yrkande"].search(text)
+    if m:
+        out.motions.append(Motion(sec, m.group("who"), m.group("party"), m.group("what").rstrip("."), b.page, text))
+        for other in r.rx["yrkande"].finditer(text, m.end()):
+            out.motions.append(Motion(sec, other.group("who"), other.group("party"), other.group("what").rstrip("."),
+                                      b.page, text))
+    m = r.rx["proposition"].search(text)
+    if m:
+        v = vote_of(sec, b, "sv.protocol.proposition", text)
+        if m.group("finding"):
+            v.finding = m.group("finding").strip()
+    if r.rx["votering"].search(text):
+        v = vote_of(sec, b, "sv.protocol.votering", text)
+        v.method = "votering"
+        c = r.rx["vote_counts"].search(text)
+        if c:
+            v.yes, v.no = r.count(c.group("yes")), r.count(c.group("no"))
+            v.abstain, v.absent = r.count(c.group("abstain")), r.count(c.group("absent"))
+            v.rule, v.source = "sv.protocol.vote_counts", text
+    m = r.rx["vote_meaning"].search(text)
+    if m:
+        v = vote_of(sec, b, "sv.protocol.vote_meaning", text)
+        v.method = "votering"
+        v.yes_means, v.no_means = m.group("yes").strip(), m.group("no").strip()
+    if r.rx["reservation"].search(text):
+        reason = r.rx["reservation_reason"].search(text)
+        why = reason.group("reason").strip() if reason else None
+        people = r.persons(text)
+        if people:
+            for name, party in people:
+                out.reservations.append(Reservation(sec, name, party, why, b.page, text))
+        elif r.party_group(text):
+            out.reservations.append(Reservation(sec, None, r.party_group(text), why, b.page, text))
+    if r.rx["jav"].search(text):
+        for name, party in r.persons(text):
+            out.recusals.append(Recusal(sec, name, party, paragraph, b.page, text))
+
+
+def _vote_table(r: ProtocolRules, b: Block, sec: int | None, vote_of) -> None:
+    """A roll-call table: a header with Ja and Nej columns, a name column, marks in the rows."""
+    rows = b.rows or []
+    for h, header in enumerate(rows[:3]):
+        keys = [fold(c).strip().rstrip(":") for c in header]
+        cols = {v: keys.index(fold(v)) for v in VOTES if fold(v) in keys}
+        if "ja" in cols and "nej" in cols:
+            break
+    else:
+        return
+    party_col = next((i for i, k in enumerate(keys) if k in ("parti", "partibeteckning")), None)
+    name_col = next(i for i in range(len(keys)) if i not in cols.values() and i != party_col)
+    v = vote_of(sec, b, "sv.protocol.vote_table", table_source(rows))
+    v.method, v.rule, v.source = "votering", "sv.protocol.vote_table", table_source(rows)
+    for row in rows[h + 1:]:
+        name = row[name_col].strip() if name_col < len(row) else ""
+        if not name:
+            continue
+        marked = [vote for vote, i in cols.items() if i < len(row) and _MARK.match(row[i] or "")]
+        if fold(name).startswith(("summa", "totalt", "resultat", "antal")):
+            v.sum_row = {vote: int(row[i]) for vote, i in cols.items() if i < len(row) and row[i].strip().isdigit()}
+            continue
+        party = row[party_col].strip() if party_col is not None and party_col < len(row) else None
+        m = r.person.fullmatch(name)
+        if m:
+            name, party = m.group("name"), party or m.group("party")
+        if len(marked) != 1:
+            v.problems.append(f"{name} has {len(marked)} marks")
+            continue
+        v.persons.append(PersonVote(name, party or None, marked[0]))
+    v.table_counts = {vote: sum(1 for p in v.persons if p.vote == vote) for vote in cols}
+
+
+def table_source(rows: list[list[str]]) -> str:
+    return " / ".join(" | ".join(c.replace("\n", " ") for c in row) for row in rows)[:1000]
+
+
+def _settle(v: Vote, voters: int) -> None:
+    """Fill counts from a table, compare every count stated, decide the outcome, flag what does not add up."""
+    problems = list(v.problems)
+    table = v.table_counts
+    if table:
+        for attr, vote in (("yes", "ja"), ("no", "nej"), ("abstain", "avstår"), ("absent", "frånvarande")):
+            if vote not in table:
+                continue
+            stated = getattr(v, attr)
+            if stated is not None and stated != table[vote]:
+                problems.append(f"the text says {stated} {vote} but the table has {table[vote]}")
+            if stated is None:
+                setattr(v, attr, table[vote])
+        for vote, n in v.sum_row.items():
+            if n != table[vote]:
+                problems.append(f"the sum row says {n} {vote} but the table has {table[vote]}")
+    cast = sum(n or 0 for n in (v.yes, v.no, v.abstain, v.absent))
+    if voters >= 3 and cast > voters:
+        problems.append(f"{cast} votes counted but only {voters} members could vote")
+    if v.method == "votering":
+        if v.yes is None or v.no is None:
+            problems.append("the vote's counts are not stated")
+        elif v.yes != v.no:
+            v.outcome = "ja" if v.yes > v.no else "nej"
+        else:
+            v.outcome = "lika"
+    v.counts_ok = not problems
+    v.flag = "; ".join(problems) or None
+
+
+def _keys(motion: Motion) -> list[str]:
+    """How a decision or the chair's finding refers to a motion: 'Bo Linds yrkande', its own words."""
+    f = fold(motion.text)
+    keys = []
+    names = motion.mover.split()
+    if len(names) > 1:
+        keys += [fold(motion.mover) + "s yrkande", fold(names[-1]) + "s yrkande"]
+    m = re.match(r"(bifall|avslag)\s+(?:till|pa)\s+(.+)$", f)
+    if m:
+        verb = "bifall" if m.group(1) == "bifall" else "avsl"
+        keys.append(f"{verb}|{m.group(2).strip()}")
+    return keys
+
+
+def _wins(key: str, finding: str, means: str) -> bool:
+    """Whether the chair's finding, or what the winning side of a vote stood for, names this motion."""
+    if "|" not in key:
+        return key in finding or key in means
+    verb, what = key.split("|", 1)
+    return (what in finding and (verb in finding or (verb == "bifall" and "enligt" in finding))) or \
+        (bool(means) and means.endswith(what))
+
+
+def _outcomes(motions: list[Motion], votes: list[Vote]) -> None:
+    """Mark the motion that won (and the others in its section lost) when the protocol says which."""
+    for v in votes:
+        here = [m for m in motions if m.section == v.section]
+        finding = fold(v.finding or "")
+        means = fold({"ja": v.yes_means, "nej": v.no_means}.get(v.outcome or "") or "")
+        won = [m for m in here if any(_wins(k, finding, means) for k in _keys(m))]
+        if len(won) == 1:
+            for m in here:
+                m.outcome = "bifallet" if m is won[0] else "avslaget"
+
+
+def _participation(r: ProtocolRules, attendees: list[Attendee]) -> list[Participation]:
+    out = []
+    for a in attendees:
+        source = a.source or ""
+        text = f"{a.attended or ''} {source}"
+        if "§" not in text and not r.rx["replaces"].search(source):
+            continue
+        start = end = None
+        excluded = []
+        for m in r.rx["paragraphs"].finditer(text):
+            g = m.groupdict()
+            if g["from"]:
+                start = int(g["from"])
+            elif g["to"]:
+                end = int(g["to"])
+            elif g["range_from"]:
+                start, end = int(g["range_from"]), int(g["range_to"])
+            elif g["except_from"]:
+                excluded.append(g["except_from"] + (f"–{g['except_to']}" if g["except_to"] else ""))
+            elif g["only"]:
+                start = end = int(g["only"])
+        rep = r.rx["replaces"].search(source)
+        if start is None and end is None and not excluded and not rep:
+            continue
+        out.append(Participation(a.name, a.party, a.status, start, end, ", ".join(excluded) or None,
+                                 rep.group("replaces") if rep else None, a.page, source))
+    return out
