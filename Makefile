@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DB     ?= minutes.duckdb
 
-.PHONY: demo test test-fast install samples ocr-deps bench bench-ocr clean
+.PHONY: demo test test-fast install samples ocr-deps bench bench-ocr serve browser-deps clean
 
 # The package and its runtime dependencies (re-run when pyproject.toml changes).
 $(VENV)/.installed: pyproject.toml
@@ -31,6 +31,17 @@ ocr-deps:
 		echo "      Install it with: sudo apt-get install tesseract-ocr tesseract-ocr-swe"; \
 	fi
 
+# Chromium and chromedriver for the web site's browser tests; installed when missing and running as root.
+browser-deps:
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing chromium and chromium-driver ..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	else \
+		echo "Note: chromium and chromium-driver are missing; the browser tests will fail."; \
+		echo "      Install them with: sudo apt-get install chromium chromium-driver"; \
+	fi
+
 # Import the bundled sample minutes into $(DB) and show what the warehouse holds.
 demo: $(VENV)/.installed ocr-deps
 	$(BIN)/minutes import samples --db $(DB)
@@ -41,8 +52,12 @@ demo: $(VENV)/.installed ocr-deps
 	@echo
 	@echo "Try: $(BIN)/minutes sql \"select name, role, organisation, status from attendees\" --db $(DB)"
 
+# The staff web site over $(DB) on http://127.0.0.1:8000 (run `make demo` first).
+serve: $(VENV)/.installed
+	$(BIN)/minutes serve --db $(DB)
+
 # All tests, the slow ones (OCR, batches) included; `make test-fast` skips those.
-test: $(VENV)/.installed-test ocr-deps
+test: $(VENV)/.installed-test ocr-deps browser-deps
 	$(BIN)/python -m pytest -m "slow or not slow"
 
 test-fast: $(VENV)/.installed-test

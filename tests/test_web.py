@@ -1,0 +1,206 @@
+"""The staff web site: pages, escaping, file links that cannot escape, and a real browser end to end."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import shutil
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import MINUTES_MD
+from web.serve import running
+
+ROOT = Path(__file__).resolve().parent.parent
+TODAY = dt.date(2025, 3, 1)
+EVIL = MINUTES_MD.replace("- Styrgruppen godkänner uppföljningen.",
+                          "- Styrgruppen godkänner <script>alert('hej')</script> uppföljningen & <b>prognosen</b>.")
+
+
+def get(url: str) -> tuple[int, str, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as r:
+            return r.status, r.headers.get("content-type", ""), r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers.get("content-type", ""), e.read()
+
+
+@pytest.fixture
+def small_site(import_docs):
+    db = import_docs({"styrgrupp.md": EVIL, "styrgrupp_kopia.pdf": MINUTES_MD.replace("2025-02-04", "2025-02-11")})
+    with running(str(db), TODAY) as url:
+        yield url, db
+
+
+def test_pages_render_in_swedish(small_site):
+    url, _ = small_site
+    for path, words in [("/", "Sök i beslut"), ("/uppdrag?vem=G%C3%B6ran", "Pågående"), ("/beslut", "Beslut över tid"),
+                        ("/?q=prognos", "träff")]:
+        status, ctype, body = get(url + path)
+        assert status == 200 and "text/html" in ctype, path
+        assert words in body.decode(), path
+
+
+def test_decision_text_is_escaped(small_site):
+    url, _ = small_site
+    for path in ("/?q=uppf%C3%B6ljningen", "/beslut"):
+        html = get(url + path)[2].decode()
+        assert "&lt;script&gt;alert(&#39;hej&#39;)&lt;/script&gt;" in html, path
+        assert "<script>" not in html and "<b>prognosen</b>" not in html
+
+
+def test_file_links_serve_only_imported_files(small_site, tmp_path):
+    url, db = small_site
+    import duckdb
+    con = duckdb.connect(str(db), read_only=True)
+    doc_id, path = con.execute("select document_id, source_path from documents order by file_name").fetchone()
+    con.close()
+    status, ctype, body = get(f"{url}/fil/{doc_id}")
+    assert status == 200 and body == Path(path).read_bytes()
+    for attempt in ("/fil/..%2F..%2F..%2Fetc%2Fpasswd", "/fil/../../etc/passwd", "/fil/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+                    "/fil/%2Fetc%2Fpasswd", "/fil/000000000000", f"/fil/{doc_id}%2F..%2F..", "/static/..%2Fapp.py",
+                    "/static/../app.py", f"/fil/{doc_id}/../../../etc/passwd"):
+        status, _, body = get(url + attempt)
+        assert status == 404, attempt
+        assert b"root:" not in body and b"create_app" not in body, attempt
+
+
+def test_a_moved_file_is_a_clear_404(small_site):
+    url, db = small_site
+    import duckdb
+    con = duckdb.connect(str(db), read_only=True)
+    doc_id, path = con.execute("select document_id, source_path from documents order by file_name").fetchone()
+    con.close()
+    os.remove(path)
+    status, _, body = get(f"{url}/fil/{doc_id}")
+    assert status == 404 and "finns inte" in body.decode()
+
+
+def test_the_site_never_writes_to_the_warehouse(small_site):
+    url, db = small_site
+    before = hashlib.sha256(Path(db).read_bytes()).hexdigest()
+    for path in ("/", "/?q=prognos", "/uppdrag?vem=GÄ", "/uppdrag.csv?vem=GÄ", "/beslut", "/beslut?year=2025"):
+        assert get(url + urllib.parse.quote(path, safe="/?=&"))[0] == 200, path
+    assert hashlib.sha256(Path(db).read_bytes()).hexdigest() == before
+    assert not Path(str(db) + ".wal").exists()
+
+
+def test_csv_download_has_the_persons_tasks(small_site):
+    url, _ = small_site
+    status, ctype, body = get(url + "/uppdrag.csv?vem=" + urllib.parse.quote("Göran Ärlig"))
+    assert status == 200 and ctype.startswith("text/csv")
+    lines = body.decode("utf-8-sig").splitlines()
+    assert lines[0] == "ansvarig,uppdrag,senast,status,organ,mötesdatum,fil,sida"
+    assert lines[1].startswith("Göran Ärlig,tar fram en prognos för våren,2025-03-14,om 13 dagar,")
+
+
+def test_serve_defaults_to_this_computer_only(runner, small_site, monkeypatch):
+    import uvicorn
+
+    from pipeline.cli import main
+    calls = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append(kw))
+    _, db = small_site
+    res = runner.invoke(main, ["serve", "--db", str(db)])
+    assert res.exit_code == 0 and calls[-1]["host"] == "127.0.0.1" and calls[-1]["port"] == 8000
+    res = runner.invoke(main, ["serve", "--db", str(db), "--host", "0.0.0.0", "--port", "8080"])
+    assert calls[-1]["host"] == "0.0.0.0" and "Warning" in res.output
+    res = runner.invoke(main, ["serve", "--db", "/nowhere.duckdb"])
+    assert res.exit_code == 1 and "minutes import" in res.output
+
+
+# --- a real browser ---------------------------------------------------------------------------
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+
+
+@pytest.fixture(scope="module")
+def demo_site(tmp_path_factory):
+    """The demo warehouse: the bundled samples imported as `make demo` does."""
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+    if not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)):
+        pytest.fail("Chromium and chromedriver are needed: apt-get install chromium chromium-driver")
+    db = tmp_path_factory.mktemp("demo") / "minutes.duckdb"
+    res = CliRunner().invoke(main, ["import", str(ROOT / "samples"), "--db", str(db), "-q"])
+    assert res.exit_code == 0, res.output
+    with running(str(db), TODAY) as url:
+        yield url
+
+
+@pytest.fixture
+def browser(tmp_path):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = CHROMIUM
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900"):
+        opts.add_argument(arg)
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    opts.add_experimental_option("prefs", {"download.default_directory": str(downloads),
+                                           "download.prompt_for_download": False})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
+    driver.downloads = downloads
+    yield driver
+    driver.quit()
+
+
+@pytest.mark.slow
+def test_staff_find_a_persons_task_follow_it_and_download_csv(demo_site, browser):
+    from selenium.webdriver.common.by import By
+    browser.get(demo_site + "/")
+    box = browser.find_element(By.NAME, "q")
+    box.send_keys("Helena Sjöberg")
+    box.submit()
+    hits = browser.find_elements(By.CSS_SELECTOR, "li.hit")
+    assert hits and any("Sjöberg" in h.text for h in hits)
+
+    browser.get(demo_site + "/uppdrag")
+    box = browser.find_element(By.NAME, "vem")
+    box.send_keys("Helena Sjöberg")
+    box.submit()
+    tasks = browser.find_elements(By.CSS_SELECTOR, "a.task")
+    assert [t.text for t in tasks][:1] == ["Revidera rutinen för orosanmälningar"]
+    tasks[0].click()
+    assert "/dokument/" in browser.current_url
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Socialnämndens protokoll"
+    row_id = browser.current_url.rsplit("#", 1)[1]
+    assert "Revidera rutinen" in browser.find_element(By.ID, row_id).text
+    assert browser.find_element(By.ID, "file").get_attribute("href").endswith("/fil/" + row_id[:12])
+
+    browser.get(demo_site + "/uppdrag?vem=" + urllib.parse.quote("Helena Sjöberg"))
+    browser.find_element(By.ID, "csv").click()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not list(browser.downloads.glob("*.csv")):
+        time.sleep(0.1)
+    (csv_file,) = browser.downloads.glob("*.csv")
+    text = csv_file.read_text(encoding="utf-8-sig")
+    assert text.count("Helena Sjöberg") == 3 and "Skicka remissvar till länsstyrelsen" in text
+
+
+@pytest.mark.slow
+def test_pages_render_in_a_browser(demo_site, browser, tmp_path):
+    from selenium.webdriver.common.by import By
+    for path, heading in (("/beslut", "Beslut över tid"), ("/uppdrag?vem=Helena", "Uppdrag per person")):
+        browser.get(demo_site + path)
+        assert browser.find_element(By.TAG_NAME, "h1").text == heading
+        shot = tmp_path / "page.png"
+        assert browser.save_screenshot(str(shot))
+        data = shot.read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
+    browser.get(demo_site + "/beslut")
+    assert len(browser.find_elements(By.CSS_SELECTOR, "svg.chart rect")) >= 2
+
+
+def test_a_missing_warehouse_is_a_clear_page(tmp_path):
+    with running(str(tmp_path / "saknas.duckdb"), TODAY) as url:
+        status, _, body = get(url + "/beslut")
+    assert status == 503 and "minutes import" in body.decode()
