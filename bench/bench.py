@@ -84,10 +84,11 @@ def bench_pdf(repeats: int) -> None:
                 for p in pdf.pages:
                     p.extract_text()
 
-    def minutes_import(workers: int):
+    def minutes_import(workers: int, engine: str = "local"):
         def go() -> None:
             with tempfile.TemporaryDirectory() as tmp:
-                run(MINUTES, "import", str(folder), "--db", f"{tmp}/w.duckdb", "-q", "-j", str(workers))
+                run(MINUTES, "import", str(folder), "--db", f"{tmp}/w.duckdb", "-q", "-j", str(workers),
+                    "--engine", engine)
         return go
 
     import pypdfium2 as pdfium
@@ -96,6 +97,7 @@ def bench_pdf(repeats: int) -> None:
     t_plumb = median_time(pdfplumber_text, 1)
     t_j1 = median_time(minutes_import(1), repeats)
     t_j2 = median_time(minutes_import(2), repeats)
+    t_dask = median_time(minutes_import(2, "dask"), repeats)
     base = pages / t_txt
     RESULTS.append(("pdftotext -layout", f"{base:.0f}", "pages/s", f"{len(files)} PDFs, {pages} pages"))
     RESULTS.append(("pdfplumber text only", f"{plumber_pages / t_plumb:.1f}", "pages/s",
@@ -104,6 +106,8 @@ def bench_pdf(repeats: int) -> None:
                     f"{pages / t_j1 / base:.0%} of pdftotext (target 25%); extract+rules+load"))
     RESULTS.append(("minutes import, 2 workers", f"{pages / t_j2:.0f}", "pages/s",
                     f"{t_j1 / t_j2:.2f}x 1 worker (target 1.8x)"))
+    RESULTS.append(("minutes import, Dask, 2 workers", f"{pages / t_dask:.0f}", "pages/s",
+                    f"{t_j1 / t_dask:.2f}x 1 worker; a local Dask cluster started by the command"))
 
 
 def bench_docx(repeats: int) -> None:

@@ -48,9 +48,15 @@ def main() -> None:
 @click.option("--timeout", default=DEFAULT_TIMEOUT, show_default=True, type=click.FloatRange(0),
               help="Seconds one file may take before it is skipped as failed (0: no limit; "
                    "env MINUTES_DOC_TIMEOUT sets the default).")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Where files are extracted: local processes (-j), or a Dask cluster (needs minutes[dask]).")
+@click.option("--scheduler", metavar="URL", help="The Dask scheduler, e.g. tcp://host:8786; without it --engine dask "
+                                                 "starts a local cluster of -j workers.")
+@click.option("--out-parquet", "out_parquet", metavar="DIR", type=click.Path(file_okay=False),
+              help="Also write the warehouse as Parquet partitioned by region and year into DIR (replaced whole).")
 @click.option("--debug", is_flag=True, help="Show tracebacks for files that fail, and debug logging.")
 def import_cmd(paths: tuple[str, ...], db: str, workers: int, force: bool, no_ocr: bool, timeout: float,
-               quiet: bool, debug: bool) -> None:
+               engine: str, scheduler: str | None, out_parquet: str | None, quiet: bool, debug: bool) -> None:
     """Import files and folders (searched recursively) into the warehouse.
 
     PDF (born-digital or scanned), Word .docx, .txt and .md files are read; each file's
@@ -62,7 +68,9 @@ def import_cmd(paths: tuple[str, ...], db: str, workers: int, force: bool, no_oc
     Examples:
       minutes import protokoll/2024 protokoll/2025
       minutes import kallelse.pdf --db region.duckdb -j 2
+      minutes import /mnt/arkiv --engine dask --scheduler tcp://10.0.0.5:8786 --out-parquet /mnt/export
     """
+    from pipeline.dask_engine import EngineError
     from pipeline.importer import import_paths
 
     if debug:
@@ -70,9 +78,9 @@ def import_cmd(paths: tuple[str, ...], db: str, workers: int, force: bool, no_oc
     bar = _LazyProgress(enabled=not quiet and sys.stderr.isatty())
     try:
         summary = import_paths(paths, db, workers=workers, force=force, ocr=not no_ocr, timeout=timeout,
-                               progress=bar.update,
+                               engine=engine, scheduler=scheduler, out_parquet=out_parquet, progress=bar.update,
                                command="minutes import " + " ".join(sys.argv[2:]))
-    except WarehouseError as e:
+    except (WarehouseError, EngineError) as e:
         raise click.ClickException(str(e))
     finally:
         bar.close()
@@ -146,7 +154,9 @@ def _summary_table(summary) -> None:
               show_default=True, help="Output format.")
 @click.option("--max-width", default=60, show_default=True, type=int,
               help="Cut table cells longer than this (0: never); csv and json are never cut.")
-def sql_cmd(query: str, db: str, fmt: str, max_width: int) -> None:
+@click.option("--parquet", "parquet", metavar="DIR", type=click.Path(file_okay=False),
+              help="Query a Parquet export (written by `minutes import --out-parquet DIR`) instead of --db.")
+def sql_cmd(query: str, db: str, fmt: str, max_width: int, parquet: str | None) -> None:
     """Run a read-only SQL query against the warehouse.
 
     The views documents, sections, attendees, decisions, assignments and imports are the
@@ -156,11 +166,12 @@ def sql_cmd(query: str, db: str, fmt: str, max_width: int) -> None:
     Examples:
       minutes sql "select count(*) from decisions"
       minutes sql "select owner, task, deadline from assignments order by deadline" -f csv
+      minutes sql "select region, year, count(*) from decisions group by all" --parquet export/
     """
     from warehouse.query import run_readonly
 
     try:
-        columns, rows = run_readonly(db, query)
+        columns, rows = run_readonly(db, query, parquet=parquet)
     except WarehouseError as e:
         raise click.ClickException(str(e))
     click.echo(render(columns, rows, fmt, max_width), nl=False)

@@ -140,8 +140,13 @@ class _Batch:
 
 def import_paths(paths: Iterable[str | Path], db: str | Path, *, workers: int = 1, force: bool = False,
                  ocr: bool = True, timeout: float = DEFAULT_TIMEOUT, progress: Progress | None = None,
-                 command: str = "") -> Summary:
-    """Import files and folders into the warehouse at `db`; returns what happened to each file."""
+                 command: str = "", engine: str = "local", scheduler: str | None = None,
+                 out_parquet: str | Path | None = None) -> Summary:
+    """Import files and folders into the warehouse at `db`; returns what happened to each file.
+
+    `engine` is "local" (this machine, `workers` processes) or "dask" (a Dask cluster at
+    `scheduler`, or a local one); `out_parquet` also writes the warehouse as partitioned Parquet.
+    """
     t0 = time.perf_counter()
     run_id = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
     summary = Summary(run_id)
@@ -185,7 +190,7 @@ def import_paths(paths: Iterable[str | Path], db: str | Path, *, workers: int = 
         batch.flush()  # the log rows of unchanged files
 
         seen_sha = {row[2]: path for path, row in known.items()}  # sha256 -> a stored path
-        for outcome in _run(jobs, workers):
+        for outcome in _run(jobs, workers, engine, scheduler):
             _load(batch, outcome, known, seen_sha, finish, summary)
             if batch.due():
                 batch.flush()
@@ -199,6 +204,10 @@ def import_paths(paths: Iterable[str | Path], db: str | Path, *, workers: int = 
             rebuild(wh)
         wh.finish_run(run_id, summary.counts)
         summary.totals = wh.counts()
+        wh.release()
+        if out_parquet:
+            from warehouse.parquet import write_parquet
+            write_parquet(db, out_parquet)
     summary.seconds = time.perf_counter() - t0
     return summary
 
@@ -234,8 +243,13 @@ def _load(batch: _Batch, o: Outcome, known: dict, seen_sha: dict[str, str], fini
            sha256=o.sha256, pages=o.pages, seconds=o.seconds, ocr_seconds=o.ocr_seconds, note=note)
 
 
-def _run(jobs: list[Job], workers: int) -> Iterator[Outcome]:
-    """Run jobs in this process, or in `workers` processes, yielding outcomes as they complete."""
+def _run(jobs: list[Job], workers: int, engine: str = "local", scheduler: str | None = None) -> Iterator[Outcome]:
+    """Run jobs in this process, in `workers` processes or on Dask, yielding outcomes as they complete."""
+    if engine == "dask":
+        if jobs:
+            from .dask_engine import run_on_dask
+            yield from run_on_dask(jobs, workers, scheduler)
+        return
     if workers <= 1 or len(jobs) <= 1:
         for job in jobs:
             yield process(job)

@@ -20,9 +20,14 @@ def sandboxed(db: str) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def run_readonly(db: str, query: str, params: list | None = None) -> tuple[list[str], list[tuple]]:
-    """Run one query in the sandbox; returns (column names, rows)."""
-    con = sandboxed(db)
+def run_readonly(db: str, query: str, params: list | None = None, parquet: str | None = None
+                 ) -> tuple[list[str], list[tuple]]:
+    """Run one query in the sandbox, on the warehouse or on a Parquet export; returns (column names, rows)."""
+    if parquet:
+        from .parquet import parquet_connection
+        con = parquet_connection(parquet)
+    else:
+        con = sandboxed(db)
     try:
         cur = con.execute(query, params or [])
         if cur.description is None:

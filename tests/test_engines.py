@@ -1,0 +1,87 @@
+"""The Dask engine yields the same warehouse as the local one; Parquet exports are queryable and sandboxed."""
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from conftest import MINUTES_MD
+from pipeline.cli import main
+
+# Columns that differ between two runs of the same import by nature: times, run ids, durations.
+RUN_SPECIFIC = {"documents": "imported_at", "imports": "run_id, \"at\", seconds, ocr_seconds"}
+VIEWS = ("documents", "sections", "attendees", "decisions", "assignments", "persons", "imports", "motions", "votes",
+         "person_votes", "reservations", "recusals", "paragraph_attendance")
+
+
+def snapshot(db) -> dict[str, list[tuple]]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        out = {}
+        for view in VIEWS:
+            skip = RUN_SPECIFIC.get(view)
+            cols = f"* EXCLUDE ({skip})" if skip else "*"
+            out[view] = con.execute(f"SELECT {cols} FROM {view} ORDER BY ALL").fetchall()
+        return out
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def folder(make_doc, tmp_path):
+    f = tmp_path / "in"
+    f.mkdir()
+    for i, date in enumerate(("2025-02-04", "2025-03-04", "2025-04-01")):
+        make_doc(MINUTES_MD.replace("2025-02-04", date), f"m{i}.pdf").rename(f / f"styrgrupp_{date}.pdf")
+    make_doc(MINUTES_MD.replace("2025-02-04", "2025-05-06"), "d.docx").rename(f / "styrgrupp_2025-05-06.docx")
+    (f / "trasig.pdf").write_bytes(b"%PDF-1.7 trasig")
+    return f
+
+
+@pytest.mark.slow
+def test_dask_and_local_engines_build_identical_warehouses(runner, folder, tmp_path):
+    from distributed import LocalCluster
+    local, dask = tmp_path / "local.duckdb", tmp_path / "dask.duckdb"
+    res = runner.invoke(main, ["import", str(folder), "--db", str(local)])
+    assert res.exit_code == 1 and "4 imported" in res.output and "1 failed" in res.output
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+        res = runner.invoke(main, ["import", str(folder), "--db", str(dask), "--engine", "dask",
+                                   "--scheduler", cluster.scheduler_address])
+    assert res.exit_code == 1 and "4 imported" in res.output and "1 failed" in res.output, res.output
+    a, b = snapshot(local), snapshot(dask)
+    assert a["decisions"] and a["assignments"] and a["attendees"]
+    for view in VIEWS:
+        assert a[view] == b[view], view
+    # and idempotent on the cluster too
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+        res = runner.invoke(main, ["import", str(folder), "--db", str(dask), "--engine", "dask",
+                                   "--scheduler", cluster.scheduler_address])
+    assert "4 unchanged" in res.output
+
+
+def test_an_unreachable_scheduler_is_one_clear_sentence(runner, folder, tmp_path):
+    res = runner.invoke(main, ["import", str(folder), "--db", str(tmp_path / "w.duckdb"), "--engine", "dask",
+                               "--scheduler", "tcp://127.0.0.1:1"])
+    assert res.exit_code == 1 and "Cannot reach the Dask scheduler" in res.output and "Traceback" not in res.output
+
+
+def test_parquet_export_is_partitioned_and_queryable(runner, folder, tmp_path):
+    db, out = tmp_path / "w.duckdb", tmp_path / "export"
+    runner.invoke(main, ["import", str(folder), "--db", str(db), "--out-parquet", str(out)])
+    region = "region=Sjukv%C3%A5rdsregion%20Mellansverige"  # inferred from the attendees' regions
+    assert sorted(p.name for p in (out / "decisions").iterdir()) == [region]
+    assert sorted(p.name for p in (out / "decisions" / region).iterdir()) == ["year=2025"]
+    res = runner.invoke(main, ["sql", "select year, count(*) as n from decisions group by all", "--parquet", str(out),
+                               "-f", "csv"])
+    assert res.exit_code == 0 and res.output == "year,n\n2025,8\n"
+    direct = duckdb.connect(str(db), read_only=True).execute("select count(*) from decisions").fetchone()[0]
+    assert direct == 8
+    res = runner.invoke(main, ["sql", "select count(*) from motions", "--parquet", str(out), "-f", "csv"])
+    assert res.exit_code == 0 and res.output == "count_star()\n0\n"
+    for query in (f"copy (select 1) to '{out}/x.csv'", "select * from read_csv('/etc/passwd')"):
+        res = runner.invoke(main, ["sql", query, "--parquet", str(out)])
+        assert res.exit_code == 1 and "only reads" in res.output
+    assert not (out / "x.csv").exists()
+    # a second import replaces the export whole
+    (folder / "styrgrupp_2025-05-06.docx").unlink()
+    runner.invoke(main, ["import", str(folder), "--db", str(db), "--out-parquet", str(out)])
+    assert not list(tmp_path.glob(".export.*"))
