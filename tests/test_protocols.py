@@ -199,6 +199,17 @@ def test_reservations_by_person_and_by_party_group(warehouse):
         ("§ 46", None, "SD", "att laddinfrastrukturen är eftersatt", True)]
 
 
+def test_kommunfullmaktige_jav_and_substitutes_per_paragraph(warehouse):
+    assert warehouse(f"select paragraph, case_number, name, party from recusals where {by_file('kf')}") == [
+        ("§ 45", "KS 2024/87", "Eva Nord", "C")]
+    assert warehouse(f"select name, party, status, from_paragraph, to_paragraph, except_paragraphs, replaces "
+                     f"from paragraph_attendance where {by_file('kf')} order by name") == [
+        ("Fredrik Sand", "M", "substitute", 46, None, None, "Gun Ahl"),
+        ("Helena Ros", "S", "substitute", 44, 45, None, None)]
+    assert warehouse(f"select count(*) from motions where {by_file('sn')}") == [(0,)]
+    assert warehouse(f"select count(*) from reservations where not {by_file('kf')}") == [(0,)]
+
+
 def test_arbetsutskott_yrkande_and_propositionsordning(warehouse):
     assert warehouse(f"select paragraph, case_number, mover, party, text, outcome from motions where {by_file('ksau')} "
                      "order by motion_id") == [
