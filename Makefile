@@ -68,7 +68,7 @@ samples: $(VENV)/.installed-test
 	$(BIN)/python devtools/build_samples.py
 
 clean:
-	rm -rf $(VENV) $(DB) $(DB).wal .pytest_cache build *.egg-info
+	rm -rf $(VENV) $(DB) $(DB).wal $(DB).import-lock .pytest_cache build *.egg-info
 
 # OCR benchmark: seconds per page, plain tesseract beside minutes' OCR (BENCH_SCALE=0.5 for a quick run).
 bench-ocr: $(VENV)/.installed-test ocr-deps
