@@ -35,7 +35,7 @@ def run_on_dask(jobs: list[Job], workers: int, scheduler: str | None = None) -> 
                                dashboard_address=None)
         client = Client(cluster)
     try:
-        window = max(4, 4 * len(client.scheduler_info().get("workers", {})) or 4 * workers)
+        window = 4 * max(1, len(client.scheduler_info().get("workers", {})) or workers)
         pending = as_completed()
         it = iter(jobs)
         for job in it:  # keep a bounded number in flight: finished records wait in memory until loaded

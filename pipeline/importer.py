@@ -99,13 +99,16 @@ class _Batch:
 
     def __init__(self, wh: Warehouse) -> None:
         self.wh = wh
+        self.failed: list[tuple[str, str, str]] = []  # (path, error, status it had): refused when written
+        self._reset()
+
+    def _reset(self) -> None:
         self.records: list = []
         self.replaced: set[str] = set()
         self.imports: list[dict] = []
         self.touches: list[tuple[str, int, int]] = []
         self.pages = 0
         self.since = time.perf_counter()
-        self.failed: list[tuple[str, str, str]] = getattr(self, "failed", [])  # (path, error, status it had)
 
     def due(self) -> bool:
         return len(self.records) >= BATCH_DOCUMENTS or self.pages >= BATCH_PAGES or \
@@ -119,7 +122,7 @@ class _Batch:
                 log.debug("batch write failed; writing one document at a time", exc_info=True)
                 self._one_by_one()
         self.wh.release()  # let readers in until the next batch is ready
-        self.__init__(self.wh)
+        self._reset()
 
     def _one_by_one(self) -> None:
         by_doc = {r.document["document_id"]: r for r in self.records}

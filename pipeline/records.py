@@ -32,7 +32,7 @@ def row_id(document_id: str, table: str, n: int) -> str:
 
 def to_record(source_path: str, sha256: str, size: int, mtime_ns: int, doc: Document, ex: Extraction,
               rules_version: str) -> DocumentRecord:
-    """All rows one document contributes, ready for `Warehouse.replace_document`."""
+    """All rows one document contributes, ready for `Warehouse.write_batch`."""
     did = document_id_for(source_path)
     m = ex.meeting
     section_id = {s.ordinal: row_id(did, "sections", s.ordinal) for s in ex.sections}

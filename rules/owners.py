@@ -54,7 +54,7 @@ def plausible_owner(text: str | None) -> bool:
         return False  # "RPO följer systematiskt upp": a verb, not a name
     if re.search(r"\d{4}-\d{2}-\d{2}|\b\d{1,2}/\d{1,2}\b", text):
         return False
-    if not (text[0].isupper() or vocab().role(w[0]) or vocab().is_group(text) or fold(w[0]) in vocab().groups
+    if not (text[0].isupper() or vocab().role(w[0]) or vocab().is_group(text)
             or first in ("respektive", "resp", "resp.", "alla", "samtliga", "berörda", "varje")):
         return False
     return True
@@ -99,7 +99,7 @@ class OwnerResolver:
             if owner in v.group_acronyms:
                 return owner, "group"
             return owner, "person"
-        if fold(owner) in v.groups or fold(owner.split()[0]) in v.groups:
+        if v.is_group(owner):
             return owner, "group"
         role = v.role(owner) or v.role(owner.split()[0]) if owner.split() else None
         if role and len(owner.split()) <= 2:

@@ -218,12 +218,8 @@ def _might_be_protocol(text: str) -> bool:
 
 def _sentence(r: ProtocolRules, text: str, b: Block, sec: int | None, paragraph: str | None, out: Protocol,
               vote_of) -> None:
-    m = r.rx["yrkande"].search(text)
-    if m:
+    for m in r.rx["yrkande"].finditer(text):
         out.motions.append(Motion(sec, m.group("who"), m.group("party"), m.group("what").rstrip("."), b.page, text))
-        for other in r.rx["yrkande"].finditer(text, m.end()):
-            out.motions.append(Motion(sec, other.group("who"), other.group("party"), other.group("what").rstrip("."),
-                                      b.page, text))
     m = r.rx["proposition"].search(text)
     if m:
         v = vote_of(sec, b, "sv.protocol.proposition", text)
@@ -245,12 +241,10 @@ def _sentence(r: ProtocolRules, text: str, b: Block, sec: int | None, paragraph:
     if r.rx["reservation"].search(text):
         reason = r.rx["reservation_reason"].search(text)
         why = reason.group("reason").strip() if reason else None
-        people = r.persons(text)
-        if people:
-            for name, party in people:
+        people = r.persons(text) or [(None, r.party_group(text))]
+        for name, party in people:
+            if name or party:
                 out.reservations.append(Reservation(sec, name, party, why, b.page, text))
-        elif r.party_group(text):
-            out.reservations.append(Reservation(sec, None, r.party_group(text), why, b.page, text))
     if r.rx["jav"].search(text):
         for name, party in r.persons(text):
             out.recusals.append(Recusal(sec, name, party, paragraph, b.page, text))

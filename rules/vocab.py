@@ -22,6 +22,7 @@ _PEOPLE = {
     "substitute_for": [str],
     "not_first_names": [str],
     "groups": [str],
+    "group_endings": [str],
     "group_acronyms": [str],
 }
 _ORG = {
@@ -92,6 +93,7 @@ class Vocab:
         self.parties = set(p["parties"])
         self.role_suffixes = tuple(sorted((fold(x) for x in p["role_suffixes"]), key=len, reverse=True))
         self.groups = {fold(g) for g in p["groups"]}
+        self.group_endings = tuple(fold(e) for e in p["group_endings"])
         self.not_first_names = {fold(w) for w in p["not_first_names"]}
         self.group_acronyms = set(p["group_acronyms"])
         self._org_aliases: list[tuple[str, Org]] = []
@@ -174,7 +176,7 @@ class Vocab:
         f = fold(text).strip(" .,")
         first = f.split(" ")[0] if f else ""
         return f in self.groups or first in self.groups or text.strip().split(" ")[0] in self.group_acronyms \
-            or any(f.endswith(suf) for suf in ("gruppen", "grupperna", "erna", "arna", "orna", "rådet", "staben"))
+            or f.endswith(self.group_endings)
 
 
 @lru_cache(maxsize=1)

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import duckdb
 
-from .queries import _sql_path
-from .store import WarehouseError, connect
+from .queries import sql_path
+from .store import WarehouseError, connect, lock_down
 
 #: Views written per document, partitioned by the document's region and meeting year.
 PARTITIONED = ("documents", "sections", "attendees", "decisions", "assignments", "motions", "votes",
@@ -42,14 +42,14 @@ def write_parquet(db: str | Path, out: str | Path) -> dict[str, int]:
                 src = "SELECT *, year(meeting_date) AS year FROM documents"
             counts[view] = con.execute(f"SELECT count(*) FROM ({src})").fetchone()[0]
             if counts[view]:
-                con.execute(f"COPY ({src}) TO '{_sql_path(tmp / view)}' (FORMAT parquet, PARTITION_BY (region, year))")
+                con.execute(f"COPY ({src}) TO '{sql_path(tmp / view)}' (FORMAT parquet, PARTITION_BY (region, year))")
             else:  # an empty file keeps the view and its columns queryable
                 (tmp / view).mkdir()
-                con.execute(f"COPY ({src}) TO '{_sql_path(tmp / view / 'empty.parquet')}' (FORMAT parquet)")
+                con.execute(f"COPY ({src}) TO '{sql_path(tmp / view / 'empty.parquet')}' (FORMAT parquet)")
         for view in WHOLE:
             counts[view] = con.execute(f"SELECT count(*) FROM {view}").fetchone()[0]
             (tmp / view).mkdir()
-            con.execute(f"COPY {view} TO '{_sql_path(tmp / view / 'data_0.parquet')}' (FORMAT parquet)")
+            con.execute(f"COPY {view} TO '{sql_path(tmp / view / 'data_0.parquet')}' (FORMAT parquet)")
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -83,10 +83,8 @@ def parquet_connection(folder: str | Path) -> duckdb.DuckDBPyConnection:
         con.close()
         raise WarehouseError(f"{folder} holds no Parquet files of a minutes export; check the path.")
     con.execute("SET allowed_paths = ?", [allowed])
-    con.execute("SET enable_external_access = false")
-    con.execute("SET lock_configuration = true")
-    return con
+    return lock_down(con)
 
 
 def _sql_list(files: list[str]) -> str:
-    return "[" + ", ".join("'" + _sql_path(Path(f)) + "'" for f in files) + "]"
+    return "[" + ", ".join("'" + sql_path(Path(f)) + "'" for f in files) + "]"

@@ -127,7 +127,7 @@ def export(db: str, out: Path, fmt: str) -> list[Path]:
             for view in EXPORT_VIEWS:
                 target = out / f"{view}.{fmt}"
                 options = "(HEADER, DELIMITER ',')" if fmt == "csv" else "(FORMAT PARQUET)"
-                con.execute(f"COPY (SELECT * FROM {view}) TO '{_sql_path(target)}' {options}")
+                con.execute(f"COPY (SELECT * FROM {view}) TO '{sql_path(target)}' {options}")
                 written.append(target)
         elif fmt == "xlsx":
             import pandas as pd
@@ -148,5 +148,6 @@ def export(db: str, out: Path, fmt: str) -> list[Path]:
     return written
 
 
-def _sql_path(p: Path) -> str:
+def sql_path(p: Path) -> str:
+    """A path as the inside of a SQL string literal (DuckDB's COPY takes no parameter for it)."""
     return str(p.resolve()).replace("'", "''")

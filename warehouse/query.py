@@ -5,7 +5,7 @@ import re
 
 import duckdb
 
-from .store import WarehouseError, connect
+from .store import WarehouseError, connect, lock_down
 
 
 def sandboxed(db: str) -> duckdb.DuckDBPyConnection:
@@ -14,10 +14,7 @@ def sandboxed(db: str) -> duckdb.DuckDBPyConnection:
     Analysts' SQL runs here: DuckDB's own switches (no external access, configuration locked)
     refuse COPY ... TO, ATTACH, INSTALL/LOAD and read_csv('/etc/passwd'), whatever the query says.
     """
-    con = connect(db, read_only=True)
-    con.execute("SET enable_external_access = false")
-    con.execute("SET lock_configuration = true")
-    return con
+    return lock_down(connect(db, read_only=True))
 
 
 def run_readonly(db: str, query: str, params: list | None = None, parquet: str | None = None

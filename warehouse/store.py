@@ -81,6 +81,13 @@ def connect(path: str | Path, read_only: bool = False, wait: float | None = None
             pause = min(pause * 1.5, 0.25)
 
 
+def lock_down(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """Forbid every file access the connection was not already given, and any change to that."""
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
+    return con
+
+
 @contextlib.contextmanager
 def import_lock(path: str | Path) -> Iterator[None]:
     """Hold the right to import into `path`; a second import fails at once with a clear message.
@@ -206,10 +213,6 @@ class Warehouse:
         return {r[0]: tuple(r[1:]) for r in rows}
 
     # writing --------------------------------------------------------------------
-    def replace_document(self, record: DocumentRecord) -> None:
-        """Write one document and its rows in one transaction, replacing what was there."""
-        self.write_batch([record], replaced={record.document["document_id"]})
-
     def write_batch(self, records: list[DocumentRecord], replaced: set[str] = frozenset(),
                     imports: list[dict[str, Any]] = (), touches: list[tuple[str, int, int]] = ()) -> None:
         """Write whole documents, their import-log rows and new file stamps in one transaction.
@@ -246,10 +249,6 @@ class Warehouse:
             self.con.rollback()
             self._term_ids = None  # terms added in the rolled-back transaction are gone: reload
             raise
-
-    def touch(self, source_path: str, size: int, mtime_ns: int) -> None:
-        """Record a new size/mtime for a file whose bytes did not change."""
-        self.write_batch([], touches=[(source_path, size, mtime_ns)])
 
     def _insert_postings(self, postings: list[tuple]) -> None:
         """Insert (term, kind, row_id, document_id, tf) postings, numbering terms never seen before.
@@ -305,10 +304,6 @@ class Warehouse:
             "WHERE run_id = ?",
             [dt.datetime.now(), sum(counts.values()), counts.get("imported", 0), counts.get("unchanged", 0),
              counts.get("replaced", 0), counts.get("failed", 0), run_id])
-
-    def log_import(self, run_id: str, source_path: str, status: str, **fields: Any) -> None:
-        """Write one import-log row now (the importer batches them with `write_batch`)."""
-        self.write_batch([], imports=[import_row(run_id, source_path, status, **fields)])
 
     def counts(self) -> dict[str, int]:
         out = {}

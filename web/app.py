@@ -6,6 +6,7 @@ are served only by document id, from the path the warehouse recorded when it imp
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -13,6 +14,7 @@ import mimetypes
 import os
 import re
 from pathlib import Path
+from typing import Callable, Iterator
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
@@ -142,14 +144,24 @@ def _attempt(fn, *args, **kwargs) -> tuple[list, str | None]:
         return [], str(e)
 
 
-def _query(db: str, sql: str, params: list | None = None) -> list[dict]:
+@contextlib.contextmanager
+def _reader(db: str) -> Iterator[Callable[..., list[dict]]]:
+    """A read-only connection for one request, as a function: rows(sql, params) -> list of dicts."""
     con = connect(db, read_only=True)
-    try:
+
+    def rows(sql: str, params: list | None = None) -> list[dict]:
         cur = con.execute(sql, params or [])
         cols = [d[0] for d in cur.description]
         return [dict(zip(cols, r)) for r in cur.fetchall()]
+    try:
+        yield rows
     finally:
         con.close()
+
+
+def _query(db: str, sql: str, params: list | None = None) -> list[dict]:
+    with _reader(db) as rows:
+        return rows(sql, params)
 
 
 def _facets(db: str) -> dict[str, list]:
@@ -187,15 +199,17 @@ def _chart(db: str, region: str | None, body: str | None) -> dict:
 
 
 def _document(db: str, doc_id: str) -> dict | None:
-    docs = _query(db, "SELECT * FROM documents WHERE document_id = ?", [doc_id])
-    if not docs:
-        return None
-    return {
-        "doc": docs[0],
-        "attendees": _query(db, "SELECT * FROM attendees WHERE document_id = ? ORDER BY attendee_id", [doc_id]),
-        "decisions": _query(db, "SELECT * FROM decisions WHERE document_id = ? ORDER BY ordinal", [doc_id]),
-        "assignments": _query(db, "SELECT * FROM assignments WHERE document_id = ? ORDER BY assignment_id", [doc_id]),
-    }
+    """The document's facts and its rows, read over one connection."""
+    with _reader(db) as rows:
+        docs = rows("SELECT * FROM documents WHERE document_id = ?", [doc_id])
+        if not docs:
+            return None
+        return {
+            "doc": docs[0],
+            "attendees": rows("SELECT * FROM attendees WHERE document_id = ? ORDER BY attendee_id", [doc_id]),
+            "decisions": rows("SELECT * FROM decisions WHERE document_id = ? ORDER BY ordinal", [doc_id]),
+            "assignments": rows("SELECT * FROM assignments WHERE document_id = ? ORDER BY assignment_id", [doc_id]),
+        }
 
 
 def _source_path(db: str, doc_id: str) -> str | None:
