@@ -54,10 +54,10 @@ def pdf_corpus() -> tuple[list[Path], int]:
     """PDFs with an attendee table on page 1 and 5 to 20 pages in all."""
     import pypdfium2 as pdfium
 
-    folder = OUT / f"pdf-{n(40)}"
+    folder = OUT / f"pdf-{n(150)}"
     rng = random.Random(7)
     files = []
-    for i in range(n(40)):
+    for i in range(n(150)):
         pages = rng.randint(5, 20)
         path = folder / f"protokoll_{i:04d}.pdf"
         if not path.exists():

@@ -135,8 +135,9 @@ def _segments(textpage: pdfium.PdfTextPage, height: float) -> list[Segment]:
     """pdfium's text runs (rects) with their text, box and font.
 
     pdfium builds the rects from consecutive characters, so a rect's text runs from its first
-    character to the next rect's first; reading that range is four times faster than asking
-    for the text inside each rect's box, which stays the fallback when a start is not found.
+    character to the next rect's first: a slice of the page's text, read once. Asking for the
+    text inside each rect's box is four times slower and stays the fallback when a start is
+    not found.
     """
     tp = textpage.raw
     n = textpage.count_rects()
@@ -150,6 +151,9 @@ def _segments(textpage: pdfium.PdfTextPage, height: float) -> list[Segment]:
         starts.append(pdfium_c.FPDFText_GetCharIndexAtPos(tp, box[0] + min(0.8, (box[2] - box[0]) / 2),
                                                            (box[1] + box[3]) / 2, 0.5, 0.5))
     total = pdfium_c.FPDFText_CountChars(tp)
+    page_text = textpage.get_text_range(0, total) if total > 0 else ""
+    if len(page_text) != total:  # characters outside the BMP: indices and string positions differ
+        page_text = None
     name = ctypes.create_string_buffer(96)
     flags = ctypes.c_int()
     fonts: dict[bytes, bool] = {}
@@ -159,6 +163,8 @@ def _segments(textpage: pdfium.PdfTextPage, height: float) -> list[Segment]:
         e = starts[k + 1] if k + 1 < n else total
         if s < 0 or e <= s:
             raw = textpage.get_text_bounded(l_, b_, r_, t_)
+        elif page_text is not None:
+            raw = page_text[s:e]
         else:
             raw = textpage.get_text_range(s, e - s)
         text = clean(raw).replace("\r", " ").replace("\n", " ")

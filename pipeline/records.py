@@ -115,12 +115,25 @@ def _protocol_rows(did: str, p, section_id: dict, decision_id: dict) -> dict[str
     }
 
 
-def _postings(rows: dict) -> list[tuple]:
-    """Search terms of each decision, assignment and block of text: (term, kind, row_id, document_id, tf)."""
-    out: list[tuple] = []
+POSTING_COLUMNS = ("term", "kind", "row_id", "document_id", "tf")
+
+
+def _postings(rows: dict) -> dict[str, list]:
+    """Search terms of each decision, assignment and block of text, as columns of POSTING_COLUMNS.
+
+    Columns rather than one tuple per posting: a document has thousands of postings, and the
+    writer inserts columns as they are.
+    """
+    out: dict[str, list] = {c: [] for c in POSTING_COLUMNS}
 
     def add(kind: str, row_id: str, document_id: str, text: str) -> None:
-        out.extend((term, kind, row_id, document_id, min(n, 32000)) for term, n in terms(text).items())
+        counts = terms(text)
+        n = len(counts)
+        out["term"].extend(counts)
+        out["kind"].extend([kind] * n)
+        out["row_id"].extend([row_id] * n)
+        out["document_id"].extend([document_id] * n)
+        out["tf"].extend([c if c < 32000 else 32000 for c in counts.values()])
 
     for d in rows["decisions"]:
         add("D", d["decision_id"], d["document_id"], d["text"])

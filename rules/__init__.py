@@ -23,6 +23,7 @@ from .owners import OwnerResolver
 from .protocol import case_numbers, find_protocol
 from .records import Assignment, Attendee, Decision, Extraction, Meeting, Section
 from .sections import find_sections
+from .text import fold
 
 __all__ = ["Assignment", "Attendee", "Decision", "Extraction", "Meeting", "Section", "analyse", "rules_version"]
 
@@ -33,6 +34,7 @@ def analyse(doc: Document, file_name: str | None = None) -> Extraction:
     A document that looks OCR'd has its common OCR confusions mended first (in place, so the
     stored text is the mended one too); see rules/ocrfix.py.
     """
+    fold.cache_clear()  # the cache serves one document's rules; the next document shares no text with it
     if looks_ocr(doc):
         repair(doc)
     meeting = meeting_facts(doc, file_name)

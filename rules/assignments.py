@@ -131,10 +131,12 @@ def _runs_over(prev: str, nxt: str) -> bool:
 def _from_text(text: str, ctx: _Context, in_decision: bool, decision: int | None, section: int | None,
                page: int, running: bool = False) -> list[Assignment]:
     r = rules()
+    gate = r.patterns.might_match(text)  # nothing in the whole text can match: skip the sentences
+    if not gate and not in_decision and decision is None:
+        return []  # only the patterns could find something here, and none can match
     found: list[Assignment] = []
     sents = sentences(text)
     taken: list[tuple[int, int]] = []  # spans of the text already given to a task
-    gate = r.patterns.might_match(text)  # nothing in the whole text can match: skip the sentences
     for si, sent in enumerate(sents):
         hits = sorted(r.patterns.find(sent.text), key=lambda h: -r.rules[h.rule].score) if gate else []
         for h in hits:

@@ -41,13 +41,10 @@ def words(text: str) -> list[str]:
 
 
 def terms(text: str) -> Counter:
-    """Index terms of a text with their counts."""
-    out: Counter = Counter()
-    for w in words(text):
-        for part in w.split("-") if "-" in w else (w,):
-            if len(part) >= 2 and not part.isdigit():
-                out[stem(part)] += 1
-    return out
+    """Index terms of a text with their counts (each part of a hyphenated word on its own)."""
+    parts = [p for w in _WORD.findall(text.lower()) for p in (w.split("-") if "-" in w else (w,))
+             if len(p) >= 2 and not p.isdigit()]
+    return Counter(map(stem, parts))
 
 
 def query_terms(query: str) -> list[tuple[str, bool]]:

@@ -22,20 +22,37 @@ def _fold_table() -> dict[int, str | None]:
 
 _FOLD = _fold_table()
 _FOLD_ONE = {k: (v[:1] if v else "") for k, v in _FOLD.items() if v}  # one character for one
+# The letters Swedish text is full of, replaced first with str.replace (ten times faster than
+# translate); whatever else the table covers is then replaced where it occurs.
+_COMMON = [(c, _FOLD[ord(c)]) for c in "åäöÅÄÖéÉüÜ"]
+_FOLDABLE = re.compile("[" + "".join(re.escape(chr(k)) for k in sorted(_FOLD)) + "]")
 
 
+def _fold_chars(text: str, table: dict[int, str | None]) -> str:
+    for ch, base in _COMMON:
+        if ch in text:
+            text = text.replace(ch, base)
+    if not text.isascii() and _FOLDABLE.search(text):
+        text = _FOLDABLE.sub(lambda m: table.get(ord(m.group()), m.group()) or "", text)
+    return text
+
+
+@lru_cache(maxsize=16384)
 def fold(text: str) -> str:
-    """Lower-case and strip diacritics, so "Följs" and an OCR'd "Foljs" compare equal."""
+    """Lower-case and strip diacritics, so "Följs" and an OCR'd "Foljs" compare equal.
+
+    Cached: every rule module folds the same blocks and sentences of a document again.
+    """
     if text.isascii():
         return text.casefold()
-    return text.translate(_FOLD).casefold()
+    return _fold_chars(text, _FOLD).casefold()
 
 
 def fold_same_length(text: str) -> str:
     """`fold`, keeping one character for one so that offsets into the result match the input."""
     if text.isascii():
         return text.lower()
-    out = text.translate(_FOLD_ONE).lower()
+    out = _fold_chars(text, _FOLD_ONE).lower()
     return out if len(out) == len(text) else "".join(fold(c)[:1] or c for c in text)
 
 

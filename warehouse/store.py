@@ -239,7 +239,7 @@ class Warehouse:
                 self.insert_rows("documents", [r.document for r in records])
                 for table in CHILD_TABLES[:-1]:
                     self.insert_rows(table, [row for r in records for row in r.rows.get(table, [])])
-                self._insert_postings([p for r in records for p in r.rows.get("postings", [])])
+                self._insert_postings(_concat([r.rows["postings"] for r in records if r.rows.get("postings")]))
             for path, size, mtime_ns in touches:
                 self.con.execute("UPDATE core.documents SET size_bytes = ?, mtime_ns = ? WHERE source_path = ?",
                                  [size, mtime_ns, path])
@@ -250,24 +250,25 @@ class Warehouse:
             self._term_ids = None  # terms added in the rolled-back transaction are gone: reload
             raise
 
-    def _insert_postings(self, postings: list[tuple]) -> None:
-        """Insert (term, kind, row_id, document_id, tf) postings, numbering terms never seen before.
+    def _insert_postings(self, postings: dict[str, list] | None) -> None:
+        """Insert postings (columns term, kind, row_id, document_id, tf), numbering terms never seen before.
 
         Only this writer numbers terms, so the numbering needs no coordination.
         """
-        if not postings:
+        if not postings or not postings["term"]:
             return
         if self._term_ids is None:
             self._term_ids = dict(self.con.execute("SELECT term, term_id FROM core.terms").fetchall())
         ids = self._term_ids
-        terms, kinds, row_ids, doc_ids, tfs = zip(*postings)
+        terms = postings["term"]
         new = sorted(set(terms).difference(ids))
         if new:
             start = max(ids.values(), default=0) + 1
             ids.update((t, start + n) for n, t in enumerate(new))
             self.insert_columns("terms", {"term_id": [ids[t] for t in new], "term": new})
-        self.insert_columns("postings", {"term_id": [ids[t] for t in terms], "kind": list(kinds),
-                                         "row_id": list(row_ids), "document_id": list(doc_ids), "tf": list(tfs)})
+        self.insert_columns("postings", {"term_id": list(map(ids.__getitem__, terms)), "kind": postings["kind"],
+                                         "row_id": postings["row_id"], "document_id": postings["document_id"],
+                                         "tf": postings["tf"]})
 
     def insert_rows(self, table: str, rows: list[dict[str, Any]]) -> None:
         """Insert plain rows (dicts with the same keys) into core.<table> with one statement."""
@@ -276,7 +277,11 @@ class Warehouse:
             self.insert_columns(table, {c: [r.get(c) for r in rows] for c in cols})
 
     def insert_columns(self, table: str, columns: dict[str, list]) -> None:
-        """Insert rows given column by column: as lists bound to one statement, or a DataFrame when many."""
+        """Insert rows given column by column: as lists bound to one statement, or numpy arrays when many.
+
+        DuckDB scans a dict of numpy object arrays in place, five times faster than binding long
+        lists and without importing pandas (0.3 s) into every import.
+        """
         names = ", ".join(f'"{c}"' for c in columns)
         length = len(next(iter(columns.values()), []))
         if not length:
@@ -285,9 +290,10 @@ class Warehouse:
             self.con.execute(f"INSERT INTO core.{table} ({names}) SELECT {', '.join('unnest(?)' for _ in columns)}",
                              list(columns.values()))
             return
-        import pandas as pd
+        import numpy as np
 
-        self.con.register("_incoming", pd.DataFrame(columns))
+        # fromiter keeps each value one element (np.array would turn equal-length lists into a matrix)
+        self.con.register("_incoming", {c: np.fromiter(v, dtype=object, count=length) for c, v in columns.items()})
         try:
             self.con.execute(f"INSERT INTO core.{table} ({names}) SELECT {names} FROM _incoming")
         finally:
@@ -310,6 +316,13 @@ class Warehouse:
         for table in ("documents", "decisions", "assignments", "attendees"):
             out[table] = self.con.execute(f"SELECT count(*) FROM core.{table}").fetchone()[0]
         return out
+
+
+def _concat(tables: list[dict[str, list]]) -> dict[str, list] | None:
+    """Columns of several documents joined into one set of columns."""
+    if len(tables) <= 1:
+        return tables[0] if tables else None
+    return {c: [v for t in tables for v in t[c]] for c in tables[0]}
 
 
 def import_row(run_id: str, source_path: str, status: str, *, document_id: str | None = None,
