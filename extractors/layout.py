@@ -212,36 +212,62 @@ def _band(edges: list[float], v: float) -> int:
 def _lines(segments: list[Segment], width: float) -> list[_Line]:
     """Group segments into visual lines; cells are runs separated by a column gap."""
     lines: list[list[Segment]] = []
+    refs: list[tuple[float, float]] = []  # centre and height of each line's first segment
     for s in sorted(segments, key=lambda s: (s.top, s.x0)):
-        for ln in reversed(lines[-4:]):
-            ref = ln[0]
-            if abs(s.cy - ref.cy) < 0.5 * min(s.height, ref.height):
-                ln.append(s)
+        cy, h = (s.top + s.bottom) / 2, max(s.bottom - s.top, 1.0)
+        for k in range(len(lines) - 1, max(len(lines) - 5, -1), -1):  # the last four lines
+            ref_cy, ref_h = refs[k]
+            if abs(cy - ref_cy) < 0.5 * min(h, ref_h):
+                lines[k].append(s)
                 break
         else:
             lines.append([s])
+            refs.append((cy, h))
     out = []
     for ln in lines:
         ln.sort(key=lambda s: s.x0)
-        cells: list[Segment] = []
-        for s in ln:
-            gap_limit = max(1.8 * (s.size or s.height), 12.0)
-            if cells and s.x0 - cells[-1].x1 < gap_limit:
-                c = cells[-1]
-                touching = s.x0 - c.x1 < 0.08 * (s.size or s.height)
-                sep = "" if touching and not c.text.endswith(" ") and not s.text.startswith(" ") else " "
-                cells[-1] = Segment(c.text.rstrip() + sep + s.text.lstrip(), c.x0, min(c.top, s.top), s.x1,
-                                    max(c.bottom, s.bottom), max(c.size, s.size), c.bold and s.bold)
-            else:
-                cells.append(Segment(s.text, s.x0, s.top, s.x1, s.bottom, s.size, s.bold))
-        cells = [Segment(c.text.strip(), c.x0, c.top, c.x1, c.bottom, c.size, c.bold) for c in cells if c.text.strip()]
+        cells = [c for c in _cells(ln) if c.text]
         if not cells:
             continue
         cells = _glue_bullet(cells)
-        size = Counter(round(c.size or c.height, 1) for c in cells).most_common(1)[0][0]
+        sizes = [round(c.size or c.height, 1) for c in cells]
+        size = sizes[0] if len(sizes) == 1 else Counter(sizes).most_common(1)[0][0]
         out.append(_Line(cells, min(c.top for c in cells), max(c.bottom for c in cells), size,
                          all(c.bold for c in cells if c.text not in BULLETS)))
     return out
+
+
+def _cells(line: list[Segment]) -> list[Segment]:
+    """The segments of one line (left to right) joined into cells wherever the gap is narrower than a column gap."""
+    out: list[Segment] = []
+    group: list[Segment] = []
+    for s in line:
+        em = s.size or max(s.bottom - s.top, 1.0)
+        if group and s.x0 - group[-1].x1 < max(1.8 * em, 12.0):
+            group.append(s)
+        else:
+            if group:
+                out.append(_joined(group))
+            group = [s]
+    if group:
+        out.append(_joined(group))
+    return out
+
+
+def _joined(group: list[Segment]) -> Segment:
+    """One cell from neighbouring segments: a space between them unless they touch."""
+    first = group[0]
+    if len(group) == 1:
+        return Segment(first.text.strip(), first.x0, first.top, first.x1, first.bottom, first.size, first.bold)
+    text = first.text
+    prev = first
+    for s in group[1:]:
+        touching = s.x0 - prev.x1 < 0.08 * (s.size or max(s.bottom - s.top, 1.0))
+        sep = "" if touching and not text.endswith(" ") and not s.text.startswith(" ") else " "
+        text = text.rstrip() + sep + s.text.lstrip()
+        prev = s
+    return Segment(text.strip(), first.x0, min(s.top for s in group), group[-1].x1, max(s.bottom for s in group),
+                   max(s.size for s in group), all(s.bold for s in group))
 
 
 def _glue_bullet(cells: list[Segment]) -> list[Segment]:

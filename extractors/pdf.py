@@ -184,13 +184,36 @@ def _segments(textpage: pdfium.PdfTextPage, height: float) -> list[Segment]:
 
 
 def _rules(page: pdfium.PdfPage, height: float) -> list[Rule]:
+    """Thin horizontal and vertical paths (table borders), from the page and the forms on it.
+
+    pdfium's raw object calls: pypdfium2's `get_objects` wraps every object of the page, text
+    included, in a Python object, which cost more than the rest of this function.
+    """
     out = []
-    for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,), max_depth=2):
-        left, bottom, right, top = obj.get_bounds()
-        w, h = right - left, top - bottom
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    for obj in _paths(page.raw, form=False, depth=2):
+        if not pdfium_c.FPDFPageObj_GetBounds(obj, ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right),
+                                              ctypes.byref(top)):
+            continue
+        w, h = right.value - left.value, top.value - bottom.value
         if (h <= 2.5 and w >= 8) or (w <= 2.5 and h >= 8):
-            out.append(Rule(left, height - top, right, height - bottom))
+            out.append(Rule(left.value, height - top.value, right.value, height - bottom.value))
     return out
+
+
+def _paths(parent, form: bool, depth: int):
+    """Raw path objects of a page (or a form object), descending `depth` levels into forms."""
+    count = pdfium_c.FPDFFormObj_CountObjects if form else pdfium_c.FPDFPage_CountObjects
+    get = pdfium_c.FPDFFormObj_GetObject if form else pdfium_c.FPDFPage_GetObject
+    for i in range(max(count(parent), 0)):
+        obj = get(parent, i)
+        if not obj:
+            continue
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+            yield obj
+        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth > 1:
+            yield from _paths(obj, True, depth - 1)
 
 
 def _has_image(page: pdfium.PdfPage) -> bool:

@@ -120,13 +120,14 @@ class Vocab:
         self._city_res = [re.compile(x) for x in self.orgs["city_patterns"]]
         self.known_units = {fold(u): u for u in self.orgs["known_units"]}
         self.org_by_name = {o.name: o for _, o in self._org_aliases}
+        self._org_by_alias = dict(self._org_aliases)
 
     # organisations --------------------------------------------------------------
     def find_orgs(self, text: str) -> list[tuple[int, int, Org]]:
         """Regions, healthcare regions and municipalities named in `text`, with their spans."""
         out: list[tuple[int, int, Org]] = []
         folded = fold_same_length(text)  # one character for one: offsets stay
-        by_alias = dict(self._org_aliases)
+        by_alias = self._org_by_alias
         for m in self._alias_re.finditer(folded):
             out.append((m.start(), m.end(), by_alias[_GAP.sub(" ", m.group(1))]))
         for m in self._abbr_re.finditer(text):

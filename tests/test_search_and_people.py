@@ -78,6 +78,48 @@ def test_search_filters(runner, warehouse):
     assert res.exit_code != 0 and "at least one word" in res.output
 
 
+def _reference_scores(db, words: list[list[int]]) -> dict[str, float]:
+    """tf-idf as search documents it, computed in Python over every posting: the answer to compare with."""
+    import math
+    con = duckdb.connect(str(db), read_only=True)
+    postings = con.execute("SELECT term_id, kind, row_id, tf FROM core.postings").fetchall()
+    con.close()
+    tf: dict[tuple[int, str], int] = {}
+    kinds: dict[str, str] = {}
+    for term_id, kind, row_id, n in postings:
+        for qi, term_ids in enumerate(words):
+            if term_id in term_ids:
+                tf[(qi, row_id)] = tf.get((qi, row_id), 0) + n
+                kinds[row_id] = kind
+    df = {qi: sum(1 for q, _ in tf if q == qi) for qi in range(len(words))}
+    n = sum(df.values())
+    weight = {"D": 1.5, "A": 1.3, "B": 1.0}
+    rows = {r for _, r in tf if all((qi, r) in tf for qi in range(len(words)))}
+    return {r: weight[kinds[r]] * sum(math.log(1 + n / df[qi]) * (1 + math.log(tf[(qi, r)]))
+                                      for qi in range(len(words))) for r in rows}
+
+
+@pytest.mark.parametrize("query", ["budget", "socialnämnden budget", "socialnämnden fastställer budgeten",
+                                   "ansökan remittentstöd"])
+def test_search_scores_match_the_documented_tf_idf(warehouse, query):
+    """Several words are looked up from the rarest one; the hits and scores must stay those of the formula."""
+    from rules.terms import query_terms
+    from warehouse.search import search
+    con = duckdb.connect(str(warehouse), read_only=True)
+    words = [[tid for (tid,) in con.execute(
+        "SELECT term_id FROM core.terms WHERE term = ? OR (? AND starts_with(term, ?))", [t, p, t]).fetchall()]
+        for t, p in query_terms(query)]
+    con.close()
+    expected = _reference_scores(warehouse, words)
+    hits = search(str(warehouse), query, limit=1000)
+    assert expected, "the query must find something for the comparison to mean anything"
+    got = {h.row_id: h.score for h in hits}
+    dropped = {r for r in expected if r not in got}  # text hits that repeat a decision are dropped on purpose
+    assert all(r.rsplit("-", 1)[1].startswith("B") for r in dropped)
+    for row_id, score in got.items():
+        assert score == pytest.approx(expected[row_id])
+
+
 def test_assigned_by_name_initials_role_with_status(runner, warehouse):
     res = runner.invoke(main, ["assigned", "nils wall", "--db", str(warehouse), "--today", "2024-09-20",
                                "-f", "json"])

@@ -13,12 +13,14 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from rules.text import fold
 
 _PHONETIC = [("ph", "f"), ("th", "t"), ("ck", "k"), ("c", "k"), ("w", "v"), ("z", "s"), ("q", "k")]
 
 
+@lru_cache(maxsize=65536)
 def _first_key(first: str) -> str:
     k = fold(first)
     for a, b in _PHONETIC:
@@ -28,14 +30,23 @@ def _first_key(first: str) -> str:
 
 def same_first_name(a: str, b: str) -> bool:
     """'Annica'/'Annika', 'Eric'/'Erik', 'Mattias'/'Matias': yes; 'Anna'/'Anders': no."""
-    ka, kb = _first_key(a), _first_key(b)
-    return ka == kb or (ka[:1] == kb[:1] and SequenceMatcher(None, ka, kb).ratio() >= 0.85)
+    return _same_key(_first_key(a), _first_key(b))
+
+
+def _same_key(ka: str, kb: str) -> bool:
+    return ka == kb or (ka[:1] == kb[:1] and _alike(ka, kb))
+
+
+@lru_cache(maxsize=65536)
+def _alike(ka: str, kb: str) -> bool:
+    return SequenceMatcher(None, ka, kb).ratio() >= 0.85
 
 
 @dataclass
 class _Cluster:
     first: str
     org: str | None
+    key: str = ""  # _first_key(first), computed once
     names: Counter = field(default_factory=Counter)
     orgs: Counter = field(default_factory=Counter)
     initials: Counter = field(default_factory=Counter)
@@ -56,13 +67,14 @@ def cluster(mentions: list[tuple[str, str | None, str | None, int]]) -> list[_Cl
         # the most frequent spellings, and mentions with an organisation, found clusters first
         for name, org, initials, n in sorted(items, key=lambda x: (x[1] is None, -x[3], x[0])):
             first = name.split()[0]
+            key = _first_key(first)
             home = None
             for c in local:
-                if same_first_name(c.first, first) and (org is None or c.org is None or fold(org) == fold(c.org)):
+                if (org is None or c.org is None or fold(org) == fold(c.org)) and _same_key(c.key, key):
                     home = c
                     break
             if home is None:
-                home = _Cluster(first, org)
+                home = _Cluster(first, org, key)
                 local.append(home)
             if home.org is None and org is not None:
                 home.org = org

@@ -10,6 +10,7 @@ came from. No DuckDB extension is needed.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 import duckdb
@@ -63,9 +64,18 @@ def _search(con, qterms, body, region, date_from, date_to, kind, limit) -> list[
     word_terms = con.execute(
         f"SELECT q.qi, t.term_id FROM (VALUES {values}) q(qi, term, prefix) "
         f"JOIN core.terms t ON (q.prefix AND starts_with(t.term, q.term)) OR t.term = q.term", params).fetchall()
-    if len({qi for qi, _ in word_terms}) < len(qterms):
+    by_word: dict[int, list[int]] = {}
+    for qi, tid in word_terms:
+        by_word.setdefault(qi, []).append(tid)
+    if len(by_word) < len(qterms):
         return []  # a word that occurs nowhere: no row can hold every word
-    # 2. rows holding every word, scored by tf-idf, filtered, best first
+    # 2. how many rows hold each word, and the idf weight that follows
+    df = _row_counts(con, by_word)
+    n = sum(df.values())
+    idf = ", ".join(f"({qi}, {math.log(1 + n / df[qi])!r})" for qi in sorted(df))
+    # 3. rows holding every word: start from the rows of the rarest word, so the postings of a
+    #    word found in half the warehouse are only looked up for those rows, never grouped whole
+    rarest = ", ".join(map(str, by_word[min(df, key=df.get)]))
     kinds, decision_kind = _kind_filter(kind)
     where, wparams = ["matched = ?"], [len(qterms)]
     if kinds:
@@ -83,16 +93,16 @@ def _search(con, qterms, body, region, date_from, date_to, kind, limit) -> list[
     qt = ", ".join(f"({qi}, {tid})" for qi, tid in word_terms)
     sql = f"""
         WITH qt(qi, term_id) AS (VALUES {qt}),
+        idf(qi, w) AS (VALUES {idf}),
+        seed AS (SELECT DISTINCT row_id FROM core.postings WHERE term_id IN ({rarest})),
         hits AS (
             SELECT p.kind, p.row_id, p.document_id, qt.qi, sum(p.tf) AS tf
             FROM core.postings p JOIN qt USING (term_id)
+            {"WHERE p.row_id IN (SELECT row_id FROM seed)" if len(by_word) > 1 else ""}
             GROUP BY ALL),
-        n AS (SELECT count(*) AS n FROM hits),
-        df AS (SELECT qi, count(*) AS df FROM hits GROUP BY qi),
         scored AS (
-            SELECT kind, row_id, document_id, count(DISTINCT qi) AS matched,
-                   sum(ln(1 + n.n / df.df) * (1 + ln(tf))) AS raw
-            FROM hits JOIN df USING (qi) CROSS JOIN n
+            SELECT kind, row_id, document_id, count(DISTINCT qi) AS matched, sum(idf.w * (1 + ln(tf))) AS raw
+            FROM hits JOIN idf USING (qi)
             GROUP BY kind, row_id, document_id),
         weighted AS (
             SELECT *, raw * CASE kind WHEN 'D' THEN 1.5 WHEN 'A' THEN 1.3 ELSE 1.0 END AS score FROM scored)
@@ -103,6 +113,22 @@ def _search(con, qterms, body, region, date_from, date_to, kind, limit) -> list[
         LIMIT ?"""
     top = con.execute(sql, wparams + [limit * 2]).fetchall()
     return _drop_repeats(_with_texts(con, top))[:limit]
+
+
+def _row_counts(con, by_word: dict[int, list[int]]) -> dict[int, int]:
+    """Rows holding each query word. A row has one posting per term, so a word with one term
+    counts its postings (fast); a prefix matching several terms counts distinct rows."""
+    single = {tids[0]: qi for qi, tids in by_word.items() if len(tids) == 1}
+    out: dict[int, int] = {}
+    if single:
+        for tid, count in con.execute(f"SELECT term_id, count(*) FROM core.postings WHERE term_id IN "
+                                      f"({', '.join(map(str, single))}) GROUP BY term_id").fetchall():
+            out[single[tid]] = count
+    for qi, tids in by_word.items():
+        if len(tids) > 1:
+            out[qi] = con.execute(f"SELECT count(DISTINCT row_id) FROM core.postings WHERE term_id IN "
+                                  f"({', '.join(map(str, tids))})").fetchone()[0]
+    return out
 
 
 def _drop_repeats(hits: list[Hit]) -> list[Hit]:
