@@ -3,10 +3,12 @@
     make bench                      (BENCH_SCALE=1; BENCH_SCALE=0.05 is what CI runs)
 
 Prints one table: pages/s for `pdftotext -layout`, pdfplumber-only text and `minutes import`
-with 1 and 2 workers on the same PDFs (medians of several runs, and the ratios), .docx files
-per second, re-importing an unchanged folder, peak memory importing one long PDF, and the
-time of `minutes assigned` and `minutes search` on a warehouse of a million assignments and
-a million decisions. Every corpus is synthetic (bench/corpus.py) and cached in bench-out/.
+with 1 and 2 workers on the same PDFs (medians of several runs, and the ratios), two separate
+single-worker imports of half the PDFs each run at once (what two processes can do on this
+machine: the ceiling for -j 2), the start-up of one import, .docx files per second,
+re-importing an unchanged folder, peak memory importing one long PDF, and the time of
+`minutes assigned` and `minutes search` on a warehouse of a million assignments and a million
+decisions. Every corpus is synthetic (bench/corpus.py) and cached in bench-out/.
 """
 from __future__ import annotations
 
@@ -93,10 +95,32 @@ def bench_pdf(repeats: int) -> None:
 
     import pypdfium2 as pdfium
     plumber_pages = sum(len(pdfium.PdfDocument(str(f))) for f in files[:max(1, len(files) // 8)])
+    halves = _halves(files)
+
+    def two_independent() -> None:
+        """Two single-worker imports of half the files each, at once, into two warehouses: what two
+        processes can do on this machine with nothing shared, the ceiling for -j 2."""
+        with tempfile.TemporaryDirectory() as tmp:
+            procs = [subprocess.Popen([MINUTES, "import", str(h), "--db", f"{tmp}/w{k}.duckdb", "-q"],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                     for k, h in enumerate(halves)]
+            if any(p.wait() for p in procs):
+                raise RuntimeError("an import of half the corpus failed")
+
+    def one_page() -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            run(MINUTES, "import", str(start_file), "--db", f"{tmp}/w.duckdb", "-q")
+
+    start_file = OUT / "one-page.pdf"
+    if not start_file.exists():
+        from devtools.docgen import render
+        render(minutes(77, 1), start_file)
     t_txt = median_time(pdftotext, repeats)
     t_plumb = median_time(pdfplumber_text, 1)
+    t_start = median_time(one_page, repeats)
     t_j1 = median_time(minutes_import(1), repeats)
     t_j2 = median_time(minutes_import(2), repeats)
+    t_two = median_time(two_independent, repeats)
     t_dask = median_time(minutes_import(2, "dask"), repeats)
     base = pages / t_txt
     RESULTS.append(("pdftotext -layout", f"{base:.0f}", "pages/s", f"{len(files)} PDFs, {pages} pages"))
@@ -106,13 +130,31 @@ def bench_pdf(repeats: int) -> None:
                     f"{pages / t_j1 / base:.0%} of pdftotext (target 25%); extract+rules+load"))
     RESULTS.append(("minutes import, 2 workers", f"{pages / t_j2:.0f}", "pages/s",
                     f"{t_j1 / t_j2:.2f}x 1 worker (target 1.8x)"))
+    RESULTS.append(("  two separate imports at once", f"{pages / t_two:.0f}", "pages/s",
+                    f"{t_j1 / t_two:.2f}x 1 worker: this machine's ceiling for two processes"))
+    RESULTS.append(("minutes import of a 1-page PDF", f"{t_start:.2f}", "s",
+                    "start-up: Python, spaCy, dateparser, the rules, the warehouse"))
     RESULTS.append(("minutes import, Dask, 2 workers", f"{pages / t_dask:.0f}", "pages/s",
                     f"{t_j1 / t_dask:.2f}x 1 worker; a local Dask cluster started by the command"))
 
 
+def _halves(files: list[Path]) -> list[Path]:
+    """Two folders of symbolic links, each to every other file (alike in pages)."""
+    out = []
+    for k in range(2):
+        folder = OUT / f"{files[0].parent.name}-half{k}"
+        folder.mkdir(parents=True, exist_ok=True)
+        for f in files[k::2]:
+            link = folder / f.name
+            if not link.exists():
+                link.symlink_to(f.resolve())
+        out.append(folder)
+    return out
+
+
 def bench_docx(repeats: int) -> None:
-    folder = OUT / f"docx-{n(200)}"
-    files = write_corpus(folder, n(200), "docx", pages=5, seed=5000)
+    folder = OUT / f"docx-{n(500)}"
+    files = write_corpus(folder, n(500), "docx", pages=5, seed=5000)
 
     def go() -> None:
         with tempfile.TemporaryDirectory() as tmp:

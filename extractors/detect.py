@@ -36,13 +36,19 @@ def sniff(path: Path, head: bytes) -> str:
         f"{path.name} is not a PDF, Word .docx or text file; convert it to one of those and import it again.")
 
 
+#: Content types of a Word document's main part (the part may have any name; Word finds it by type).
+_WORD_MAIN_TYPES = (b"wordprocessingml.document.main+xml", b"wordprocessingml.template.main+xml",
+                    b"ms-word.document.macroEnabled.main+xml", b"ms-word.template.macroEnabledTemplate.main+xml")
+
+
 def _sniff_zip(path: Path) -> str:
     try:
         with zipfile.ZipFile(path) as z:
             names = set(z.namelist())
+            types = z.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
     except (zipfile.BadZipFile, OSError) as e:
         raise ExtractionError(f"{path.name} is a damaged zip/.docx file ({e}); open and save it again in Word.") from e
-    if "word/document.xml" in names:
+    if "word/document.xml" in names or any(t in types for t in _WORD_MAIN_TYPES):
         return "docx"
     if any(n.startswith(("xl/", "ppt/")) for n in names):
         raise ExtractionError(

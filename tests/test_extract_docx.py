@@ -1,8 +1,9 @@
 """The Word backend: document order, heading styles (also Swedish 'Rubrik 1'), lists, tables."""
 import docx
+import pytest
 from docx.enum.style import WD_STYLE_TYPE
 
-from extractors import extract
+from extractors import ExtractionError, extract
 
 
 def test_docx_with_table_lists_and_bold_label(make_doc):
@@ -61,3 +62,63 @@ def test_vertically_merged_label_cell_is_not_repeated(tmp_path):
     d.save(path)
     table = extract(path).blocks[0]
     assert table.rows == [["Närvarande", "Åsa Öberg"], ["", "Göran Ärlig"]]
+
+
+def _repack(src, dst, rename: dict[str, str], edit=lambda name, data: data) -> None:
+    """Copy a .docx zip, renaming parts and editing their bytes."""
+    import zipfile
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = edit(item.filename, zin.read(item.filename))
+            zout.writestr(rename.get(item.filename, item.filename), data)
+
+
+def test_main_part_is_found_through_the_package_relationships(tmp_path):
+    """Word finds the document, its styles and numbering through _rels, not by fixed names."""
+    d = docx.Document()
+    d.add_paragraph("Protokoll Kulturnämnden", style="Heading 1")
+    d.add_paragraph("Första punkten", style="List Number")
+    d.add_paragraph("Andra punkten", style="List Number")
+    src = tmp_path / "plain.docx"
+    d.save(src)
+    moved = tmp_path / "moved.docx"
+
+    def edit(name, data):
+        if name == "_rels/.rels":
+            return data.replace(b"word/document.xml", b"word/huvuddokument.xml")
+        if name == "[Content_Types].xml":
+            return data.replace(b"/word/document.xml", b"/word/huvuddokument.xml")
+        if name == "word/_rels/document.xml.rels":
+            return data.replace(b'Target="styles.xml"', b'Target="../stil/mallens-stilar.xml"')
+        return data
+
+    _repack(src, moved, {"word/document.xml": "word/huvuddokument.xml",
+                         "word/_rels/document.xml.rels": "word/_rels/huvuddokument.xml.rels",
+                         "word/styles.xml": "stil/mallens-stilar.xml"}, edit)
+    expected = [(b.kind, b.level, b.marker, b.text) for b in extract(src).blocks]
+    assert expected[0] == ("heading", 1, "", "Protokoll Kulturnämnden")
+    assert [(b.kind, b.level, b.marker, b.text) for b in extract(moved).blocks] == expected
+
+
+def test_documents_from_one_template_share_its_parsed_styles(tmp_path):
+    from extractors import docx as backend
+    backend._styles.cache_clear()
+    for n in range(3):
+        d = docx.Document()
+        d.add_paragraph(f"Protokoll {n}", style="Heading 2")
+        d.save(tmp_path / f"p{n}.docx")
+        assert extract(tmp_path / f"p{n}.docx").blocks[0].level == 2
+    info = backend._styles.cache_info()
+    assert (info.misses, info.hits) == (1, 2)
+
+
+def test_a_docx_without_a_main_document_is_refused_in_one_sentence(tmp_path):
+    d = docx.Document()
+    d.add_paragraph("Text")
+    src = tmp_path / "ok.docx"
+    d.save(src)
+    broken = tmp_path / "utan-dokument.docx"
+    _repack(src, broken, {}, lambda name, data: data.replace(b"officeDocument", b"somethingElse")
+            if name == "_rels/.rels" else data)
+    with pytest.raises(ExtractionError, match="could not be opened as a Word document"):
+        extract(broken)

@@ -69,3 +69,36 @@ def test_damaged_files_fail_cleanly(make_doc, tmp_path, suffix, data):
     assert out.status in ("extracted", "failed")
     if out.status == "failed":
         assert out.error.endswith(".") and "\n" not in out.error, out.error
+
+
+# The fast text helpers must say exactly what their plain definitions say.
+any_text = st.text(alphabet=st.one_of(st.sampled_from("åäöÅÄÖéÉüÜ§–’ ß½²ﬁ"), st.characters(max_codepoint=0x2FFF)),
+                   max_size=40)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(any_text)
+def test_fold_is_translate_by_the_table(text):
+    from rules.text import _FOLD, _FOLD_ONE, fold, fold_same_length
+    assert fold.__wrapped__(text) == text.translate(_FOLD).casefold()
+    plain = text.translate(_FOLD_ONE).lower()
+    assert fold_same_length(text) == (plain if len(plain) == len(text) else
+                                      "".join(fold(c)[:1] or c for c in text))
+
+
+@settings(max_examples=2000, deadline=None)
+@given(any_text)
+def test_count_letters_is_the_length_without_non_letters(text):
+    from rules.ocrfix import _NOT_LETTERS, count_letters
+    assert count_letters(text) == len(_NOT_LETTERS.sub("", text))
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet="ab06&@1IéèóòëåäöÅÄÖA \n.", max_size=60))
+def test_ocr_suspicion_finds_what_the_lookbehind_pattern_finds(text):
+    import re
+
+    from rules.ocrfix import _SUSPICIOUS
+    plain = re.compile(r"(?<=[A-Za-zåäöÅÄÖ])[06&@1]|[06&@1](?=[a-zåäö]{2})|(?<=[a-zåäö])[éèóòë](?=[a-zåäö])|"
+                       r"(?<=[a-zåäö])I")
+    assert [m.span() for m in _SUSPICIOUS.finditer(text)] == [m.span() for m in plain.finditer(text)]
