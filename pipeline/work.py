@@ -16,8 +16,6 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from extractors import ExtractionError, extract
-
 log = logging.getLogger(__name__)
 
 #: Seconds one document may take by default (a scan of hundreds of pages needs many minutes).
@@ -89,6 +87,7 @@ def sha256_of(path: str) -> str:
 
 def process(job: Job) -> Outcome:
     """Hash the file; if its bytes are new (or `force`), extract it and apply the rules."""
+    from extractors import ExtractionError, extract
     from rules import analyse
 
     from .records import to_record
