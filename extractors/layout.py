@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Callable
 
 from .model import Block
 from .textutil import BULLETS, join_lines, split_marker
@@ -87,17 +86,16 @@ class Grid:
     xs: list[float]
     ys: list[float]
     regular: bool  # every line spans the whole table; False when cells are merged
-
-
-TableReader = Callable[[tuple[float, float, float, float]], "list[list[str]] | None"]
+    rules: list[Rule] = field(default_factory=list)
 
 
 def page_blocks(segments: list[Segment], rules: list[Rule], page: int, page_width: float,
-                table_reader: TableReader | None = None, size_tolerance: float = 0.0) -> list[Block]:
+                merged_cells: bool = False, size_tolerance: float = 0.0) -> list[Block]:
     """Blocks of one page, in reading order.
 
-    A regular grid is filled from the text segments; an irregular one (merged cells) is read
-    by `table_reader` (pdfplumber's table finder) when one is given.
+    A regular grid is filled from the text segments. An irregular one (merged cells) is read
+    with pdfplumber's cell finder when `merged_cells` is set (lines measured exactly, as a
+    born-digital PDF's are), else filled like a regular one.
     """
     segments = [s for s in segments if s.text.strip()]
     placed: list[tuple[float, Block]] = []
@@ -106,8 +104,8 @@ def page_blocks(segments: list[Segment], rules: list[Rule], page: int, page_widt
         if not inside:
             continue
         rows = None
-        if not grid.regular and table_reader is not None:
-            rows = table_reader(grid.bbox)
+        if not grid.regular and merged_cells:
+            rows = _merged_grid(grid.rules, inside)
         if not rows:
             rows = _fill_grid((grid.xs, grid.ys), inside)
         if rows:
@@ -146,7 +144,7 @@ def find_grids(rules: list[Rule], tol: float = 3.0) -> list[Grid]:
                                 ys[0], ys[-1]) > 0.95 for x in xs) and \
             all(_coverage([(r.x0, r.x1) for r in hs if abs((r.top + r.bottom) / 2 - y) <= tol],
                           xs[0], xs[-1]) > 0.95 for y in ys)
-        out.append(Grid(bbox, xs, ys, regular))
+        out.append(Grid(bbox, xs, ys, regular, g))
     return out
 
 
@@ -197,6 +195,44 @@ def _fill_grid(grid, segs: list[Segment]) -> list[list[str]]:
             row.append("\n".join(" ".join(x.text for x in ln.cells) for ln in lines))
         if any(t.strip() for t in row):
             rows.append(row)
+    return rows
+
+
+def _merged_grid(rules: list[Rule], segs: list[Segment]) -> list[list[str]] | None:
+    """Rows of a ruled table with merged cells, by pdfplumber's table finder run on these lines.
+
+    pdfplumber joins the lines into edges, finds where they cross and which crossings enclose a
+    cell; a merged cell fills its first row and column and leaves the slots it covers empty.
+    Its own page reading (pdfminer, about 150 ms a page) is not needed: pdfium has already
+    measured the lines and the text.
+    """
+    from pdfplumber.table import (Table, cells_to_tables, edges_to_intersections, intersections_to_cells,
+                                  merge_edges)
+
+    edges = []
+    for r in rules:
+        if r.horizontal:
+            y = (r.top + r.bottom) / 2
+            edges.append({"x0": r.x0, "x1": r.x1, "top": y, "bottom": y, "doctop": y, "width": r.x1 - r.x0,
+                          "height": 0.0, "orientation": "h"})
+        else:
+            x = (r.x0 + r.x1) / 2
+            edges.append({"x0": x, "x1": x, "top": r.top, "bottom": r.bottom, "doctop": r.top, "width": 0.0,
+                          "height": r.bottom - r.top, "orientation": "v"})
+    tol = 3  # pdfplumber's default snap, join, length and intersection tolerances
+    edges = [e for e in merge_edges(edges, tol, tol, tol, tol) if max(e["width"], e["height"]) >= tol]
+    tables = cells_to_tables(intersections_to_cells(edges_to_intersections(edges, tol, tol)))
+    if not tables:
+        return None
+    rows = []
+    for row in Table(None, max(tables, key=len)).rows:
+        texts = []
+        for cell in row.cells:
+            inside = [s for s in segs if _center_in(s, cell)] if cell else []
+            lines = _lines(inside, cell[2] - cell[0]) if inside else []
+            texts.append("\n".join(" ".join(x.text for x in ln.cells) for ln in lines))
+        if any(t.strip() for t in texts):
+            rows.append([t.strip() for t in texts])
     return rows
 
 

@@ -4,7 +4,8 @@ pdfium (pypdfium2, which pdfplumber itself is built on) reads a page's text runs
 their boxes and fonts at hundreds of pages a second; `layout` turns them into
 paragraphs, headings, list items and tables. Tables with ruling lines become grids of
 cells; pdfplumber's table finder takes over for a grid whose lines do not form a
-regular lattice (merged cells), where its cell detection is the better tool.
+regular lattice (merged cells), where its cell detection is the better tool. It runs on
+the lines and text pdfium measured, so pdfplumber never reads the page itself.
 Pages without a usable text layer are handed to the OCR backend.
 """
 from __future__ import annotations
@@ -32,7 +33,6 @@ _PAGE_NUMBER = re.compile(r"^(sida|page|s\.)?\s*\d+\s*((av|of|/|\()\s*\d+\)?)?$"
 def extract_pdf(path: Path, ocr=None) -> Document:
     """Read a PDF into a Document; scanned pages go to `ocr` (an OcrEngine) when given."""
     pdf = _open(path)
-    plumber = _Plumber(path)
     try:
         blocks: list[Block] = []
         heights: dict[int, float] = {}
@@ -41,7 +41,7 @@ def extract_pdf(path: Path, ocr=None) -> Document:
         n_pages = len(pdf)
         for i in range(n_pages):
             try:
-                page_out, height, needs_ocr = _read_page(pdf, i, plumber)
+                page_out, height, needs_ocr = _read_page(pdf, i)
             except pdfium.PdfiumError as e:
                 warnings.append(f"page {i + 1} could not be read ({e}) and was skipped")
                 continue
@@ -51,7 +51,6 @@ def extract_pdf(path: Path, ocr=None) -> Document:
             blocks.extend(page_out)
     finally:
         pdf.close()
-        plumber.close()
     doc_ocr = False
     ocr_seconds = 0.0
     if scanned:
@@ -84,36 +83,7 @@ def _open(path: Path) -> pdfium.PdfDocument:
             f"{path.name} is not a readable PDF (damaged or truncated); export or download it again.") from e
 
 
-class _Plumber:
-    """pdfplumber, opened only when a page has a table with merged cells."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.pdf = None
-
-    def reader(self, index: int):
-        def read(bbox):
-            try:
-                if self.pdf is None:
-                    import pdfplumber
-                    self.pdf = pdfplumber.open(str(self.path))
-                page = self.pdf.pages[index]
-                table = page.crop(bbox, strict=False).extract_table()
-                page.close()
-            except Exception as e:  # pdfplumber failing is no reason to lose the page
-                log.debug("pdfplumber could not read a table on page %d: %s", index + 1, e)
-                return None
-            if not table:
-                return None
-            return [[clean(c or "").strip() for c in row] for row in table if any((c or "").strip() for c in row)]
-        return read
-
-    def close(self) -> None:
-        if self.pdf is not None:
-            self.pdf.close()
-
-
-def _read_page(pdf: pdfium.PdfDocument, index: int, plumber: _Plumber) -> tuple[list[Block], float, bool]:
+def _read_page(pdf: pdfium.PdfDocument, index: int) -> tuple[list[Block], float, bool]:
     page = pdf[index]
     try:
         width, height = page.get_size()
@@ -126,7 +96,7 @@ def _read_page(pdf: pdfium.PdfDocument, index: int, plumber: _Plumber) -> tuple[
         if n_chars < MIN_TEXT_CHARS and _has_image(page):
             return [], height, True
         rules = _rules(page, height)
-        return page_blocks(segments, rules, index + 1, width, plumber.reader(index)), height, False
+        return page_blocks(segments, rules, index + 1, width, merged_cells=True), height, False
     finally:
         page.close()
 

@@ -1,4 +1,6 @@
 """The PDF backend: reading order, å ä ö, headings, lists, and tables as rows."""
+import pytest
+
 from extractors import extract
 
 SIDE_BY_SIDE = """\
@@ -56,7 +58,45 @@ def test_paragraphs_run_across_pages_in_order(make_doc):
     assert doc.page_count >= 2 and paras[-1].page == doc.page_count
 
 
-def test_table_with_merged_cells_is_read_by_pdfplumber(tmp_path):
+def _ruled_table(path, data, spans, widths):
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import SimpleDocTemplate, Table, TableStyle
+
+    t = Table(data, colWidths=widths)
+    t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP")]
+                          + [("SPAN", a, b) for a, b in spans]))
+    SimpleDocTemplate(str(path), pagesize=A4).build([t])
+
+
+@pytest.mark.parametrize("spans", [
+    [((0, 0), (0, 1))],                      # a label spanning two rows
+    [((1, 0), (2, 0))],                      # a heading spanning two columns
+    [((0, 0), (0, 2)), ((1, 3), (2, 3))],    # both, in one table
+])
+def test_merged_cells_read_as_pdfplumber_reads_them(tmp_path, spans):
+    """pdfplumber's table finder runs on the lines pdfium measured: the same rows as pdfplumber's own reading."""
+    import pdfplumber
+    import pypdfium2 as pdfium
+
+    import extractors.pdf as pdf_backend
+    from extractors.layout import _merged_grid, find_grids
+
+    data = [["Närvarande", "Åsa Öberg", "Region Örebro län"], ["", "Göran Ärlig", "Region Värmland"],
+            ["", "Per Ek", "Region Dalarna"], ["Frånvarande", "Märta Ådahl", ""]]
+    path = tmp_path / "spans.pdf"
+    _ruled_table(path, data, spans, [110, 150, 150])
+    page = pdfium.PdfDocument(str(path))[0]
+    height = page.get_size()[1]
+    grid = find_grids(pdf_backend._rules(page, height))[0]
+    textpage = page.get_textpage()
+    ours = _merged_grid(grid.rules, pdf_backend._segments(textpage, height))
+    with pdfplumber.open(str(path)) as pdf:
+        theirs = pdf.pages[0].crop(grid.bbox, strict=False).extract_table()
+    assert ours == [[(c or "").strip() for c in row] for row in theirs if any((c or "").strip() for c in row)]
+
+
+def test_table_with_merged_cells_is_read_by_pdfplumber(tmp_path, monkeypatch):
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.platypus import SimpleDocTemplate, Table, TableStyle
@@ -78,6 +118,8 @@ def test_table_with_merged_cells_is_read_by_pdfplumber(tmp_path):
     grids = find_grids(pdf_backend._rules(page, page.get_size()[1]))
     assert len(grids) == 1 and not grids[0].regular  # the merged label cell breaks a ruling line
 
+    import pdfplumber
+    monkeypatch.setattr(pdfplumber, "open", lambda *a, **k: pytest.fail("pdfplumber must not parse the page"))
     doc = extract(path)
     table = doc.blocks[0]
     assert [r[1:] for r in table.rows] == [["Åsa Öberg", "Region Örebro län"], ["Göran Ärlig", "Region Värmland"],
