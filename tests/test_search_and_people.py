@@ -211,3 +211,15 @@ def test_notebook_runs_top_to_bottom_on_the_demo_warehouse(runner, tmp_path, mon
     images = sum("image/png" in o.get("data", {}) for c in nb.cells if c.cell_type == "code" for o in c.outputs)
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.get("output_type") == "error"]
     assert not errors and images >= 2
+
+
+def test_assigned_matches_names_literally(warehouse):
+    """% and _ typed into a name are characters, not SQL wildcards."""
+    import datetime as dt
+
+    from warehouse.queries import assigned
+    today = dt.date(2025, 1, 1)
+    assert {r["owner"] for r in assigned(str(warehouse), "öhrn", today)} == {"Annika Öhrn"}
+    assert {r["owner"] for r in assigned(str(warehouse), "annika", today)} == {"Annika Öhrn"}
+    assert assigned(str(warehouse), "ö_rn", today) == []
+    assert assigned(str(warehouse), "%hrn", today) == []

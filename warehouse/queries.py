@@ -40,9 +40,9 @@ def assigned(db: str, who: str, today: dt.date, open_only: bool = False, limit: 
         cols, rows = _rows(con, """
             WITH people AS (
                 SELECT person_id FROM core.persons
-                WHERE ' ' || lower(strip_accents(name)) LIKE '% ' || $1 || '%'
+                WHERE contains(' ' || lower(strip_accents(name)), ' ' || $1)
                    OR lower(initials) = $1
-                   OR ' ' || lower(strip_accents(array_to_string(variants, ' | '))) LIKE '% ' || $1 || '%'),
+                   OR contains(' ' || lower(strip_accents(array_to_string(variants, ' | '))), ' ' || $1)),
             holders AS (  -- attendees named by their role ("processtöd") or initials ("AK")
                 SELECT document_id, lower(strip_accents(name)) AS name_key FROM core.attendees
                 WHERE lower(strip_accents(role)) = $1 OR lower(initials) = $1),
@@ -80,8 +80,8 @@ def decisions(db: str, *, region: str | None = None, body: str | None = None, ye
             SELECT d.meeting_date, d.body, d.region, c.section_title AS agenda_item, c.kind, c.text,
                    d.file_name, c.page, c.decision_id
             FROM core.decisions c JOIN core.documents d USING (document_id)
-            WHERE ($1 IS NULL OR lower(strip_accents(d.region)) LIKE '%' || lower(strip_accents($1)) || '%')
-              AND ($2 IS NULL OR lower(strip_accents(d.body)) LIKE '%' || lower(strip_accents($2)) || '%')
+            WHERE ($1 IS NULL OR contains(lower(strip_accents(d.region)), lower(strip_accents($1))))
+              AND ($2 IS NULL OR contains(lower(strip_accents(d.body)), lower(strip_accents($2))))
               AND ($3 IS NULL OR year(d.meeting_date) = $3)
               AND ($4 IS NULL OR c.kind = $4)
               AND ($5 IS NULL OR d.meeting_date >= $5)
@@ -105,7 +105,7 @@ def people(db: str, name: str | None = None, limit: int = 500) -> tuple[list[str
                    (SELECT count(*) FROM core.assignment_persons s WHERE s.person_id = p.person_id) AS assignments,
                    p.variants AS also_written, p.person_id
             FROM core.persons p
-            WHERE $1 IS NULL OR lower(strip_accents(p.name)) LIKE '%' || lower(strip_accents($1)) || '%'
+            WHERE $1 IS NULL OR contains(lower(strip_accents(p.name)), lower(strip_accents($1)))
                OR lower(p.initials) = lower($1)
             ORDER BY p.name COLLATE sv, p.organisation COLLATE sv
             LIMIT $2""", [name, limit])

@@ -82,8 +82,8 @@ def _search(con, qterms, body, region, date_from, date_to, kind, limit) -> list[
         where.append(f"h.kind IN ({', '.join('?' for _ in kinds)})")
         wparams += kinds
     for value, condition in (
-            (body, "lower(strip_accents(d.body)) LIKE '%' || lower(strip_accents(?)) || '%'"),
-            (region, "lower(strip_accents(d.region)) LIKE '%' || lower(strip_accents(?)) || '%'"),
+            (body, "contains(lower(strip_accents(d.body)), lower(strip_accents(?)))"),
+            (region, "contains(lower(strip_accents(d.region)), lower(strip_accents(?)))"),
             (date_from, "d.meeting_date >= ?"),
             (date_to, "d.meeting_date <= ?"),
             (decision_kind, "h.kind = 'D' AND h.row_id IN (SELECT decision_id FROM core.decisions WHERE kind = ?)")):

@@ -187,8 +187,8 @@ def _chart(db: str, region: str | None, body: str | None) -> dict:
         SELECT year(d.meeting_date) AS year, coalesce(d.region, d.body, '(okänd)') AS series, count(*) AS n
         FROM core.decisions c JOIN core.documents d USING (document_id)
         WHERE d.meeting_date IS NOT NULL
-          AND ($1 IS NULL OR lower(strip_accents(d.region)) LIKE '%' || lower(strip_accents($1)) || '%')
-          AND ($2 IS NULL OR lower(strip_accents(d.body)) LIKE '%' || lower(strip_accents($2)) || '%')
+          AND ($1 IS NULL OR contains(lower(strip_accents(d.region)), lower(strip_accents($1))))
+          AND ($2 IS NULL OR contains(lower(strip_accents(d.body)), lower(strip_accents($2))))
         GROUP BY ALL ORDER BY year, series""", [region, body])
     peak = max((r["n"] for r in rows), default=0)
     bars = []
