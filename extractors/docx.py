@@ -8,8 +8,8 @@ vertically is empty in the rows below its first.
 Why not python-docx's `Document()` (it writes our test fixtures): it parses every part of the
 package, and a styles part copied from a template is often hundreds of kilobytes, four times
 the document itself. Here only three parts are parsed, and the style and numbering tables are
-cached by the parts' checksums, so the minutes of one body, written from one template, share
-them. That makes a five-page .docx three times faster to read (README, Performance).
+cached by content, so the minutes of one body, written from one template, share them. That
+makes a five-page .docx five times faster to read (README, Performance).
 """
 from __future__ import annotations
 
@@ -89,11 +89,11 @@ class _Package:
 
     def styles(self) -> dict[str, _Style]:
         info = self._info("styles")
-        return _styles(self.z.read(info), info.CRC, info.file_size) if info else {}
+        return _styles(self.z.read(info)) if info else {}
 
     def numbering(self) -> dict[tuple[str, int], str]:
         info = self._info("numbering")
-        return _numbering_formats(self.z.read(info), info.CRC, info.file_size) if info else {}
+        return _numbering_formats(self.z.read(info)) if info else {}
 
     def _info(self, kind: str) -> zipfile.ZipInfo | None:
         name = self.related.get(kind)
@@ -127,9 +127,8 @@ class _Style:
 
 
 @lru_cache(maxsize=16)  # a handful of templates; each entry holds its part's bytes
-def _styles(xml: bytes, crc: int, size: int) -> dict[str, _Style]:
-    """style id -> _Style; cached by the part's checksum (lru_cache keys on all three arguments,
-    and bytes compare fast when they are equal, so a template seen before costs one comparison)."""
+def _styles(xml: bytes) -> dict[str, _Style]:
+    """style id -> _Style, cached by the part's bytes: a template seen before costs a hash and a compare."""
     root = etree.fromstring(xml, _PARSER)
     out: dict[str, _Style] = {}
     for st in root.iterchildren(_W + "style"):
@@ -324,7 +323,7 @@ def _style_id(p) -> str | None:
 
 
 @lru_cache(maxsize=16)
-def _numbering_formats(xml: bytes, crc: int, size: int) -> dict[tuple[str, int], str]:
+def _numbering_formats(xml: bytes) -> dict[tuple[str, int], str]:
     """(numId, level) -> numFmt ('bullet', 'decimal', 'lowerLetter', ...); cached like `_styles`."""
     numbering = etree.fromstring(xml, _PARSER)
     abstract = {}

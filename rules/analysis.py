@@ -10,7 +10,7 @@ from .meeting import infer_region, meeting_facts
 from .ocrfix import looks_ocr, repair
 from .owners import OwnerResolver
 from .protocol import case_numbers, find_protocol
-from .records import Assignment, Attendee, Decision, Extraction, Meeting, Section
+from .records import Assignment, Attendee, Decision, Extraction, Meeting
 from .sections import find_sections
 from .text import fold
 
