@@ -1,6 +1,6 @@
 """OCR backend: scanned PDF pages read by Tesseract (Swedish), laid out like any other page.
 
-Pages are rendered by pdfium one at a time (pdfium is not thread-safe) and read by
+Pages are rendered by pdfium one at a time (pdfium is not thread-safe: see pdfium_lock) and read by
 `tesseract -l swe` in parallel subprocesses, each limited to one thread
 (`OMP_THREAD_LIMIT=1`, much faster than Tesseract's own threading on few cores). Tesseract's
 word boxes go through the same layout step as born-digital text, so a scanned attendee table
@@ -25,6 +25,7 @@ import pypdfium2 as pdfium
 
 from .errors import MissingToolError
 from .layout import Rule, Segment, page_blocks
+from .pdfium_lock import PDFIUM_LOCK
 from .model import Block
 from .textutil import clean
 
@@ -82,20 +83,23 @@ class OcrEngine:
 
     def _render(self, path: Path, indices: list[int], tmp: Path) -> list[tuple]:
         """Render, clean and save each page: (png path, page size, index, ruling lines, skew)."""
-        pdf = pdfium.PdfDocument(str(path))
+        with PDFIUM_LOCK:
+            pdf = pdfium.PdfDocument(str(path))
         out = []
         try:
             for i in indices:
-                page = pdf[i]
-                size = page.get_size()
-                img = page.render(scale=self.dpi / 72, grayscale=True).to_pil()
-                page.close()
+                with PDFIUM_LOCK:  # only while pdfium works; cleaning the image needs no lock
+                    page = pdf[i]
+                    size = page.get_size()
+                    img = page.render(scale=self.dpi / 72, grayscale=True).to_pil()
+                    page.close()
                 img, rules, angle = prepare_scan(img, self.dpi)
                 target = tmp / f"page-{i:05d}.pgm"  # uncompressed: much faster to write than PNG
                 img.save(target)
                 out.append((target, size, i, rules, angle))
         finally:
-            pdf.close()
+            with PDFIUM_LOCK:
+                pdf.close()
         return out
 
     def _tesseract(self, image: Path) -> str:

@@ -21,6 +21,7 @@ import pypdfium2.raw as pdfium_c
 from .errors import ExtractionError
 from .layout import Rule, Segment, classify_headings, page_blocks
 from .model import Block, Document, has_text
+from .pdfium_lock import PDFIUM_LOCK
 from .textutil import clean
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,30 @@ _PAGE_NUMBER = re.compile(r"^(sida|page|s\.)?\s*\d+\s*((av|of|/|\()\s*\d+\)?)?$"
 
 def extract_pdf(path: Path, ocr=None) -> Document:
     """Read a PDF into a Document; scanned pages go to `ocr` (an OcrEngine) when given."""
+    with PDFIUM_LOCK:  # pdfium is not thread-safe
+        blocks, heights, scanned, warnings, n_pages = _read_pages(path)
+    doc_ocr = False
+    ocr_seconds = 0.0
+    if scanned:
+        if ocr is None:
+            raise ExtractionError(
+                f"{path.name} has {len(scanned)} scanned page(s) without a text layer and OCR is switched off; "
+                "import it again with OCR enabled.")
+        ocr_blocks, ocr_seconds = ocr.read_pages(path, scanned)
+        blocks = _merge_pages(blocks, ocr_blocks)
+        doc_ocr = True
+    classify_headings(blocks, relative=0.15 if doc_ocr else 0.0)
+    _mark_furniture(blocks, heights)
+    if not has_text(blocks):
+        raise ExtractionError(f"{path.name} contains no text at all; check that it is the right file.")
+    doc = Document(blocks, format="pdf", page_count=n_pages, ocr=doc_ocr, ocr_seconds=ocr_seconds)
+    if warnings:
+        doc.metadata["warnings"] = warnings
+    return doc
+
+
+def _read_pages(path: Path) -> tuple[list[Block], dict[int, float], list[int], list[str], int]:
+    """Every page's blocks and height, the pages that need OCR, warnings, and the page count."""
     pdf = _open(path)
     try:
         blocks: list[Block] = []
@@ -51,24 +76,7 @@ def extract_pdf(path: Path, ocr=None) -> Document:
             blocks.extend(page_out)
     finally:
         pdf.close()
-    doc_ocr = False
-    ocr_seconds = 0.0
-    if scanned:
-        if ocr is None:
-            raise ExtractionError(
-                f"{path.name} has {len(scanned)} scanned page(s) without a text layer and OCR is switched off; "
-                "import it again with OCR enabled.")
-        ocr_blocks, ocr_seconds = ocr.read_pages(path, scanned)
-        blocks = _merge_pages(blocks, ocr_blocks)
-        doc_ocr = True
-    classify_headings(blocks, relative=0.15 if doc_ocr else 0.0)
-    _mark_furniture(blocks, heights)
-    if not has_text(blocks):
-        raise ExtractionError(f"{path.name} contains no text at all; check that it is the right file.")
-    doc = Document(blocks, format="pdf", page_count=n_pages, ocr=doc_ocr, ocr_seconds=ocr_seconds)
-    if warnings:
-        doc.metadata["warnings"] = warnings
-    return doc
+    return blocks, heights, scanned, warnings, n_pages
 
 
 def _open(path: Path) -> pdfium.PdfDocument:

@@ -137,3 +137,18 @@ def test_plain_grid_is_regular(make_doc):
     page = pdfium.PdfDocument(str(path))[0]
     grids = find_grids(pdf_backend._rules(page, page.get_size()[1]))
     assert len(grids) == 1 and grids[0].regular
+
+
+def test_pdfs_read_from_several_threads_at_once(make_doc):
+    """pdfium is not thread-safe; a Dask worker with several threads reads PDFs side by side."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    path = make_doc(SIDE_BY_SIDE, "trådar.pdf")
+
+    def read(_):
+        return [(b.kind, b.page, b.text, b.rows) for b in extract(path).blocks]
+
+    expected = read(0)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(read, range(60)))
+    assert all(r == expected for r in results)
