@@ -30,6 +30,8 @@ sys.path.insert(0, str(ROOT))
 from bench.corpus import minutes, write_corpus  # noqa: E402
 
 SCALE = float(os.environ.get("BENCH_SCALE", "1"))
+REPEATS = 3 if SCALE >= 0.5 else 2  # runs per measure; the medians are printed
+ROUNDS = 5 if SCALE >= 0.5 else 2  # interleaved rounds of the PDF comparison
 OUT = Path(os.environ.get("BENCH_DIR", ROOT / "bench-out"))
 MINUTES = str(Path(sys.executable).with_name("minutes"))
 RESULTS: list[tuple[str, str, str, str]] = []  # (measure, value, unit, note)
@@ -130,7 +132,7 @@ def bench_pdf(repeats: int) -> None:
     # The machine's speed drifts from minute to minute, so the runs that are compared are
     # interleaved (one of each per round) and every ratio is the median of the rounds' ratios.
     rounds = [timed_round([pdftotext, minutes_import(1), minutes_import(2), two_independent])
-              for _ in range(max(repeats, 5) if SCALE >= 0.5 else repeats)]
+              for _ in range(ROUNDS)]
     t_txt, t_j1, t_j2, t_two = (statistics.median(r[k] for r in rounds) for k in range(4))
     share = statistics.median(r[0] / r[1] for r in rounds)  # pdftotext time / minutes time = pages/s share
     speedup = statistics.median(r[1] / r[2] for r in rounds)
@@ -300,7 +302,7 @@ def bench_queries(repeats: int) -> None:
 def main() -> None:
     if shutil.which("pdftotext") is None:
         sys.exit("pdftotext is missing; install poppler-utils (apt-get install poppler-utils) to run the benchmark.")
-    repeats = 3 if SCALE >= 0.5 else 2
+    repeats = REPEATS
     OUT.mkdir(parents=True, exist_ok=True)
     # Python caches compiled modules on a normal first run; with PYTHONDONTWRITEBYTECODE set (as on
     # some build machines) every command would compile minutes' own modules again (0.15-0.2 s).
@@ -315,7 +317,7 @@ def main() -> None:
     bench_queries(repeats)
     cpu = os.cpu_count()
     print(f"minutes benchmark, BENCH_SCALE={SCALE}, {cpu} cores, Python {sys.version.split()[0]}, "
-          f"medians of {repeats} runs ({max(repeats, 5) if SCALE >= 0.5 else repeats} interleaved rounds for the "
+          f"medians of {repeats} runs ({ROUNDS} interleaved rounds for the "
           f"PDF rows), {time.perf_counter() - t0:.0f} s in all")
     w = max(len(r[0]) for r in RESULTS)
     for measure, value, unit, note in RESULTS:
