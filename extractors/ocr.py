@@ -25,8 +25,8 @@ import pypdfium2 as pdfium
 
 from .errors import MissingToolError
 from .layout import Rule, Segment, page_blocks
-from .pdfium_lock import PDFIUM_LOCK
 from .model import Block
+from .pdfium_lock import PDFIUM_LOCK
 from .textutil import clean
 
 log = logging.getLogger(__name__)

@@ -169,7 +169,7 @@ def _rules(page: pdfium.PdfPage, height: float) -> list[Rule]:
     """
     out = []
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
-    for obj in _paths(page.raw, form=False, depth=2):
+    for obj in _objects(page.raw, pdfium_c.FPDF_PAGEOBJ_PATH):
         if not pdfium_c.FPDFPageObj_GetBounds(obj, ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right),
                                               ctypes.byref(top)):
             continue
@@ -179,23 +179,23 @@ def _rules(page: pdfium.PdfPage, height: float) -> list[Rule]:
     return out
 
 
-def _paths(parent, form: bool, depth: int):
-    """Raw path objects of a page (or a form object), descending `depth` levels into forms."""
+def _objects(parent, kind: int, form: bool = False, depth: int = 2):
+    """Raw objects of one kind on a page (or in a form object), descending `depth` levels into forms."""
     count = pdfium_c.FPDFFormObj_CountObjects if form else pdfium_c.FPDFPage_CountObjects
     get = pdfium_c.FPDFFormObj_GetObject if form else pdfium_c.FPDFPage_GetObject
     for i in range(max(count(parent), 0)):
         obj = get(parent, i)
         if not obj:
             continue
-        kind = pdfium_c.FPDFPageObj_GetType(obj)
-        if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+        obj_kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if obj_kind == kind:
             yield obj
-        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth > 1:
-            yield from _paths(obj, True, depth - 1)
+        elif obj_kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth > 1:
+            yield from _objects(obj, kind, True, depth - 1)
 
 
 def _has_image(page: pdfium.PdfPage) -> bool:
-    return any(True for _ in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=2))
+    return any(True for _ in _objects(page.raw, pdfium_c.FPDF_PAGEOBJ_IMAGE))
 
 
 def _merge_pages(text_blocks: list[Block], ocr_blocks: list[Block]) -> list[Block]:

@@ -47,11 +47,6 @@ class Deadline:
     lead: bool = False  # introduced by a deadline word such as "senast" or "innan"
 
 
-def fold_keep_length(text: str) -> str:
-    """Fold character by character so that offsets in the result match the input."""
-    return fold_same_length(text)
-
-
 class _Calendar:
     def __init__(self) -> None:
         data = checked("calendar", _SPEC)
@@ -267,7 +262,7 @@ def _resolve(kind: str, m: re.Match, ref: dt.date | None, next_meeting: dt.date 
 def find_all(text: str, ref: dt.date | None, next_meeting: dt.date | None = None) -> list[Deadline]:
     """Every deadline-like expression in `text`, resolved; overlapping finds keep the longest."""
     cal = _calendar()
-    folded = fold_keep_length(text)
+    folded = fold_same_length(text)
     found: list[Deadline] = []
     for kind, rx in cal.patterns:
         for m in rx.finditer(folded):

@@ -56,7 +56,7 @@ class DecisionRules:
         """The decision label a block is, if any: 'Beslut', 'Beslut:', 'Beslut: text', 'Socialnämndens beslut'."""
         from .vocab import label_key
         text = text.strip()
-        key = label_key(text[:130]) if len(text) <= 130 else ""
+        key = label_key(text) if len(text) <= 130 else ""
         if key:
             if self.not_label.fullmatch(key):
                 return Label("sv.decision.not_label", None)

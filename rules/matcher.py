@@ -107,15 +107,20 @@ def compile_pattern(source: str, where: str) -> tuple[list[dict], dict[int, str]
     return out, captures
 
 
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    """spaCy's Swedish stop words, folded."""
+    from spacy.lang.sv.stop_words import STOP_WORDS
+    return frozenset(fold(w) for w in STOP_WORDS)
+
+
 def _anchor(pattern: list[dict]) -> tuple[set[str], bool] | None:
     """The words of the rarest required element of a pattern, and whether they are prefixes.
 
     Rarest: no Swedish stop word among its words ("till", "att" are everywhere), then the
     longest shortest word.
     """
-    from spacy.lang.sv.stop_words import STOP_WORDS
-
-    stop = {fold(w) for w in STOP_WORDS}
+    stop = _stop_words()
     best = None
     for el in pattern:
         if el.get("OP") in ("?", "*", "+") or "NORM" not in el:

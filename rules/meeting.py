@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from functools import lru_cache
 from pathlib import Path
 
 from extractors.model import Block, Document
@@ -311,15 +312,18 @@ def _clean_place(value: str) -> str | None:
     return text or None
 
 
+@lru_cache(maxsize=1)
+def _next_meeting_words() -> re.Pattern:
+    words = [fold(w) for w in vocab().meeting["labels"]["next_meeting"]]
+    return re.compile(r"\b(" + "|".join(map(re.escape, words)) + r")\b")
+
+
 def next_meeting_date(doc: Document, meeting_date: dt.date | None) -> dt.date | None:
     """The next meeting's date, from 'Nästa möte: ...' or 'vid nästkommande möte den 4/9'."""
-    from .deadlines import find_all as _find_all
-    words = [fold(w) for w in vocab().meeting["labels"]["next_meeting"]]
-    rx = re.compile(r"\b(" + "|".join(map(re.escape, words)) + r")\b")
     folded = fold_same_length(doc.text)  # one pass over the document, not one per block
-    for m in rx.finditer(folded):
+    for m in _next_meeting_words().finditer(folded):
         tail = doc.text[m.end(): m.end() + 80].split("\n\n", 1)[0]
-        for d in _find_all(tail, meeting_date):
+        for d in find_all(tail, meeting_date):
             if d.date and d.precision == "day" and (meeting_date is None or d.date > meeting_date):
                 return d.date
     return None

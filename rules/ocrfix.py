@@ -22,7 +22,6 @@ from extractors.model import Document
 from .text import fold
 
 _TOKEN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ0-9&@]+")
-_NOT_LETTERS = re.compile(r"[\W\d_]+")
 _SWEDISH = set("åäöÅÄÖ")
 # What an OCR'd character may stand for (most likely first).
 CONFUSIONS = {"6": "ö", "0": "öo", "é": "öä", "è": "ö", "ó": "ö", "ò": "ö", "ë": "ö", "&": "åöä", "@": "åa",
@@ -45,8 +44,8 @@ _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 def count_letters(text: str) -> int:
-    """len(_NOT_LETTERS.sub("", text)), without building the string: ASCII letters are counted by
-    bytes.translate in C, and only the few other characters one by one."""
+    r"""Letters and other word characters that are not digits (what `[^\W\d_]` matches), counted
+    without building a string: ASCII by bytes.translate in C, the few other characters one by one."""
     ascii_letters = len(text.encode("ascii", "ignore").translate(None, _ASCII_NOT_LETTERS))
     return ascii_letters + sum(1 for c in _NON_ASCII.findall(text) if c.isalnum() and not c.isdecimal())
 

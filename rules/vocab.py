@@ -17,6 +17,7 @@ def _starts(words) -> str:
     firsts = sorted({re.escape(w[0]) for w in words if w})
     return "(?=[" + "".join(firsts) + "])" if firsts else ""
 
+
 _PEOPLE = {
     "status_labels": {s: [str] for s in STATUSES},
     "nonvoting_labels": {"*": str},

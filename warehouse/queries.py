@@ -13,6 +13,12 @@ from rules.text import fold
 from .store import WarehouseError, connect
 
 
+def contains_folded(column: str, param: str) -> str:
+    """SQL that is true when `column` contains the text bound to `param` (`?` or `$1`), case and
+    accents ignored and % _ taken literally: how every text filter matches what a user typed."""
+    return f"contains(lower(strip_accents({column})), lower(strip_accents({param})))"
+
+
 def _rows(con, sql: str, params: list) -> tuple[list[str], list[tuple]]:
     cur = con.execute(sql, params)
     return [d[0] for d in cur.description], cur.fetchall()
@@ -76,12 +82,12 @@ def decisions(db: str, *, region: str | None = None, body: str | None = None, ye
     """Decisions with their meeting and agenda item, newest first."""
     con = connect(db, read_only=True)
     try:
-        return _rows(con, """
+        return _rows(con, f"""
             SELECT d.meeting_date, d.body, d.region, c.section_title AS agenda_item, c.kind, c.text,
                    d.file_name, c.page, c.decision_id
             FROM core.decisions c JOIN core.documents d USING (document_id)
-            WHERE ($1 IS NULL OR contains(lower(strip_accents(d.region)), lower(strip_accents($1))))
-              AND ($2 IS NULL OR contains(lower(strip_accents(d.body)), lower(strip_accents($2))))
+            WHERE ($1 IS NULL OR {contains_folded("d.region", "$1")})
+              AND ($2 IS NULL OR {contains_folded("d.body", "$2")})
               AND ($3 IS NULL OR year(d.meeting_date) = $3)
               AND ($4 IS NULL OR c.kind = $4)
               AND ($5 IS NULL OR d.meeting_date >= $5)
@@ -96,7 +102,7 @@ def people(db: str, name: str | None = None, limit: int = 500) -> tuple[list[str
     """Persons with the meetings they attended and the assignments they were given."""
     con = connect(db, read_only=True)
     try:
-        cols, rows = _rows(con, """
+        cols, rows = _rows(con, f"""
             SELECT p.name, p.organisation, p.initials,
                    (SELECT count(DISTINCT a.document_id) FROM core.attendee_persons ap
                       JOIN core.attendees a USING (attendee_id)
@@ -105,7 +111,7 @@ def people(db: str, name: str | None = None, limit: int = 500) -> tuple[list[str
                    (SELECT count(*) FROM core.assignment_persons s WHERE s.person_id = p.person_id) AS assignments,
                    p.variants AS also_written, p.person_id
             FROM core.persons p
-            WHERE $1 IS NULL OR contains(lower(strip_accents(p.name)), lower(strip_accents($1)))
+            WHERE $1 IS NULL OR {contains_folded("p.name", "$1")}
                OR lower(p.initials) = lower($1)
             ORDER BY p.name COLLATE sv, p.organisation COLLATE sv
             LIMIT $2""", [name, limit])

@@ -17,6 +17,7 @@ import duckdb
 
 from rules.terms import query_terms
 
+from .queries import contains_folded
 from .store import WarehouseError, connect
 
 KINDS = {"decision": "D", "beslut": "D", "assignment": "A", "uppdrag": "A", "text": "B", "section": "B"}
@@ -82,8 +83,8 @@ def _search(con, qterms, body, region, date_from, date_to, kind, limit) -> list[
         where.append(f"h.kind IN ({', '.join('?' for _ in kinds)})")
         wparams += kinds
     for value, condition in (
-            (body, "contains(lower(strip_accents(d.body)), lower(strip_accents(?)))"),
-            (region, "contains(lower(strip_accents(d.region)), lower(strip_accents(?)))"),
+            (body, contains_folded("d.body", "?")),
+            (region, contains_folded("d.region", "?")),
             (date_from, "d.meeting_date >= ?"),
             (date_to, "d.meeting_date <= ?"),
             (decision_kind, "h.kind = 'D' AND h.row_id IN (SELECT decision_id FROM core.decisions WHERE kind = ?)")):

@@ -24,7 +24,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from warehouse import WarehouseError, connect
-from warehouse.queries import assigned, decisions
+from warehouse.queries import assigned, contains_folded, decisions
 from warehouse.search import DECISION_KINDS, search
 
 _DOC_ID = re.compile(r"^[0-9a-f]{12}$")
@@ -183,12 +183,12 @@ def _names(db: str) -> list[str]:
 
 def _chart(db: str, region: str | None, body: str | None) -> dict:
     """Decisions per year and region (or body), laid out for a small server-drawn SVG bar chart."""
-    rows = _query(db, """
+    rows = _query(db, f"""
         SELECT year(d.meeting_date) AS year, coalesce(d.region, d.body, '(okänd)') AS series, count(*) AS n
         FROM core.decisions c JOIN core.documents d USING (document_id)
         WHERE d.meeting_date IS NOT NULL
-          AND ($1 IS NULL OR contains(lower(strip_accents(d.region)), lower(strip_accents($1))))
-          AND ($2 IS NULL OR contains(lower(strip_accents(d.body)), lower(strip_accents($2))))
+          AND ($1 IS NULL OR {contains_folded("d.region", "$1")})
+          AND ($2 IS NULL OR {contains_folded("d.body", "$2")})
         GROUP BY ALL ORDER BY year, series""", [region, body])
     peak = max((r["n"] for r in rows), default=0)
     bars = []
