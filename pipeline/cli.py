@@ -13,7 +13,7 @@ import time
 
 import click
 
-from pipeline.work import DEFAULT_TIMEOUT
+from pipeline.work import BATCH_DOCUMENTS, BATCH_PAGES, BATCH_SECONDS, DEFAULT_TIMEOUT
 from warehouse import WarehouseError, connect
 
 DEFAULT_DB = "minutes.duckdb"
@@ -54,9 +54,13 @@ def main() -> None:
                                                  "starts a local cluster of -j workers.")
 @click.option("--out-parquet", "out_parquet", metavar="DIR", type=click.Path(file_okay=False),
               help="Also write the warehouse as Parquet partitioned by region and year into DIR (replaced whole).")
+@click.option("--batch-size", default=BATCH_DOCUMENTS, show_default=True, type=click.IntRange(1),
+              help=f"Most documents written in one transaction; a batch is also written after "
+                   f"{BATCH_PAGES:,} pages or {BATCH_SECONDS:g} s.")
 @click.option("--debug", is_flag=True, help="Show tracebacks for files that fail, and debug logging.")
 def import_cmd(paths: tuple[str, ...], db: str, workers: int, force: bool, no_ocr: bool, timeout: float,
-               engine: str, scheduler: str | None, out_parquet: str | None, quiet: bool, debug: bool) -> None:
+               engine: str, scheduler: str | None, out_parquet: str | None, batch_size: int, quiet: bool,
+               debug: bool) -> None:
     """Import files and folders (searched recursively) into the warehouse.
 
     PDF (born-digital or scanned), Word .docx, .txt and .md files are read; each file's
@@ -78,7 +82,8 @@ def import_cmd(paths: tuple[str, ...], db: str, workers: int, force: bool, no_oc
     bar = _LazyProgress(enabled=not quiet and sys.stderr.isatty())
     try:
         summary = import_paths(paths, db, workers=workers, force=force, ocr=not no_ocr, timeout=timeout,
-                               engine=engine, scheduler=scheduler, out_parquet=out_parquet, progress=bar.update,
+                               engine=engine, scheduler=scheduler, out_parquet=out_parquet, batch_size=batch_size,
+                               progress=bar.update,
                                command="minutes import " + " ".join(sys.argv[2:]))
     except (WarehouseError, EngineError) as e:
         raise click.ClickException(str(e))

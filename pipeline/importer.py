@@ -21,7 +21,7 @@ from rules import rules_version
 from warehouse import Warehouse
 from warehouse.store import import_lock, import_row
 
-from .work import DEFAULT_TIMEOUT, Job, Outcome, process
+from .work import BATCH_DOCUMENTS, BATCH_PAGES, BATCH_SECONDS, DEFAULT_TIMEOUT, Job, Outcome, process
 
 log = logging.getLogger(__name__)
 
@@ -90,15 +90,13 @@ def discover(paths: Iterable[str | Path]) -> Iterator[Found]:
                         f"the folder {e.filename} cannot be read ({e.strerror}); ask for read access.")
 
 
-#: A batch of finished documents is written when it holds this many documents or pages, or is this old.
-BATCH_DOCUMENTS, BATCH_PAGES, BATCH_SECONDS = 50, 500, 2.0
-
 
 class _Batch:
     """Finished documents and log rows waiting to be written together in one transaction."""
 
-    def __init__(self, wh: Warehouse) -> None:
+    def __init__(self, wh: Warehouse, size: int = BATCH_DOCUMENTS) -> None:
         self.wh = wh
+        self.size = size
         self.failed: list[tuple[str, str, str]] = []  # (path, error, status it had): refused when written
         self._reset()
 
@@ -111,7 +109,7 @@ class _Batch:
         self.since = time.perf_counter()
 
     def due(self) -> bool:
-        return len(self.records) >= BATCH_DOCUMENTS or self.pages >= BATCH_PAGES or \
+        return len(self.records) >= self.size or self.pages >= BATCH_PAGES or \
             time.perf_counter() - self.since >= BATCH_SECONDS
 
     def flush(self) -> None:
@@ -144,11 +142,12 @@ class _Batch:
 def import_paths(paths: Iterable[str | Path], db: str | Path, *, workers: int = 1, force: bool = False,
                  ocr: bool = True, timeout: float = DEFAULT_TIMEOUT, progress: Progress | None = None,
                  command: str = "", engine: str = "local", scheduler: str | None = None,
-                 out_parquet: str | Path | None = None) -> Summary:
+                 out_parquet: str | Path | None = None, batch_size: int = BATCH_DOCUMENTS) -> Summary:
     """Import files and folders into the warehouse at `db`; returns what happened to each file.
 
     `engine` is "local" (this machine, `workers` processes) or "dask" (a Dask cluster at
     `scheduler`, or a local one); `out_parquet` also writes the warehouse as partitioned Parquet.
+    `batch_size` is the most documents written in one transaction (fewer when they are long or slow).
     """
     t0 = time.perf_counter()
     run_id = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
@@ -160,7 +159,7 @@ def import_paths(paths: Iterable[str | Path], db: str | Path, *, workers: int = 
         found = list(discover(paths))
         total = len(found)
         done = 0
-        batch = _Batch(wh)
+        batch = _Batch(wh, batch_size)
 
         def finish(path: str, status: str, **kw) -> None:
             nonlocal done

@@ -23,7 +23,7 @@ from .loader import checked, unique_ids
 from .matcher import Hit, PatternSet
 from .owners import OwnerResolver, clean_owner, plausible_owner, split_owners
 from .records import Assignment, Decision
-from .text import Sentence, fold, fold_same_length, same_words, sentences, squash, words
+from .text import Sentence, alternation, fold, fold_same_length, same_words, sentences, squash, words
 from .vocab import label_key
 
 _SPEC = {
@@ -66,8 +66,8 @@ class AssignmentRules:
         self.rules = {r["id"]: _Rule(r["id"], r["owner"], r["task"], r["scope"], float(r["score"]))
                       for r in data["rules"]}
         self.patterns = PatternSet(data["rules"], "rules/sv/assignments.yaml")
-        verbs = sorted({fold(v) for v in data["task_verbs"]}, key=len, reverse=True)
-        self.task_verb = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, verbs)) + r")(?![\w-])")
+        verbs = alternation(fold(v) for v in data["task_verbs"])
+        self.task_verb = re.compile(rf"(?<![\w-])({verbs})(?![\w-])")
         self.report_verbs = [fold(v) for v in data["report_verbs"]]
         at = data["action_table"]
         self.table_id = at["id"]

@@ -251,8 +251,11 @@ def find_attendees(doc: Document, doc_type: str | None = None) -> list[Attendee]
     return out.people
 
 
+_LABEL_SPLIT = re.compile(r"^([^:\t]{2,45})(:|\t)\s*(.*)$", re.S)
+
+
 def _label_split(text: str) -> tuple[str, str, str]:
-    m = re.match(r"^([^:\t]{2,45})(:|\t)\s*(.*)$", text, re.S)
+    m = _LABEL_SPLIT.match(text) if ":" in text or "\t" in text else None
     if m:
         return m.group(1), m.group(2), m.group(3)
     return text, "", ""

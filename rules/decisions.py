@@ -20,6 +20,7 @@ from .text import fold, fold_regex, same_word_sets, sentences, squash, word_set,
 
 KINDS = ("beslut", "ställningstagande", "förslag", "summering")
 _SUBORDINATOR = re.compile(r"\b(?:för att|eftersom|därför att|då|när|om|som|vilket|innan|sedan|medan)\b")
+_INLINE_LABEL = re.compile(r"^([^:\t]{2,60})[:\t]\s*(\S.*)$", re.S)  # "Beslut: Styrelsen godkänner ..."
 _EXAMPLES = {"match": [str], "no_match": [str]}
 _SPEC = {
     "labels": [{"id": str, "kind": KINDS, "regex": "regex", "examples": _EXAMPLES}],
@@ -63,7 +64,7 @@ class DecisionRules:
             for rule, kind, rx in self.labels:
                 if rx.fullmatch(key):
                     return Label(rule, kind)
-        m = re.match(r"^([^:\t]{2,60})[:\t]\s*(\S.*)$", text, re.S)
+        m = _INLINE_LABEL.match(text) if ":" in text or "\t" in text else None
         if m:
             head = label_key(m.group(1))
             if self.not_label.fullmatch(head):

@@ -14,6 +14,9 @@ from typing import Any
 import yaml
 
 LANG = "sv"
+# libyaml's safe loader when PyYAML was built with it: it reads the rule files ten times faster
+# (60 ms of every import's start-up otherwise); the same documents, the same safety.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class RuleDataError(ValueError):
@@ -29,7 +32,7 @@ def load(name: str) -> Any:
     except FileNotFoundError as e:
         raise RuleDataError(f"rules/{LANG}/{name}.yaml is missing from the installation; reinstall minutes.") from e
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_SafeLoader)
     except yaml.YAMLError as e:
         raise RuleDataError(f"rules/{LANG}/{name}.yaml is not valid YAML: {e}") from e
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .loader import RuleDataError, checked
-from .text import fold
+from .text import alternation, fold
 
 _STOP = [".", "!", "?", ";", ":"]
 MAX_WILDCARD = 8
@@ -167,12 +167,12 @@ class PatternSet:
                 raw.append(r".")  # nothing required: every sentence must be looked at
             else:
                 (prefixes if anchor[1] else words).update(anchor[0])
-        parts = []
+        parts = []  # whole words, then word beginnings
         if words:
-            parts.append(r"\b(?:" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + r")\b")
+            parts.append(rf"(?:{alternation(words)})\b")
         if prefixes:
-            parts.append(r"\b(?:" + "|".join(sorted(map(re.escape, prefixes), key=len, reverse=True)) + r")")
-        self._folded_gate = re.compile("|".join(parts)) if parts else None
+            parts.append(alternation(prefixes))
+        self._folded_gate = re.compile(r"\b(?:" + "|".join(parts) + ")") if parts else None
         self._raw_gate = re.compile("|".join(f"(?:{x})" for x in raw)) if raw else None
 
     def might_match(self, text: str) -> bool:

@@ -15,10 +15,9 @@ from collections import Counter
 from functools import lru_cache
 from importlib import resources
 
-import yaml
-
 from extractors.model import Document
 
+from .loader import load
 from .text import fold
 
 _TOKEN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ0-9&@]+")
@@ -85,7 +84,7 @@ def _rule_words() -> dict[str, str]:
 
     for entry in root.iterdir():
         if entry.name.endswith(".yaml"):
-            walk(yaml.safe_load(entry.read_text(encoding="utf-8")))
+            walk(load(entry.name[:-len(".yaml")]))
     from spacy.lang.sv.stop_words import STOP_WORDS
     for w in STOP_WORDS:
         out.setdefault(fold(w), w)

@@ -16,6 +16,7 @@ from functools import lru_cache
 from .text import fold
 
 _WORD = re.compile(r"[0-9a-zåäöéü]+(?:-[0-9a-zåäöéü]+)*")
+_PART = re.compile(r"[0-9a-zåäöéü]{2,}")  # a word, or one part of a hyphenated word, of two letters or more
 # Derivational endings a query root drops (longest first); the root keeps at least 4 letters.
 _DERIVATIONAL = ("ningarna", "ningar", "ningen", "ningens", "ning", "ingarna", "ingar", "ingen", "ing", "elsen",
                  "else", "ande", "ende", "andet", "heten", "het", "dde", "an", "en", "ar", "er", "or", "na", "et", "de",
@@ -42,9 +43,7 @@ def words(text: str) -> list[str]:
 
 def terms(text: str) -> Counter:
     """Index terms of a text with their counts (each part of a hyphenated word on its own)."""
-    parts = [p for w in _WORD.findall(text.lower()) for p in (w.split("-") if "-" in w else (w,))
-             if len(p) >= 2 and not p.isdigit()]
-    return Counter(map(stem, parts))
+    return Counter(map(stem, [p for p in _PART.findall(text.lower()) if not p.isdigit()]))
 
 
 def query_terms(query: str) -> list[tuple[str, bool]]:

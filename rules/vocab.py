@@ -5,11 +5,12 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .loader import checked
-from .text import fold, fold_same_length, squash
+from .loader import RuleDataError, checked
+from .text import alternation, fold, fold_same_length, squash
 
 STATUSES = ("present", "absent", "adjunct", "substitute")
 _GAP = re.compile(r"[\s'`´:;|\"]+")
+_REMARK = re.compile(r"\([^)]*\)\s*$")  # "Närvarande (ledamöter)"
 
 
 def _starts(words) -> str:
@@ -35,8 +36,8 @@ _PEOPLE = {
 _ORG = {
     "regions": [{"name": str, "aliases": [str], "abbreviations": [str], "healthcare_region": str}],
     "healthcare_regions": [{"name": str, "aliases": [str], "abbreviations": [str]}],
-    "municipality_patterns": ["regex"],
-    "city_patterns": ["regex"],
+    "municipality_patterns": [{"pattern": "regex", "words": [str]}],
+    "city_patterns": [{"pattern": "regex", "words": [str]}],
     "known_units": [str],
 }
 _MEETING = {
@@ -56,7 +57,8 @@ def label_key(text: str) -> str:
     if len(text) > 300:  # no label is this long: spare folding a whole paragraph
         text = text[:300]
     t = fold(text).replace("*", " ")
-    t = re.sub(r"\([^)]*\)\s*$", " ", t)
+    if "(" in t:
+        t = _REMARK.sub(" ", t)
     return squash(t).strip(" \"'`´.,:;|«»!").strip()  # stray marks around a label (OCR) do not count
 
 
@@ -119,14 +121,21 @@ class Vocab:
                 self._org_abbr[a] = org
         self._org_aliases.sort(key=lambda x: len(x[0]), reverse=True)
         # words of a name may be parted by stray marks as well as spaces ("Region':Kalmar län" from OCR)
-        # Each big alternation starts with a lookahead for the first letters its words can start
-        # with: the regex engine then skips ahead to those letters (twice as fast; same matches).
-        alias_rx = "|".join(_GAP.pattern.join(map(re.escape, a.split(" "))) for a, _ in self._org_aliases)
-        self._alias_re = re.compile(rf"\b{_starts(a for a, _ in self._org_aliases)}({alias_rx})\b")
+        alias_rx = alternation((a for a, _ in self._org_aliases), space=_GAP.pattern)
+        self._alias_re = re.compile(rf"\b({alias_rx})\b")
+        # The abbreviations start with a lookahead for their first letters: the regex engine then
+        # skips ahead to those letters (twice as fast as the lookbehind first; same matches).
         abbr_rx = "|".join(sorted(map(re.escape, self._org_abbr), key=len, reverse=True))
         self._abbr_re = re.compile(rf"{_starts(self._org_abbr)}(?<![\wÅÄÖåäö])({abbr_rx})(?![\wÅÄÖåäö])")
-        self._muni_res = [re.compile(x) for x in self.orgs["municipality_patterns"]]
-        self._city_res = [re.compile(x) for x in self.orgs["city_patterns"]]
+        for key in ("municipality_patterns", "city_patterns"):
+            for i, p in enumerate(self.orgs[key]):
+                if not p["words"]:
+                    raise RuleDataError(f"rules/sv/organisations.yaml: {key}[{i}].words is empty; "
+                                        "list the words every match holds.")
+        # (pattern, words one of which the folded text must hold, the suffix of the name it gives)
+        self._shape_res = [(re.compile(p["pattern"]), tuple(fold(w) for w in p["words"]), suffix)
+                           for key, suffix in (("municipality_patterns", "kommun"), ("city_patterns", "stad"))
+                           for p in self.orgs[key]]
         self.known_units = {fold(u): u for u in self.orgs["known_units"]}
         self.org_by_name = {o.name: o for _, o in self._org_aliases}
         self._org_by_alias = dict(self._org_aliases)
@@ -141,12 +150,10 @@ class Vocab:
             out.append((m.start(), m.end(), by_alias[_GAP.sub(" ", m.group(1))]))
         for m in self._abbr_re.finditer(text):
             out.append((m.start(), m.end(), self._org_abbr[m.group(1)]))
-        for rx in self._muni_res:
-            for m in rx.finditer(text):
-                out.append((m.start(), m.end(), Org(f"{m.group('name')} kommun", "municipality")))
-        for rx in self._city_res:
-            for m in rx.finditer(text):
-                out.append((m.start(), m.end(), Org(f"{m.group('name')} stad", "municipality")))
+        for rx, needs, suffix in self._shape_res:
+            if any(w in folded for w in needs):
+                for m in rx.finditer(text):
+                    out.append((m.start(), m.end(), Org(f"{m.group('name')} {suffix}", "municipality")))
         out.sort(key=lambda x: (x[0], -(x[1] - x[0])))
         kept: list[tuple[int, int, Org]] = []
         for item in out:

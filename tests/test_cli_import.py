@@ -78,6 +78,23 @@ def test_bad_files_do_not_stop_the_batch(runner, minutes_folder, tmp_path):
     assert rows(db, "select count(*) from documents")[0][0] == 2
 
 
+def test_batch_size_sets_the_documents_per_transaction(runner, minutes_folder, tmp_path, monkeypatch):
+    from warehouse.store import Warehouse
+    written = []
+    real = Warehouse.write_batch
+    monkeypatch.setattr(Warehouse, "write_batch",
+                        lambda self, records, *a, **k: (written.append(len(records)), real(self, records, *a, **k)))
+    db = tmp_path / "w.duckdb"
+    res = runner.invoke(main, ["import", str(minutes_folder), "--db", str(db), "--batch-size", "1"])
+    assert res.exit_code == 0, res.output
+    assert sorted(n for n in written if n) == [1, 1]  # two documents, one transaction each
+    written.clear()
+    res = runner.invoke(main, ["import", str(minutes_folder), "--db", str(tmp_path / "v.duckdb")])
+    assert res.exit_code == 0 and [n for n in written if n] == [2]  # the default holds both
+    res = runner.invoke(main, ["import", str(minutes_folder), "--db", str(db), "--batch-size", "0"])
+    assert res.exit_code == 2 and "--batch-size" in res.output
+
+
 def test_explain_shows_rule_page_and_source(runner, minutes_folder, tmp_path):
     db = tmp_path / "w.duckdb"
     runner.invoke(main, ["import", str(minutes_folder), "--db", str(db)])

@@ -104,3 +104,23 @@ def test_ocr_suspicion_finds_what_the_lookbehind_pattern_finds(text):
     plain = re.compile(r"(?<=[A-Za-zåäöÅÄÖ])[06&@1]|[06&@1](?=[a-zåäö]{2})|(?<=[a-zåäö])[éèóòë](?=[a-zåäö])|"
                        r"(?<=[a-zåäö])I")
     assert [m.span() for m in _SUSPICIOUS.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.text(alphabet="abå .*", max_size=6), max_size=8), st.text(alphabet="abå .*-", max_size=40))
+def test_alternation_matches_what_the_longest_first_alternation_matches(words, text):
+    import re
+
+    from rules.text import alternation
+    plain = "|".join(sorted({re.escape(w) for w in words if w}, key=len, reverse=True))
+    if not plain:
+        assert alternation(words) == ""
+        return
+    for before, after in ((r"\b", r"\b"), ("", ""), (r"(?<![\w-])", r"(?![\w-])")):
+        fast = re.compile(f"{before}(?:{alternation(words)}){after}")
+        slow = re.compile(f"{before}(?:{plain}){after}")
+        assert [m.span() for m in fast.finditer(text)] == [m.span() for m in slow.finditer(text)]
+    gap = r"[\s:]+"  # a space inside a word may stand for a gap of spaces and stray marks
+    spaced = "|".join(gap.join(map(re.escape, w.split(" "))) for w in sorted(set(words), key=len, reverse=True) if w)
+    fast = re.compile(rf"\b(?:{alternation(words, space=gap)})\b")
+    assert [m.span() for m in fast.finditer(text)] == [m.span() for m in re.finditer(rf"\b(?:{spaced})\b", text)]

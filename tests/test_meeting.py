@@ -82,6 +82,34 @@ def test_region_printed_above_the_title(header, region):
     assert analyse(doc).meeting.region == region
 
 
+@pytest.mark.parametrize("text,found", [
+    ("Beslutet fattades av Kommunstyrelsen i Ale i maj.", ["Ale kommun"]),
+    ("Ärendet gick till Socialnämnden i Sjöbo.", ["Sjöbo kommun"]),
+    ("Representanter för Lunds stad och Region Skåne deltog.", ["Lunds stad", "Region Skåne"]),
+    ("Eslövs kommun och REGION ÖSTERGÖTLAND", ["Eslövs kommun", "Region Östergötland"]),
+    ("Region':Kalmar län (OCR)", ["Region Kalmar län"]),
+    ("Kommunen i stort och staden i övrigt.", []),  # the words alone name no municipality
+    ("Styrgruppen för vårdnära service", []),
+])
+def test_organisations_named_in_text(text, found):
+    from rules.vocab import vocab
+    assert [org.name for _, _, org in vocab().find_orgs(text)] == found
+
+
+def test_every_municipality_match_holds_one_of_its_words():
+    """A pattern's `words` must be in each of its matches, or a text would skip a match it holds."""
+    from rules.text import fold
+    from rules.vocab import vocab
+    text = ("Ale kommun, Upplands-Bro kommun, Lilla Edet kommun, Kommunfullmäktige i Ale, kommunstyrelsen i Tjörn, "
+            "Barn- och utbildningsnämnden i Kungälv, Socialnämnden i Lerum, Göteborgs Stad, Lunds stad")
+    hits = 0
+    for rx, words, _ in vocab()._shape_res:
+        for m in rx.finditer(text):
+            hits += 1
+            assert any(w in fold(m.group()) for w in words), (m.group(), words)
+    assert hits >= 9
+
+
 def test_region_from_abbreviated_attendee_organisations():
     from rules import analyse
     doc = parse_text("# Minnesanteckningar RPO Ortopedi\n\n| Datum | 2025-05-05 |\n"

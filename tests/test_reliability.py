@@ -208,7 +208,8 @@ def _many_minutes(folder: Path, n: int) -> Path:
 
 
 def _start_import(folder: Path, db: Path) -> subprocess.Popen:
-    return subprocess.Popen([MINUTES, "import", str(folder), "--db", str(db), "-q"],
+    """A real import process writing small batches, so that it can be caught between two of them."""
+    return subprocess.Popen([MINUTES, "import", str(folder), "--db", str(db), "-q", "--batch-size", "50"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
