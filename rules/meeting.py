@@ -17,7 +17,7 @@ from extractors.model import Block, Document
 
 from .deadlines import find_all
 from .records import Meeting
-from .text import fold, fold_same_length, squash
+from .text import alternation, fold, fold_same_length, squash, word_starts
 from .vocab import label_key, label_keys, vocab
 
 HEADER_BLOCKS = 40
@@ -314,14 +314,13 @@ def _clean_place(value: str) -> str | None:
 
 @lru_cache(maxsize=1)
 def _next_meeting_words() -> re.Pattern:
-    words = [fold(w) for w in vocab().meeting["labels"]["next_meeting"]]
-    return re.compile(r"\b(" + "|".join(map(re.escape, words)) + r")\b")
+    return re.compile(rf"({alternation(fold(w) for w in vocab().meeting['labels']['next_meeting'])})\b")
 
 
 def next_meeting_date(doc: Document, meeting_date: dt.date | None) -> dt.date | None:
     """The next meeting's date, from 'Nästa möte: ...' or 'vid nästkommande möte den 4/9'."""
     folded = fold_same_length(doc.text)  # one pass over the document, not one per block
-    for m in _next_meeting_words().finditer(folded):
+    for m in word_starts(_next_meeting_words(), folded):
         tail = doc.text[m.end(): m.end() + 80].split("\n\n", 1)[0]
         for d in find_all(tail, meeting_date):
             if d.date and d.precision == "day" and (meeting_date is None or d.date > meeting_date):

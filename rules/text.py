@@ -5,7 +5,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable
+from typing import Iterable, Iterator
 
 WORD = re.compile(r"[0-9A-Za-zÀ-ÖØ-öø-ÿ]+(?:[-'][0-9A-Za-zÀ-ÖØ-öø-ÿ]+)*")
 
@@ -158,6 +158,21 @@ def _trie_regex(node: dict, space: str | None) -> str:
         return ""
     body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
     return f"(?:{body})?" if "" in node else body  # greedy: a longer word is tried first
+
+
+def word_starts(rx: re.Pattern, text: str) -> Iterator[re.Match]:
+    """The matches of `rx` that begin a word: what "\b" + rx finds, for an `rx` that starts
+    with a letter, but three times faster. A leading \b stops Python's regex engine from
+    skipping ahead to the letters a match can start with; here it skips, and a match found
+    inside a word is dropped and the search goes on from its next character."""
+    pos = 0
+    while (m := rx.search(text, pos)) is not None:
+        start = m.start()
+        if start and (text[start - 1].isalnum() or text[start - 1] == "_"):
+            pos = start + 1
+            continue
+        yield m
+        pos = max(m.end(), start + 1)
 
 
 def same_words(a: str, b: str) -> bool:

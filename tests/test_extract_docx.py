@@ -100,16 +100,24 @@ def test_main_part_is_found_through_the_package_relationships(tmp_path):
     assert [(b.kind, b.level, b.marker, b.text) for b in extract(moved).blocks] == expected
 
 
-def test_documents_from_one_template_share_its_parsed_styles(tmp_path):
+def test_documents_from_one_template_share_its_parsed_styles(tmp_path, monkeypatch):
     from extractors import docx as backend
-    backend._styles.cache_clear()
+    backend._PARSED.clear()
+    parsed = []
+    real = backend._styles
+    monkeypatch.setattr(backend, "_styles", lambda xml: (parsed.append(len(xml)), real(xml))[1])
     for n in range(3):
         d = docx.Document()
         d.add_paragraph(f"Protokoll {n}", style="Heading 2")
         d.save(tmp_path / f"p{n}.docx")
         assert extract(tmp_path / f"p{n}.docx").blocks[0].level == 2
-    info = backend._styles.cache_info()
-    assert (info.misses, info.hits) == (1, 2)
+    assert len(parsed) == 1  # one template: its styles parsed once
+    d = docx.Document()
+    d.styles.add_style("Beslutsrubrik", WD_STYLE_TYPE.PARAGRAPH).base_style = d.styles["Heading 3"]
+    d.add_paragraph("Beslut", style="Beslutsrubrik")
+    d.save(tmp_path / "annan-mall.docx")
+    assert extract(tmp_path / "annan-mall.docx").blocks[0].level == 3  # another template: parsed anew
+    assert len(parsed) == 2
 
 
 def test_a_docx_without_a_main_document_is_refused_in_one_sentence(tmp_path):

@@ -124,3 +124,15 @@ def test_alternation_matches_what_the_longest_first_alternation_matches(words, t
     spaced = "|".join(gap.join(map(re.escape, w.split(" "))) for w in sorted(set(words), key=len, reverse=True) if w)
     fast = re.compile(rf"\b(?:{alternation(words, space=gap)})\b")
     assert [m.span() for m in fast.finditer(text)] == [m.span() for m in re.finditer(rf"\b(?:{spaced})\b", text)]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.text(alphabet="abÅ1", min_size=1, max_size=4), min_size=1, max_size=6),
+       st.text(alphabet="abÅ1 _.-", max_size=40))
+def test_word_starts_finds_what_a_leading_word_boundary_finds(words, text):
+    import re
+
+    from rules.text import alternation, word_starts
+    for end in (r"\b", r"(?![\wÅÄÖåäö])", ""):
+        fast = [m.span() for m in word_starts(re.compile(f"(?:{alternation(words)}){end}"), text)]
+        assert fast == [m.span() for m in re.finditer(rf"\b(?:{alternation(words)}){end}", text)]
