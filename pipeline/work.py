@@ -25,7 +25,7 @@ DEFAULT_TIMEOUT = float(os.environ.get("MINUTES_DOC_TIMEOUT", "1800"))
 #: Each write also closes the file so readers get in, which costs a checkpoint (about 50 ms): batches
 #: of 50 documents spent a tenth of a .docx import on it. Readers are never kept out longer for
 #: bigger batches; the file is free between writes.
-BATCH_DOCUMENTS, BATCH_PAGES, BATCH_SECONDS = 250, 2500, 5.0
+BATCH_DOCUMENTS, BATCH_PAGES, BATCH_SECONDS = 250, 1000, 5.0
 
 
 class DocumentTimeout(Exception):

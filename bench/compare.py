@@ -1,0 +1,80 @@
+"""Two versions of minutes side by side: the same imports, interleaved, in one run.
+
+    .venv/bin/python bench/compare.py REV [FOLDER ...] [--rounds N]
+
+REV is any git revision (a commit, a tag, HEAD~3). It is checked out into a temporary
+worktree, and every round imports each FOLDER (default: the .docx and PDF corpora `make
+bench` made in bench-out/) once with REV's code and once with the working tree's, into fresh
+warehouses, one after the other. This machine's speed drifts by up to a third between
+minutes, so only rounds run side by side compare. Prints the median seconds of each side and
+the speed-up. Both sides run on this venv's libraries; only minutes' own code differs.
+"""
+from __future__ import annotations
+
+import argparse
+import compileall
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MINUTES = str(Path(sys.executable).with_name("minutes"))
+PACKAGES = ("extractors", "rules", "pipeline", "warehouse", "web")
+
+
+def import_seconds(code: Path, folder: Path) -> float:
+    """Seconds of one whole `minutes import` of `folder`, running minutes from `code`."""
+    env = dict(os.environ, PYTHONPATH=str(code))  # ahead of the editable install
+    with tempfile.TemporaryDirectory() as tmp:
+        t = time.perf_counter()
+        subprocess.run([MINUTES, "import", str(folder), "--db", f"{tmp}/w.duckdb", "-q"], env=env, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return time.perf_counter() - t
+
+
+def _size(folder: Path) -> tuple[int, str]:
+    """Pages when the folder holds PDFs only, else files."""
+    files = [p for p in folder.iterdir() if p.is_file()]
+    if files and all(p.suffix.lower() == ".pdf" for p in files):
+        import pypdfium2 as pdfium
+        return sum(len(pdfium.PdfDocument(str(p))) for p in files), "pages"
+    return len(files), "files"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("rev", help="the git revision to compare the working tree with")
+    ap.add_argument("folders", nargs="*", type=Path, help="folders to import (default: bench-out's corpora)")
+    ap.add_argument("--rounds", type=int, default=5, help="interleaved rounds (default 5)")
+    args = ap.parse_args()
+    folders = args.folders or [ROOT / "bench-out" / "docx-500", ROOT / "bench-out" / "pdf-150"]
+    missing = [str(f) for f in folders if not f.is_dir()]
+    if missing:
+        sys.exit(f"No folder {', '.join(missing)}; run `make bench` first or name folders to import.")
+    with tempfile.TemporaryDirectory() as tmp:
+        old = Path(tmp) / "old"
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q", str(old), args.rev], check=True)
+        try:
+            for code in (old, ROOT):  # compiled once, as a normal installation's first run does
+                for package in PACKAGES:
+                    compileall.compile_dir(code / package, quiet=1)
+            print(f"{args.rev} against the working tree, {args.rounds} interleaved rounds, median seconds")
+            for folder in folders:
+                times: dict[str, list[float]] = {"old": [], "new": []}
+                for _ in range(args.rounds):
+                    times["old"].append(import_seconds(old, folder))
+                    times["new"].append(import_seconds(ROOT, folder))
+                a, b = statistics.median(times["old"]), statistics.median(times["new"])
+                n, unit = _size(folder)
+                print(f"{folder.name:12s} {args.rev}: {a:6.2f} s ({n / a:5.0f} {unit}/s)   "
+                      f"now: {b:6.2f} s ({n / b:5.0f} {unit}/s)   {a / b:.2f}x")
+        finally:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(old)], check=True)
+
+
+if __name__ == "__main__":
+    main()
