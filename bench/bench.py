@@ -59,14 +59,29 @@ def timed_round(fns) -> list[float]:
     return out
 
 
+def pages_of(files) -> int:
+    """Pages in all of `files` (PDFs), as pdfium counts them."""
+    import pypdfium2 as pdfium
+    return sum(len(pdfium.PdfDocument(str(f))) for f in files)
+
+
+def compile_modules(root: Path = ROOT) -> None:
+    """Compile minutes' own modules under `root`, as Python's first run of an installation does.
+
+    With PYTHONDONTWRITEBYTECODE set (as on some build machines) every measured command would
+    otherwise compile them again (0.15-0.2 s a command).
+    """
+    import compileall
+    for package in ("extractors", "pipeline", "rules", "warehouse", "web"):
+        compileall.compile_dir(str(root / package), quiet=1)
+
+
 def run(*args: str) -> None:
     subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def pdf_corpus() -> tuple[list[Path], int]:
     """PDFs with an attendee table on page 1 and 5 to 20 pages in all."""
-    import pypdfium2 as pdfium
-
     folder = OUT / f"pdf-{n(150)}"
     rng = random.Random(7)
     files = []
@@ -78,8 +93,7 @@ def pdf_corpus() -> tuple[list[Path], int]:
             from devtools.docgen import render
             render(minutes(1000 + i, pages), path)
         files.append(path)
-    total = sum(len(pdfium.PdfDocument(str(f))) for f in files)
-    return files, total
+    return files, pages_of(files)
 
 
 def bench_pdf(repeats: int) -> None:
@@ -104,8 +118,7 @@ def bench_pdf(repeats: int) -> None:
                     "--engine", engine)
         return go
 
-    import pypdfium2 as pdfium
-    plumber_pages = sum(len(pdfium.PdfDocument(str(f))) for f in files[:max(1, len(files) // 8)])
+    plumber_pages = pages_of(files[:max(1, len(files) // 8)])
     halves = _halves(files)
 
     def two_independent() -> None:
@@ -204,8 +217,7 @@ def bench_memory() -> None:
         OUT.mkdir(parents=True, exist_ok=True)
         from devtools.docgen import render
         render(minutes(424242, pages), path)
-    import pypdfium2 as pdfium
-    real = len(pdfium.PdfDocument(str(path)))
+    real = pages_of([path])
     with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()
         proc = subprocess.Popen([MINUTES, "import", str(path), "--db", f"{tmp}/w.duckdb", "-q"],
@@ -304,11 +316,7 @@ def main() -> None:
         sys.exit("pdftotext is missing; install poppler-utils (apt-get install poppler-utils) to run the benchmark.")
     repeats = REPEATS
     OUT.mkdir(parents=True, exist_ok=True)
-    # Python caches compiled modules on a normal first run; with PYTHONDONTWRITEBYTECODE set (as on
-    # some build machines) every command would compile minutes' own modules again (0.15-0.2 s).
-    import compileall
-    for package in ("extractors", "pipeline", "rules", "warehouse", "web"):
-        compileall.compile_dir(str(ROOT / package), quiet=1)
+    compile_modules()
     t0 = time.perf_counter()
     bench_pdf(repeats)
     bench_docx(repeats)

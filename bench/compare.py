@@ -12,7 +12,6 @@ the speed-up. Both sides run on this venv's libraries; only minutes' own code di
 from __future__ import annotations
 
 import argparse
-import compileall
 import os
 import statistics
 import subprocess
@@ -21,9 +20,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-MINUTES = str(Path(sys.executable).with_name("minutes"))
-PACKAGES = ("extractors", "rules", "pipeline", "warehouse", "web")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.bench import MINUTES, ROOT, compile_modules, pages_of  # noqa: E402
 
 
 def import_seconds(code: Path, folder: Path) -> float:
@@ -40,8 +39,7 @@ def _size(folder: Path) -> tuple[int, str]:
     """Pages when the folder holds PDFs only, else files."""
     files = [p for p in folder.iterdir() if p.is_file()]
     if files and all(p.suffix.lower() == ".pdf" for p in files):
-        import pypdfium2 as pdfium
-        return sum(len(pdfium.PdfDocument(str(p))) for p in files), "pages"
+        return pages_of(files), "pages"
     return len(files), "files"
 
 
@@ -59,9 +57,8 @@ def main() -> None:
         old = Path(tmp) / "old"
         subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q", str(old), args.rev], check=True)
         try:
-            for code in (old, ROOT):  # compiled once, as a normal installation's first run does
-                for package in PACKAGES:
-                    compileall.compile_dir(code / package, quiet=1)
+            for code in (old, ROOT):
+                compile_modules(code)
             print(f"{args.rev} against the working tree, {args.rounds} interleaved rounds, median seconds")
             for folder in folders:
                 times: dict[str, list[float]] = {"old": [], "new": []}
