@@ -13,7 +13,7 @@ import time
 
 import click
 
-from pipeline.work import BATCH_DOCUMENTS, BATCH_PAGES, BATCH_SECONDS, DEFAULT_TIMEOUT
+from pipeline.settings import BATCH_DOCUMENTS, BATCH_PAGES, BATCH_SECONDS, DEFAULT_TIMEOUT
 from warehouse import WarehouseError, connect
 
 DEFAULT_DB = "minutes.duckdb"

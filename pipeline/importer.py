@@ -21,7 +21,8 @@ from rules import rules_version
 from warehouse import Warehouse
 from warehouse.store import import_lock, import_row
 
-from .work import BATCH_DOCUMENTS, BATCH_PAGES, BATCH_SECONDS, DEFAULT_TIMEOUT, Job, Outcome, process
+from .settings import BATCH_DOCUMENTS, BATCH_PAGES, BATCH_SECONDS, DEFAULT_TIMEOUT
+from .work import Job, Outcome, process
 
 log = logging.getLogger(__name__)
 

@@ -298,11 +298,11 @@ def merge_repeats(decisions: list[Decision]) -> list[Decision]:
         twin = None
         for i, k in enumerate(kept):
             ks = sets[i]
-            overlap = len(ks & ds) / max(1, len(ks | ds))
-            if overlap < 0.6:
-                continue  # cheap test first: most pairs share few words
-            same_number = k.number is not None and k.number == d.number
-            if same_number or same_word_sets(ks, ds):
+            if k.number is not None and k.number == d.number:
+                repeat = len(ks & ds) >= 0.6 * len(ks | ds) > 0  # the same position, most words shared
+            else:
+                repeat = same_word_sets(ks, ds)  # tests the shared words first: most pairs share few
+            if repeat:
                 twin = i
                 break
         if twin is None:

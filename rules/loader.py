@@ -92,6 +92,28 @@ def checked(name: str, spec: Any) -> Any:
     return data
 
 
+def check_lookahead(pattern: str, where: str) -> None:
+    """A regex that starts with a lookahead of its first letters, `(?=[Dd])(?i:dnr|diarienr)`,
+    must name every letter a match can start with: one left out would miss those matches silently.
+
+    The lookahead is kept by hand beside the words for speed (the engine skips ahead to those
+    letters); this check keeps the two in step when a word is added.
+    """
+    from .text import leading_lookahead
+
+    found = leading_lookahead(pattern)
+    if found is None:
+        return
+    lead, rest = found
+    if lead is None or rest is None:
+        raise RuleDataError(f"{where}: cannot tell which letters a match of {pattern!r} starts with, so its "
+                            "leading lookahead cannot be checked; remove the lookahead")
+    missing = rest - lead
+    if missing:
+        raise RuleDataError(f"{where}: the leading lookahead of {pattern!r} leaves out {''.join(sorted(missing))!r}, "
+                            "which a match can start with; add them to it")
+
+
 def unique_ids(rules: list[dict], where: str) -> None:
     seen = set()
     for r in rules:

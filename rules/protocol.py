@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from extractors.model import Block, Document
 
-from .loader import checked, unique_ids
+from .loader import check_lookahead, checked, unique_ids
 from .records import Attendee, Decision, Section
 from .text import fold, sentences, squash
 
@@ -124,12 +124,15 @@ class ProtocolRules:
         self.data = data
         self.numbers = {fold(k): v for k, v in data["number_words"].items()}
         self.party_names = {fold(k): v for k, v in data["party_names"].items()}
-        self.rx = {r["id"].rsplit(".", 1)[1]: self.compile(r["regex"]) for r in data["rules"]}
+        self.rx = {r["id"].rsplit(".", 1)[1]: self.compile(r["regex"], f"rules/sv/protocol.yaml: {r['id']}")
+                   for r in data["rules"]}
         self.person = self.compile(r"(?P<name>{NAME})\s*{PARTY}")
 
-    def compile(self, pattern: str) -> re.Pattern:
+    def compile(self, pattern: str, where: str = "") -> re.Pattern:
         for key, piece in self.data["pieces"].items():
             pattern = pattern.replace("{" + key + "}", piece)
+        if where:
+            check_lookahead(pattern, where)
         return re.compile(pattern)
 
     def count(self, value: str | None) -> int | None:

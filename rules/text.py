@@ -204,3 +204,83 @@ def same_word_sets(ta: frozenset[str], tb: frozenset[str]) -> bool:
 
     return all(any(near(x, y) for y in only_b) for x in only_a) and \
         all(any(near(x, y) for x in only_a) for y in only_b)
+
+
+def first_chars(pattern: str) -> set[str] | None:
+    """The characters a match of `pattern` can start with, or None when any could (\\w, a dot, an
+    empty match) or the pattern is beyond this reading (back-references).
+
+    Lets the rule loader check a hand-written lookahead such as `(?=[Dd])` against the words after it.
+    """
+    from re import _parser  # Python's own regex parser, the same tree re.compile builds from
+
+    tree = _parser.parse(pattern)
+    chars, nullable = _first_of(list(tree), bool(tree.state.flags & re.IGNORECASE))
+    return None if chars is None or nullable else chars
+
+
+def leading_lookahead(pattern: str) -> tuple[set[str] | None, set[str] | None] | None:
+    """For a pattern that starts with a lookahead of a set of characters, `(?=[Dd])...`: that set
+    and the characters the rest can start with (`first_chars`); None for any other pattern."""
+    from re import _constants as c, _parser
+
+    tree = _parser.parse(pattern)
+    items = list(tree)
+    if not items or items[0][0] is not c.ASSERT or items[0][1][0] != 1:
+        return None
+    head = list(items[0][1][1])
+    if len(head) != 1 or head[0][0] is not c.IN:
+        return None
+    rest, nullable = _first_of(items[1:], bool(tree.state.flags & re.IGNORECASE))
+    return _class_chars(head[0][1]), (None if rest is None or nullable else rest)
+
+
+def _first_of(items: list, ignore_case: bool) -> tuple[set[str] | None, bool]:
+    """(first characters, whether the sequence can match empty) of a parsed regex sequence."""
+    from re import _constants as c
+
+    out: set[str] = set()
+    for op, av in items:
+        case = ignore_case
+        if op is c.LITERAL:
+            chars, nullable = {chr(av)}, False
+        elif op is c.IN:
+            chars, nullable = _class_chars(av), False
+        elif op is c.BRANCH:
+            firsts = [_first_of(branch, ignore_case) for branch in av[1]]
+            if any(f is None for f, _ in firsts):
+                return None, False
+            chars, nullable = set().union(*(f for f, _ in firsts)), any(n for _, n in firsts)
+        elif op is c.SUBPATTERN:  # a group, maybe with its own flags: (?i:...)
+            _, add, remove, sub = av
+            case = (ignore_case or bool(add & re.IGNORECASE)) and not remove & re.IGNORECASE
+            chars, nullable = _first_of(list(sub), case)
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+            chars, nullable = _first_of(list(av[2]), ignore_case)
+            nullable = nullable or av[0] == 0
+        elif op is c.ATOMIC_GROUP:
+            chars, nullable = _first_of(list(av), ignore_case)
+        elif op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            chars, nullable = set(), True  # zero width: the next item decides
+        else:  # any character, a category, a back-reference
+            return None, False
+        if chars is None:
+            return None, False
+        out |= {v for ch in chars for v in (ch, ch.lower(), ch.upper())} if case else chars
+        if not nullable:
+            return out, False
+    return out, True
+
+
+def _class_chars(items: list) -> set[str] | None:
+    from re import _constants as c
+
+    out: set[str] = set()
+    for op, av in items:
+        if op is c.LITERAL:
+            out.add(chr(av))
+        elif op is c.RANGE and av[1] - av[0] <= 256:
+            out.update(chr(i) for i in range(av[0], av[1] + 1))
+        else:  # a negated class, \d, \w, a wide range
+            return None
+    return out

@@ -46,11 +46,13 @@ _MEETING = {
 }
 
 
-@lru_cache(maxsize=8192)
 def label_key(text: str) -> str:
     """Folded label text without trailing colon, asterisks, or a parenthesised remark."""
-    if len(text) > 300:  # no label is this long: spare folding a whole paragraph
-        text = text[:300]
+    return _label_key(text[:300])  # no label is this long: spare folding (and caching) a whole paragraph
+
+
+@lru_cache(maxsize=8192)
+def _label_key(text: str) -> str:
     t = fold(text).replace("*", " ")
     if "(" in t:
         t = _REMARK.sub(" ", t)

@@ -127,6 +127,22 @@ def test_alternation_matches_what_the_longest_first_alternation_matches(words, t
 
 
 @settings(max_examples=1000, deadline=None)
+@given(st.lists(st.text(alphabet="abÅä", min_size=1, max_size=4), min_size=1, max_size=5),
+       st.sampled_from(["", "(?i)"]), st.sampled_from(["", "?", "*"]), st.text(alphabet="abÅäAÄc ", max_size=40))
+def test_first_chars_names_the_first_character_of_every_match(words, flags, repeat, text):
+    import re
+
+    from rules.text import first_chars
+    pattern = f"{flags}(?:{'|'.join(map(re.escape, words))}){repeat}c"
+    first = first_chars(pattern)
+    assert first is not None  # never empty: the "c" ends every match
+    starts = {text[m.start()] for m in re.finditer(pattern, text)}
+    assert starts <= first, (pattern, text)
+    if repeat:
+        assert "c" in first
+
+
+@settings(max_examples=1000, deadline=None)
 @given(st.lists(st.text(alphabet="abÅ1", min_size=1, max_size=4), min_size=1, max_size=6),
        st.text(alphabet="abÅ1 _.-", max_size=40))
 def test_word_starts_finds_what_a_leading_word_boundary_finds(words, text):

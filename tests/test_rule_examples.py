@@ -88,6 +88,18 @@ def test_rule_data_is_validated_with_a_clear_message():
         check("([", "regex", "x.yaml.regex")
 
 
+def test_a_lookahead_that_leaves_out_a_first_letter_is_refused():
+    from rules.loader import check_lookahead
+    check_lookahead(r"(?=[DdÄä])(?i:dnr|ärendenr)\s*(?P<value>\d+)", "x.yaml")  # every first letter named
+    check_lookahead(r"(?i:dnr|ärendenr)", "x.yaml")  # no lookahead: nothing to check
+    with pytest.raises(RuleDataError, match=r"x\.yaml: the leading lookahead .* leaves out 'Ää'"):
+        check_lookahead(r"(?=[Dd])(?i:dnr|ärendenr)", "x.yaml")  # "Ärendenr 12" would be missed
+    with pytest.raises(RuleDataError, match="leaves out 'e'"):
+        check_lookahead(r"(?=[Dd])d?e", "x.yaml")  # an optional first letter lets the next one start
+    with pytest.raises(RuleDataError, match="cannot tell which letters"):
+        check_lookahead(r"(?=[Dd])\w+", "x.yaml")
+
+
 def test_all_rule_files_load():
     assert decision_rules().labels and assignment_rules().rules
 
