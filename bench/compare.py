@@ -1,6 +1,6 @@
 """Two versions of minutes side by side: the same imports, interleaved, in one run.
 
-    .venv/bin/python bench/compare.py REV [FOLDER ...] [--rounds N]
+    .venv/bin/python bench/compare.py REV [FOLDER ...] [--rounds N] [--workers N]
 
 REV is any git revision (a commit, a tag, HEAD~3). It is checked out into a temporary
 worktree, and every round imports each FOLDER (default: the .docx and PDF corpora `make
@@ -25,12 +25,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.bench import MINUTES, ROOT, compile_modules, pages_of  # noqa: E402
 
 
-def import_seconds(code: Path, folder: Path) -> float:
-    """Seconds of one whole `minutes import` of `folder`, running minutes from `code`."""
+def import_seconds(code: Path, folder: Path, workers: int = 1) -> float:
+    """Seconds of one whole `minutes import -j workers` of `folder`, running minutes from `code`."""
     env = dict(os.environ, PYTHONPATH=str(code))  # ahead of the editable install
     with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()
-        subprocess.run([MINUTES, "import", str(folder), "--db", f"{tmp}/w.duckdb", "-q"], env=env, check=True,
+        subprocess.run([MINUTES, "import", str(folder), "--db", f"{tmp}/w.duckdb", "-q",
+                        "-j", str(workers)], env=env, check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         return time.perf_counter() - t
 
@@ -48,6 +49,7 @@ def main() -> None:
     ap.add_argument("rev", help="the git revision to compare the working tree with")
     ap.add_argument("folders", nargs="*", type=Path, help="folders to import (default: bench-out's corpora)")
     ap.add_argument("--rounds", type=int, default=5, help="interleaved rounds (default 5)")
+    ap.add_argument("--workers", type=int, default=1, help="worker processes for every import (default 1)")
     args = ap.parse_args()
     folders = args.folders or [ROOT / "bench-out" / "docx-500", ROOT / "bench-out" / "pdf-150"]
     missing = [str(f) for f in folders if not f.is_dir()]
@@ -59,12 +61,13 @@ def main() -> None:
         try:
             for code in (old, ROOT):
                 compile_modules(code)
-            print(f"{args.rev} against the working tree, {args.rounds} interleaved rounds, median seconds")
+            print(f"{args.rev} against the working tree, {args.rounds} interleaved rounds, -j {args.workers}, "
+                  "median seconds")
             for folder in folders:
                 times: dict[str, list[float]] = {"old": [], "new": []}
                 for _ in range(args.rounds):
-                    times["old"].append(import_seconds(old, folder))
-                    times["new"].append(import_seconds(ROOT, folder))
+                    times["old"].append(import_seconds(old, folder, args.workers))
+                    times["new"].append(import_seconds(ROOT, folder, args.workers))
                 a, b = statistics.median(times["old"]), statistics.median(times["new"])
                 n, unit = _size(folder)
                 print(f"{folder.name:12s} {args.rev}: {a:6.2f} s ({n / a:5.0f} {unit}/s)   "
