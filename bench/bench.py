@@ -142,12 +142,10 @@ def bench_pdf(repeats: int) -> None:
             run(MINUTES, "import", str(start_pair), "--db", f"{tmp}/w.duckdb", "-q", "-j", "2")
 
     start_file, start_pair = OUT / "one-page.pdf", OUT / "one-page-pair"
-    if not start_file.exists():
+    if not start_file.exists() or not start_pair.exists():
         from devtools.docgen import render
         render(minutes(77, 1), start_file)
-    if not start_pair.exists():
-        from devtools.docgen import render
-        start_pair.mkdir()
+        start_pair.mkdir(exist_ok=True)
         for seed in (78, 79):
             render(minutes(seed, 1), start_pair / f"{seed}.pdf")
     t_plumb = median_time(pdfplumber_text, 1)

@@ -42,7 +42,8 @@ def check(value: Any, spec: Any, where: str) -> None:
 
     A spec is a Python type (`str`, `int`, ...), a tuple of allowed literal values, a one-element
     list `[spec]` for a list of items, or a dict of key -> spec where a key ending in '?' is optional
-    and the key '*' stands for any other key. The string "regex" checks that a string compiles.
+    and the key '*' stands for any other key. The string "regex" checks that a string compiles (and
+    that a leading lookahead names every letter a match can start with: `check_lookahead`).
     """
     if spec is Any:
         return
@@ -53,6 +54,7 @@ def check(value: Any, spec: Any, where: str) -> None:
             re.compile(value)
         except re.error as e:
             raise RuleDataError(f"{where}: bad regular expression {value!r}: {e}") from e
+        check_lookahead(value, where)
         return
     if isinstance(spec, tuple):
         if value not in spec:

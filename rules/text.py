@@ -215,8 +215,7 @@ def first_chars(pattern: str) -> set[str] | None:
     from re import _parser  # Python's own regex parser, the same tree re.compile builds from
 
     tree = _parser.parse(pattern)
-    chars, nullable = _first_of(list(tree), bool(tree.state.flags & re.IGNORECASE))
-    return None if chars is None or nullable else chars
+    return _first_chars(list(tree), tree.state.flags)
 
 
 def leading_lookahead(pattern: str) -> tuple[set[str] | None, set[str] | None] | None:
@@ -224,15 +223,19 @@ def leading_lookahead(pattern: str) -> tuple[set[str] | None, set[str] | None] |
     and the characters the rest can start with (`first_chars`); None for any other pattern."""
     from re import _constants as c, _parser
 
+    if not pattern.startswith("(?=["):
+        return None  # most patterns: not parsed at all
     tree = _parser.parse(pattern)
     items = list(tree)
-    if not items or items[0][0] is not c.ASSERT or items[0][1][0] != 1:
+    head = list(items[0][1][1])  # "[Dd]", or "[d]", which the parser reads as the letter d
+    if len(head) != 1 or head[0][0] not in (c.IN, c.LITERAL):
         return None
-    head = list(items[0][1][1])
-    if len(head) != 1 or head[0][0] is not c.IN:
-        return None
-    rest, nullable = _first_of(items[1:], bool(tree.state.flags & re.IGNORECASE))
-    return _class_chars(head[0][1]), (None if rest is None or nullable else rest)
+    return _first_chars(head, 0), _first_chars(items[1:], tree.state.flags)
+
+
+def _first_chars(items: list, flags: int) -> set[str] | None:
+    chars, nullable = _first_of(items, bool(flags & re.IGNORECASE))
+    return None if chars is None or nullable else chars
 
 
 def _first_of(items: list, ignore_case: bool) -> tuple[set[str] | None, bool]:
@@ -241,11 +244,10 @@ def _first_of(items: list, ignore_case: bool) -> tuple[set[str] | None, bool]:
 
     out: set[str] = set()
     for op, av in items:
-        case = ignore_case
         if op is c.LITERAL:
-            chars, nullable = {chr(av)}, False
+            chars, nullable = _cased({chr(av)}, ignore_case), False
         elif op is c.IN:
-            chars, nullable = _class_chars(av), False
+            chars, nullable = _cased(_class_chars(av), ignore_case), False
         elif op is c.BRANCH:
             firsts = [_first_of(branch, ignore_case) for branch in av[1]]
             if any(f is None for f, _ in firsts):
@@ -254,7 +256,7 @@ def _first_of(items: list, ignore_case: bool) -> tuple[set[str] | None, bool]:
         elif op is c.SUBPATTERN:  # a group, maybe with its own flags: (?i:...)
             _, add, remove, sub = av
             case = (ignore_case or bool(add & re.IGNORECASE)) and not remove & re.IGNORECASE
-            chars, nullable = _first_of(list(sub), case)
+            chars, nullable = _first_of(list(sub), case)  # the letters inside carry their own case
         elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
             chars, nullable = _first_of(list(av[2]), ignore_case)
             nullable = nullable or av[0] == 0
@@ -266,10 +268,17 @@ def _first_of(items: list, ignore_case: bool) -> tuple[set[str] | None, bool]:
             return None, False
         if chars is None:
             return None, False
-        out |= {v for ch in chars for v in (ch, ch.lower(), ch.upper())} if case else chars
+        out |= chars
         if not nullable:
             return out, False
     return out, True
+
+
+def _cased(chars: set[str] | None, ignore_case: bool) -> set[str] | None:
+    """The characters and, when case is ignored, their other cases."""
+    if chars is None or not ignore_case:
+        return chars
+    return {v for ch in chars for v in (ch, ch.lower(), ch.upper())}
 
 
 def _class_chars(items: list) -> set[str] | None:

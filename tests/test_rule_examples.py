@@ -98,6 +98,8 @@ def test_a_lookahead_that_leaves_out_a_first_letter_is_refused():
         check_lookahead(r"(?=[Dd])d?e", "x.yaml")  # an optional first letter lets the next one start
     with pytest.raises(RuleDataError, match="cannot tell which letters"):
         check_lookahead(r"(?=[Dd])\w+", "x.yaml")
+    with pytest.raises(RuleDataError, match=r"x\.yaml\.regex: the leading lookahead .* leaves out 'e'"):
+        check(r"(?=[d])(?:dnr|ext)", "regex", "x.yaml.regex")  # every rule file's regexes are checked
 
 
 def test_all_rule_files_load():
