@@ -52,20 +52,25 @@ def assigned(db: str, who: str, today: dt.date, open_only: bool = False, limit: 
             holders AS (  -- attendees named by their role ("processtöd") or initials ("AK")
                 SELECT document_id, lower(strip_accents(name)) AS name_key FROM core.attendees
                 WHERE lower(strip_accents(role)) = $1 OR lower(initials) = $1),
-            hits AS (  -- found first, so only these rows are joined with their documents
-                SELECT assignment_id FROM core.assignments  -- a name, or words of it from their start
+            hits AS (  -- found first, by the row's place in the table (rowid), so only these are read
+                SELECT rowid AS r FROM core.assignments  -- a name, or words of it from their start
                 WHERE starts_with(owner_key, $1) OR contains(owner_key, ' ' || $1)
                 UNION
-                SELECT assignment_id FROM core.assignment_persons WHERE person_id IN (SELECT person_id FROM people)
+                SELECT s.rowid FROM core.assignments s SEMI JOIN core.assignment_persons p
+                    ON p.assignment_id = s.assignment_id AND p.person_id IN (SELECT person_id FROM people)
                 UNION
-                SELECT s.assignment_id FROM core.assignments s
-                JOIN holders h ON s.document_id = h.document_id AND s.owner_key = h.name_key)
+                SELECT s.rowid FROM core.assignments s
+                JOIN holders h ON s.document_id = h.document_id AND s.owner_key = h.name_key),
+            shown AS (  -- ranked on narrow columns; the task texts are read for these rows alone
+                SELECT s.rowid AS r FROM core.assignments s JOIN core.documents d USING (document_id)
+                WHERE s.rowid IN (SELECT r FROM hits) AND ($2 = false OR s.deadline IS NULL OR s.deadline >= $3)
+                ORDER BY d.meeting_date DESC NULLS LAST, s.deadline NULLS LAST, s.assignment_id
+                LIMIT $4)
             SELECT s.assignment_id, s.owner, s.task, s.deadline, s.deadline_text, d.body, d.meeting_date,
                    d.file_name, d.source_path, s.page
-            FROM hits JOIN core.assignments s USING (assignment_id) JOIN core.documents d USING (document_id)
-            WHERE ($2 = false OR s.deadline IS NULL OR s.deadline >= $3)
-            ORDER BY d.meeting_date DESC NULLS LAST, s.deadline NULLS LAST, s.assignment_id
-            LIMIT $4""", [key, open_only, today, limit])
+            FROM core.assignments s JOIN core.documents d USING (document_id)
+            WHERE s.rowid IN (SELECT r FROM shown)
+            ORDER BY d.meeting_date DESC NULLS LAST, s.deadline NULLS LAST, s.assignment_id""", [key, open_only, today, limit])
     finally:
         con.close()
     out = []
