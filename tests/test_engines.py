@@ -85,3 +85,12 @@ def test_parquet_export_is_partitioned_and_queryable(runner, folder, tmp_path):
     (folder / "styrgrupp_2025-05-06.docx").unlink()
     runner.invoke(main, ["import", str(folder), "--db", str(db), "--out-parquet", str(out)])
     assert not list(tmp_path.glob(".export.*"))
+
+
+def test_workers_get_the_largest_files_first_and_one_worker_keeps_the_found_order():
+    from pipeline.importer import in_run_order
+    from pipeline.work import Job
+
+    jobs = [Job("a.pdf", 10, 0), Job("b.pdf", 900, 0), Job("c.docx", 40, 0), Job("d.docx", 40, 0)]
+    assert [j.path for j in in_run_order(jobs, 2)] == ["b.pdf", "c.docx", "d.docx", "a.pdf"]
+    assert [j.path for j in in_run_order(jobs, 1)] == ["a.pdf", "b.pdf", "c.docx", "d.docx"]
