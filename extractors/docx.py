@@ -39,15 +39,16 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_
 
 
 def extract_docx(path: Path) -> Document:
-    """Read a .docx file into a Document."""
+    """Read a .docx file into a Document; a zip that is not a Word document is refused with what it is."""
     try:
         with zipfile.ZipFile(path) as z:
+            _check_word(z, path)
             _check_size(z, path)
             package = _Package(z)
             body = package.body()
             reader = _Reader(package.styles(), package.numbering())
-    except zipfile.BadZipFile as e:
-        raise ExtractionError(f"{path.name} is a damaged .docx file; open it in Word and save it again.") from e
+    except (zipfile.BadZipFile, OSError) as e:
+        raise ExtractionError(f"{path.name} is a damaged zip/.docx file ({e}); open it in Word and save it again.") from e
     except (KeyError, ValueError, etree.XMLSyntaxError) as e:
         raise ExtractionError(
             f"{path.name} could not be opened as a Word document ({type(e).__name__}); "
@@ -57,6 +58,23 @@ def extract_docx(path: Path) -> Document:
     if not has_text(blocks):
         raise ExtractionError(f"{path.name} contains no text; check that it is the right file.")
     return Document(blocks, format="docx", page_count=reader.page if reader.saw_page_break else None)
+
+
+#: Content types of a Word document's main part (the part may have any name; Word finds it by type).
+_WORD_MAIN_TYPES = (b"wordprocessingml.document.main+xml", b"wordprocessingml.template.main+xml",
+                    b"ms-word.document.macroEnabled.main+xml", b"ms-word.template.macroEnabledTemplate.main+xml")
+
+
+def _check_word(z: zipfile.ZipFile, path: Path) -> None:
+    """Refuse a zip package that is not a Word document, saying what it is."""
+    names = set(z.namelist())
+    if "word/document.xml" in names or (
+            "[Content_Types].xml" in names and any(t in z.read("[Content_Types].xml") for t in _WORD_MAIN_TYPES)):
+        return
+    if any(n.startswith(("xl/", "ppt/")) for n in names):
+        raise ExtractionError(
+            f"{path.name} is an Excel or PowerPoint file; export it as PDF and import the PDF instead.")
+    raise ExtractionError(f"{path.name} is a zip archive, not a Word document; unpack it and import the files inside.")
 
 
 def _check_size(z: zipfile.ZipFile, path: Path) -> None:

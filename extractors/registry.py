@@ -30,10 +30,11 @@ def extract(path: Path, ocr=None) -> Document:
     kind = sniff(path, read_head(path))
     if kind == "pdf":
         doc = extract_pdf(path, ocr=ocr)
-    elif kind == "docx":
+    elif kind == "zip":
         doc = extract_docx(path)
     else:
         doc = extract_text(path)
+    kind = doc.format  # what the file turned out to be ("zip" was a Word document)
     declared = path.suffix.lower().lstrip(".")
     if declared and declared not in (kind, "md", "markdown", "txt", "text") or (declared in ("md", "markdown") and kind != "txt"):
         doc.metadata.setdefault("warnings", []).append(

@@ -49,3 +49,19 @@ def test_unreadable_files_get_one_actionable_sentence(tmp_path, content, words):
         extract(p)
     assert words in str(err.value)
     assert str(err.value).count(".") >= 1 and "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize("parts,words", [
+    ({"[Content_Types].xml": "<Types/>", "xl/workbook.xml": "<workbook/>"}, "Excel or PowerPoint"),
+    ({"protokoll.txt": "Beslut: att godkänna budgeten."}, "zip archive, not a Word document"),
+])
+def test_a_zip_that_is_no_word_document_says_what_it_is(tmp_path, parts, words):
+    import zipfile
+
+    p = tmp_path / "protokoll.docx"
+    with zipfile.ZipFile(p, "w") as z:
+        for name, text in parts.items():
+            z.writestr(name, text)
+    with pytest.raises(ExtractionError) as err:
+        extract(p)
+    assert words in str(err.value)
