@@ -21,7 +21,7 @@ from extractors.model import Block, Document
 
 from .records import Attendee
 from .text import PERSON_NAME, fold, initials_of, squash
-from .vocab import label_key, label_keys, vocab
+from .vocab import label_key, label_keys, split_label, vocab
 
 _PAREN = re.compile(r"\(([^()]*)\)")
 _TIME_SPAN = re.compile(r"(?<![\d§])(\d{1,2})[.:]?(\d{2})\s*[-–—]\s*(\d{1,2})[.:]?(\d{2})(?!\d)")
@@ -230,13 +230,13 @@ def find_attendees(doc: Document, doc_type: str | None = None) -> list[Attendee]
                 label = lab
             continue
         text = b.text.strip()
-        head, sep, value = _label_split(text)
-        lab = classify_label(head) if sep else (classify_label(text) if len(text) <= 60 else None)
+        split = split_label(text, 45)
+        lab = classify_label(split[0]) if split else (classify_label(text) if len(text) <= 60 else None)
         if lab is not None:
             label = None if lab.kind == "stop" else lab
             signatures = lab.kind == "stop"
-            if lab.kind != "stop" and sep and value.strip():
-                _running(value, lab, b, out, political)
+            if lab.kind != "stop" and split and split[1].strip():
+                _running(split[1], lab, b, out, political)
             continue
         if label is not None:
             found = parse_person(text, political=political)
@@ -249,16 +249,6 @@ def find_attendees(doc: Document, doc_type: str | None = None) -> list[Attendee]
                 continue
             label = None
     return out.people
-
-
-_LABEL_SPLIT = re.compile(r"^([^:\t]{2,45})(:|\t)\s*(.*)$", re.S)
-
-
-def _label_split(text: str) -> tuple[str, str, str]:
-    m = _LABEL_SPLIT.match(text) if ":" in text or "\t" in text else None
-    if m:
-        return m.group(1), m.group(2), m.group(3)
-    return text, "", ""
 
 
 def _running(value: str, label: _Label, block: Block, out: _Collector, political: bool,

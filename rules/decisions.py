@@ -20,7 +20,6 @@ from .text import fold, fold_regex, same_word_sets, sentences, squash, word_set,
 
 KINDS = ("beslut", "ställningstagande", "förslag", "summering")
 _SUBORDINATOR = re.compile(r"\b(?:för att|eftersom|därför att|då|när|om|som|vilket|innan|sedan|medan)\b")
-_INLINE_LABEL = re.compile(r"^([^:\t]{2,60})[:\t]\s*(\S.*)$", re.S)  # "Beslut: Styrelsen godkänner ..."
 _EXAMPLES = {"match": [str], "no_match": [str]}
 _SPEC = {
     "labels": [{"id": str, "kind": KINDS, "regex": "regex", "examples": _EXAMPLES}],
@@ -55,7 +54,7 @@ class DecisionRules:
 
     def label_of(self, text: str) -> Label | None:
         """The decision label a block is, if any: 'Beslut', 'Beslut:', 'Beslut: text', 'Socialnämndens beslut'."""
-        from .vocab import label_key
+        from .vocab import label_key, split_label
         text = text.strip()
         key = label_key(text) if len(text) <= 130 else ""
         if key:
@@ -64,14 +63,14 @@ class DecisionRules:
             for rule, kind, rx in self.labels:
                 if rx.fullmatch(key):
                     return Label(rule, kind)
-        m = _INLINE_LABEL.match(text) if ":" in text or "\t" in text else None
-        if m:
-            head = label_key(m.group(1))
+        split = split_label(text, 60)  # "Beslut: Styrelsen godkänner ..."
+        if split and split[1]:
+            head = label_key(split[0])
             if self.not_label.fullmatch(head):
                 return Label("sv.decision.not_label", None)
             for rule, kind, rx in self.labels:
                 if rx.fullmatch(head):
-                    return Label(rule + ".inline", kind, m.group(2).strip())
+                    return Label(rule + ".inline", kind, split[1].strip())
         return None
 
     def is_report(self, sentence: str) -> bool:

@@ -18,9 +18,10 @@ from extractors.model import Block, Document
 from .deadlines import find_all
 from .records import Meeting
 from .text import alternation, fold, fold_same_length, squash, word_starts
-from .vocab import label_key, label_keys, vocab
+from .vocab import label_key, label_keys, split_label, vocab
 
 HEADER_BLOCKS = 40
+LONGEST_LABEL = 40  # characters of a header label ("Sammanträdesdatum"); longer is a sentence
 _TIME = r"(\d{1,2}[.:]\d{2}|\d{4}|\d{1,2})"
 _TIME_RANGE = re.compile(
     rf"(?<![\d§/-])(?:(kl\.?|klockan)\s*)?{_TIME}\s*(?:[-–—]{{1,2}}|till)\s*(?:kl\.?\s*)?{_TIME}(?!\d|\s?-\s?\d|\s*/)",
@@ -78,13 +79,13 @@ class _Header:
             if b.kind == "table" and b.rows:
                 for row in b.rows:
                     cells = [c for c in row if c.strip()]
-                    if len(cells) >= 2 and len(cells[0]) <= 40:
+                    if len(cells) >= 2 and len(cells[0]) <= LONGEST_LABEL:
                         for key in label_keys(cells[0]):
                             self.pairs.append((key, "\n".join(cells[1:]), b))
             elif b.kind != "table":
-                m = re.match(r"^([^:\t]{2,40})(?::|\t)\s*(.+)$", b.text)
-                if m:
-                    self.pairs.append((label_key(m.group(1)), m.group(2), b))
+                split = split_label(b.text, LONGEST_LABEL)
+                if split and split[1] and "\n" not in split[1]:  # a one-line value
+                    self.pairs.append((label_key(split[0]), split[1], b))
 
     def value(self, labels: list[str]) -> tuple[str, Block] | None:
         keys = {label_key(x) for x in labels}

@@ -59,6 +59,18 @@ def _label_key(text: str) -> str:
     return squash(t).strip(" \"'`´.,:;|«»!").strip()  # stray marks around a label (OCR) do not count
 
 
+_LABEL_VALUE = re.compile(r"([^:\t]{2,})[:\t]\s*(.*)", re.S)
+
+
+def split_label(text: str, longest: int) -> tuple[str, str] | None:
+    """"Plats: Kommunhuset" -> ("Plats", "Kommunhuset"): the words before the first colon or tab
+    (2 to `longest` characters; longer ones are a sentence, not a label) and the text after it."""
+    m = _LABEL_VALUE.match(text) if ":" in text or "\t" in text else None
+    if m is None or len(m.group(1)) > longest:
+        return None
+    return m.group(1), m.group(2)
+
+
 def label_keys(cell: str) -> list[str]:
     """Keys for a label cell whose text may wrap: "Övriga\nnärvarande", "Sammanträdesda\ntum"."""
     keys = [label_key(cell.replace("\n", " "))]

@@ -125,3 +125,17 @@ def test_protocol_rules(rule_id, text, expect):
         assert m is not None, text
         for group, value in expect.items():
             assert (m.group(group) or "").strip() == value, (group, m.groupdict())
+
+
+@pytest.mark.parametrize("text,longest,expected", [
+    ("Plats: Kommunhuset, sal A", 40, ("Plats", "Kommunhuset, sal A")),
+    ("Beslut:\tStyrelsen godkänner budgeten", 60, ("Beslut", "Styrelsen godkänner budgeten")),
+    ("Närvarande\tAnna Ek, Per Lind", 45, ("Närvarande", "Anna Ek, Per Lind")),
+    ("Justering:", 45, ("Justering", "")),
+    ("Ordföranden föreslår att nämnden beslutar följande: att godkänna", 40, None),  # a sentence, not a label
+    ("Tid 13.00–15.00", 40, None),  # no colon or tab
+    ("X: ett", 40, None),  # one letter is no label
+])
+def test_split_label_takes_the_words_before_the_first_colon_or_tab(text, longest, expected):
+    from rules.vocab import split_label
+    assert split_label(text, longest) == expected
