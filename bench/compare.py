@@ -1,11 +1,13 @@
 """Two versions of minutes side by side: the same imports, interleaved, in one run.
 
     .venv/bin/python bench/compare.py REV [FOLDER ...] [--rounds N] [--workers N]
+    .venv/bin/python bench/compare.py REV --queries [--db WAREHOUSE]
 
 REV is any git revision (a commit, a tag, HEAD~3). It is checked out into a temporary
 worktree, and every round imports each FOLDER (default: the .docx and PDF corpora `make
 bench` made in bench-out/) once with REV's code and once with the working tree's, into fresh
-warehouses, one after the other. This machine's speed drifts by up to a third between
+warehouses, one after the other. With --queries it runs the benchmark's `minutes assigned` and
+`minutes search` commands instead, on the million-row warehouse `make bench` built. This machine's speed drifts by up to a third between
 minutes, so only rounds run side by side compare. Prints the median seconds of each side and
 the speed-up. Both sides run on this venv's libraries; only minutes' own code differs.
 """
@@ -36,6 +38,18 @@ def import_seconds(code: Path, folder: Path, workers: int = 1) -> float:
         return time.perf_counter() - t
 
 
+#: The query commands `make bench` times, as whole commands.
+QUERIES = (("assigned", "Håkan Lind7"), ("search", "beslut ord4711"))
+
+
+def command_seconds(code: Path, args: tuple[str, ...], db: Path) -> float:
+    """Seconds of one whole `minutes ARGS --db db`, running minutes from `code`."""
+    t = time.perf_counter()
+    subprocess.run([MINUTES, *args, "--db", str(db)], env=dict(os.environ, PYTHONPATH=str(code)), check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - t
+
+
 def _size(folder: Path) -> tuple[int, str]:
     """Pages when the folder holds PDFs only, else files."""
     files = [p for p in folder.iterdir() if p.is_file()]
@@ -50,17 +64,30 @@ def main() -> None:
     ap.add_argument("folders", nargs="*", type=Path, help="folders to import (default: bench-out's corpora)")
     ap.add_argument("--rounds", type=int, default=5, help="interleaved rounds (default 5)")
     ap.add_argument("--workers", type=int, default=1, help="worker processes for every import (default 1)")
+    ap.add_argument("--queries", action="store_true", help="time the query commands instead of imports")
+    ap.add_argument("--db", type=Path, default=ROOT / "bench-out" / "big-1000000.duckdb",
+                    help="the warehouse --queries runs on (default: make bench's million-row warehouse)")
     args = ap.parse_args()
     folders = args.folders or [ROOT / "bench-out" / "docx-500", ROOT / "bench-out" / "pdf-150"]
-    missing = [str(f) for f in folders if not f.is_dir()]
+    missing = [str(f) for f in ([args.db] if args.queries else folders) if not f.exists()]
     if missing:
-        sys.exit(f"No folder {', '.join(missing)}; run `make bench` first or name folders to import.")
+        sys.exit(f"No {', '.join(missing)}; run `make bench` first or name what to use.")
     with tempfile.TemporaryDirectory() as tmp:
         old = Path(tmp) / "old"
         subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q", str(old), args.rev], check=True)
         try:
             for code in (old, ROOT):
                 compile_modules(code)
+            if args.queries:
+                print(f"{args.rev} against the working tree, {args.rounds} interleaved rounds, median ms")
+                for query in QUERIES:
+                    ms: dict[Path, list[float]] = {old: [], ROOT: []}
+                    for _ in range(args.rounds):
+                        for code in (old, ROOT):
+                            ms[code].append(command_seconds(code, query, args.db) * 1000)
+                    a, b = statistics.median(ms[old]), statistics.median(ms[ROOT])
+                    print(f"minutes {' '.join(query):28s} {args.rev}: {a:5.0f} ms   now: {b:5.0f} ms   {a / b:.2f}x")
+                return
             print(f"{args.rev} against the working tree, {args.rounds} interleaved rounds, -j {args.workers}, "
                   "median seconds")
             for folder in folders:
