@@ -7,9 +7,10 @@ REV is any git revision (a commit, a tag, HEAD~3). It is checked out into a temp
 worktree, and every round imports each FOLDER (default: the .docx and PDF corpora `make
 bench` made in bench-out/) once with REV's code and once with the working tree's, into fresh
 warehouses, one after the other. With --queries it runs the benchmark's `minutes assigned` and
-`minutes search` commands instead, on the million-row warehouse `make bench` built. This machine's speed drifts by up to a third between
-minutes, so only rounds run side by side compare. Prints the median seconds of each side and
-the speed-up. Both sides run on this venv's libraries; only minutes' own code differs.
+`minutes search` commands instead, on the million-row warehouse `make bench` built. This
+machine's speed drifts by up to a third between minutes, so only rounds run side by side
+compare. Prints the median of each side and the speed-up. Both sides run on this venv's
+libraries; only minutes' own code differs.
 """
 from __future__ import annotations
 

@@ -42,8 +42,8 @@ def extract_docx(path: Path) -> Document:
     """Read a .docx file into a Document; a zip that is not a Word document is refused with what it is."""
     try:
         with zipfile.ZipFile(path) as z:
+            _check_size(z, path)  # first: telling Word from other zips may unpack a part
             _check_word(z, path)
-            _check_size(z, path)
             package = _Package(z)
             body = package.body()
             reader = _Reader(package.styles(), package.numbering())
