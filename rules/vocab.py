@@ -59,16 +59,14 @@ def _label_key(text: str) -> str:
     return squash(t).strip(" \"'`´.,:;|«»!").strip()  # stray marks around a label (OCR) do not count
 
 
-_LABEL_VALUE = re.compile(r"([^:\t]{2,})[:\t]\s*(.*)", re.S)
-
-
 def split_label(text: str, longest: int) -> tuple[str, str] | None:
     """"Plats: Kommunhuset" -> ("Plats", "Kommunhuset"): the words before the first colon or tab
     (2 to `longest` characters; longer ones are a sentence, not a label) and the text after it."""
-    m = _LABEL_VALUE.match(text) if ":" in text or "\t" in text else None
-    if m is None or len(m.group(1)) > longest:
+    head = text[:longest + 1]  # only the start is looked at: most blocks are long and hold no label
+    cut = min((i for i in (head.find(":"), head.find("\t")) if i >= 0), default=-1)
+    if not 2 <= cut <= longest:
         return None
-    return m.group(1), m.group(2)
+    return text[:cut], text[cut + 1:].lstrip()
 
 
 def label_keys(cell: str) -> list[str]:
