@@ -30,23 +30,18 @@ from bench.bench import MINUTES, ROOT, compile_modules, pages_of  # noqa: E402
 
 def import_seconds(code: Path, folder: Path, workers: int = 1) -> float:
     """Seconds of one whole `minutes import -j workers` of `folder`, running minutes from `code`."""
-    env = dict(os.environ, PYTHONPATH=str(code))  # ahead of the editable install
     with tempfile.TemporaryDirectory() as tmp:
-        t = time.perf_counter()
-        subprocess.run([MINUTES, "import", str(folder), "--db", f"{tmp}/w.duckdb", "-q",
-                        "-j", str(workers)], env=env, check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        return time.perf_counter() - t
+        return command_seconds(code, "import", str(folder), "--db", f"{tmp}/w.duckdb", "-q", "-j", str(workers))
 
 
 #: The query commands `make bench` times, as whole commands.
 QUERIES = (("assigned", "Håkan Lind7"), ("search", "beslut ord4711"))
 
 
-def command_seconds(code: Path, args: tuple[str, ...], db: Path) -> float:
-    """Seconds of one whole `minutes ARGS --db db`, running minutes from `code`."""
+def command_seconds(code: Path, *args: str) -> float:
+    """Seconds of one whole `minutes ARGS`, running minutes from `code` (ahead of the editable install)."""
     t = time.perf_counter()
-    subprocess.run([MINUTES, *args, "--db", str(db)], env=dict(os.environ, PYTHONPATH=str(code)), check=True,
+    subprocess.run([MINUTES, *args], env=dict(os.environ, PYTHONPATH=str(code)), check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return time.perf_counter() - t
 
@@ -85,7 +80,7 @@ def main() -> None:
                     ms: dict[Path, list[float]] = {old: [], ROOT: []}
                     for _ in range(args.rounds):
                         for code in (old, ROOT):
-                            ms[code].append(command_seconds(code, query, args.db) * 1000)
+                            ms[code].append(command_seconds(code, *query, "--db", str(args.db)) * 1000)
                     a, b = statistics.median(ms[old]), statistics.median(ms[ROOT])
                     print(f"minutes {' '.join(query):28s} {args.rev}: {a:5.0f} ms   now: {b:5.0f} ms   {a / b:.2f}x")
                 return
