@@ -81,6 +81,14 @@ def run(*args: str) -> None:
     subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
+def importing(path: Path, workers: int = 1, engine: str = "local"):
+    """A function that runs one whole `minutes import` of `path` into a new, temporary warehouse."""
+    def go() -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            run(MINUTES, "import", str(path), "--db", f"{tmp}/w.duckdb", "-q", "-j", str(workers), "--engine", engine)
+    return go
+
+
 def pdf_corpus() -> tuple[list[Path], int]:
     """PDFs with an attendee table on page 1 and 5 to 20 pages in all."""
     folder = OUT / f"pdf-{n(150)}"
@@ -112,13 +120,6 @@ def bench_pdf(repeats: int) -> None:
                 for p in pdf.pages:
                     p.extract_text()
 
-    def minutes_import(workers: int, engine: str = "local"):
-        def go() -> None:
-            with tempfile.TemporaryDirectory() as tmp:
-                run(MINUTES, "import", str(folder), "--db", f"{tmp}/w.duckdb", "-q", "-j", str(workers),
-                    "--engine", engine)
-        return go
-
     plumber_pages = pages_of(files[:max(1, len(files) // 8)])
     halves = _halves(files)
 
@@ -132,15 +133,7 @@ def bench_pdf(repeats: int) -> None:
             if any(p.wait() for p in procs):
                 raise RuntimeError("an import of half the corpus failed")
 
-    def one_page() -> None:
-        with tempfile.TemporaryDirectory() as tmp:
-            run(MINUTES, "import", str(start_file), "--db", f"{tmp}/w.duckdb", "-q")
-
-    def two_pages_j2() -> None:
-        """The start-up of -j 2: two 1-page PDFs, one for each worker."""
-        with tempfile.TemporaryDirectory() as tmp:
-            run(MINUTES, "import", str(start_pair), "--db", f"{tmp}/w.duckdb", "-q", "-j", "2")
-
+    # the start-up of one import, and of -j 2: two 1-page PDFs, one for each worker
     start_file, start_pair = OUT / "one-page.pdf", OUT / "one-page-pair"
     if not start_file.exists() or not start_pair.exists():
         from devtools.docgen import render
@@ -151,8 +144,8 @@ def bench_pdf(repeats: int) -> None:
     t_plumb = median_time(pdfplumber_text, 1)
     # The machine's speed drifts from minute to minute, so the runs that are compared are
     # interleaved (one of each per round) and every ratio is the median of the rounds' ratios.
-    rounds = [timed_round([pdftotext, minutes_import(1), minutes_import(2), two_independent, one_page, two_pages_j2])
-              for _ in range(ROUNDS)]
+    rounds = [timed_round([pdftotext, importing(folder), importing(folder, 2), two_independent,
+                           importing(start_file), importing(start_pair, 2)]) for _ in range(ROUNDS)]
     t_txt, t_j1, t_j2, t_two, t_start, t_start2 = (statistics.median(r[k] for r in rounds) for k in range(6))
     share = statistics.median(r[0] / r[1] for r in rounds)  # pdftotext time / minutes time = pages/s share
     speedup = statistics.median(r[1] / r[2] for r in rounds)
@@ -160,7 +153,7 @@ def bench_pdf(repeats: int) -> None:
     # Once started: each import's start-up (its 1-page imports in the same round) taken off
     started = statistics.median((r[1] - r[4]) / (r[2] - r[5]) for r in rounds)
     started_ceiling = statistics.median((r[1] - r[4]) / (r[3] - r[4]) for r in rounds)
-    t_dask = median_time(minutes_import(2, "dask"), repeats)
+    t_dask = median_time(importing(folder, 2, "dask"), repeats)
     base = pages / t_txt
     RESULTS.append(("pdftotext -layout", f"{base:.0f}", "pages/s", f"{len(files)} PDFs, {pages} pages"))
     RESULTS.append(("pdfplumber text only", f"{plumber_pages / t_plumb:.1f}", "pages/s",
@@ -201,11 +194,6 @@ def bench_docx(repeats: int) -> None:
     folder = OUT / f"docx-{n(500)}"
     files = write_corpus(folder, n(500), "docx", pages=5, seed=5000)
 
-    def importing(path: Path):
-        def go() -> None:
-            with tempfile.TemporaryDirectory() as tmp:
-                run(MINUTES, "import", str(path), "--db", f"{tmp}/w.duckdb", "-q")
-        return go
     rounds = [timed_round([importing(folder), importing(files[0])]) for _ in range(repeats)]
     t = statistics.median(r[0] for r in rounds)
     started = statistics.median(r[0] - r[1] for r in rounds)
