@@ -154,6 +154,8 @@ def import_paths(paths: Iterable[str | Path], db: str | Path, *, workers: int = 
     run_id = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
     summary = Summary(run_id)
     version = rules_version()
+    if workers > 1 and engine == "local":
+        worker_context()  # the workers load the rules while this process opens the warehouse and lists files
     with import_lock(db), Warehouse(db) as wh:
         wh.start_run(run_id, command)
         known = wh.known_files()
@@ -246,6 +248,22 @@ def _load(batch: _Batch, o: Outcome, known: dict, seen_sha: dict[str, str], fini
            sha256=o.sha256, pages=o.pages, seconds=o.seconds, ocr_seconds=o.ocr_seconds, note=note)
 
 
+def worker_context() -> multiprocessing.context.BaseContext:
+    """How worker processes start: forked from a forkserver that has loaded the rules, where there is one.
+
+    The forkserver is started on the first call and imports pipeline/warm.py, which loads the
+    rules once (about a second); the workers forked from it start with them in memory. A
+    platform without forkserver (Windows, macOS before fork was safe) spawns cold workers.
+    """
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    from multiprocessing import forkserver
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["pipeline.warm"])  # no effect once the forkserver runs (tests start it once)
+    forkserver.ensure_running()
+    return ctx
+
+
 def in_run_order(jobs: list[Job], workers: int) -> list[Job]:
     """Jobs in the order they are handed out: as found for one worker, largest files first for more.
 
@@ -267,8 +285,7 @@ def _run(jobs: list[Job], workers: int, engine: str = "local", scheduler: str | 
         for job in jobs:
             yield process(job)
         return
-    ctx = multiprocessing.get_context("forkserver" if "forkserver" in multiprocessing.get_all_start_methods()
-                                      else "spawn")
+    ctx = worker_context()
     window = workers * 4  # jobs in flight: bounds the memory held by finished, unloaded results
     with cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
         pending: set[cf.Future] = set()

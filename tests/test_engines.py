@@ -94,3 +94,53 @@ def test_workers_get_the_largest_files_first_and_one_worker_keeps_the_found_orde
     jobs = [Job("a.pdf", 10, 0), Job("b.pdf", 900, 0), Job("c.docx", 40, 0), Job("d.docx", 40, 0)]
     assert [j.path for j in in_run_order(jobs, 2)] == ["b.pdf", "c.docx", "d.docx", "a.pdf"]
     assert [j.path for j in in_run_order(jobs, 1)] == ["a.pdf", "b.pdf", "c.docx", "d.docx"]
+
+
+@pytest.mark.slow
+def test_two_worker_processes_build_the_same_warehouse_as_one(runner, folder, tmp_path):
+    one, two = tmp_path / "one.duckdb", tmp_path / "two.duckdb"
+    res = runner.invoke(main, ["import", str(folder), "--db", str(one)])
+    assert res.exit_code == 1 and "4 imported" in res.output and "1 failed" in res.output
+    res = runner.invoke(main, ["import", str(folder), "--db", str(two), "-j", "2"])
+    assert res.exit_code == 1 and "4 imported" in res.output and "1 failed" in res.output, res.output
+    assert snapshot(two) == snapshot(one)
+
+
+def test_workers_are_forked_from_a_forkserver_that_loads_the_rules():
+    import multiprocessing
+
+    from pipeline.importer import worker_context
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        pytest.skip("this platform has no forkserver")
+    ctx = worker_context()
+    assert ctx.get_start_method() == "forkserver"
+    from multiprocessing import forkserver
+    assert forkserver._forkserver._preload_modules == ["pipeline.warm"]
+
+
+def test_the_warm_up_minutes_reach_every_rule_the_first_file_needs():
+    from extractors.text import parse_text
+    from pipeline import warm
+    from rules import analyse
+
+    ex = analyse(parse_text(warm.MINUTES), "uppvarmning.md")
+    assert str(ex.meeting.meeting_date) == "2024-03-12" and len(ex.attendees) == 2
+    assert [d.kind for d in ex.decisions] == ["beslut"]
+    # a written-out date: the one rule that needs dateparser, whose first date is the slowest
+    [task] = ex.assignments
+    assert (task.owner, str(task.deadline), task.deadline_precision) == ("Per Olsson", "2024-09-30", "day")
+
+
+def test_a_failing_warm_up_leaves_the_forkserver_running(monkeypatch, caplog):
+    import importlib
+
+    import rules.analysis
+    from pipeline import warm
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a broken rule")
+
+    monkeypatch.setattr(rules.analysis, "analyse", broken)
+    importlib.reload(warm)  # what the forkserver does: import the module, which warms up
+    assert "each worker loads them itself" in caplog.text
