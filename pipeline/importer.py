@@ -252,8 +252,8 @@ def worker_context() -> multiprocessing.context.BaseContext:
     """How worker processes start: forked from a forkserver that has loaded the rules, where there is one.
 
     The forkserver is started on the first call and imports pipeline/warm.py, which loads the
-    rules once (about a second); the workers forked from it start with them in memory. A
-    platform without forkserver (Windows, macOS before fork was safe) spawns cold workers.
+    rules once (about a second); the workers forked from it start with them in memory. On a
+    platform without forkserver (Windows) each worker is spawned and loads the rules itself.
     """
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")

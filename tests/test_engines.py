@@ -106,17 +106,22 @@ def test_two_worker_processes_build_the_same_warehouse_as_one(runner, folder, tm
     assert snapshot(two) == snapshot(one)
 
 
-def test_workers_are_forked_from_a_forkserver_that_loads_the_rules():
+def test_workers_start_with_the_rules_loaded():
+    import concurrent.futures as cf
     import multiprocessing
 
+    import rules.decisions
     from pipeline.importer import worker_context
 
     if "forkserver" not in multiprocessing.get_all_start_methods():
         pytest.skip("this platform has no forkserver")
     ctx = worker_context()
     assert ctx.get_start_method() == "forkserver"
-    from multiprocessing import forkserver
-    assert forkserver._forkserver._preload_modules == ["pipeline.warm"]
+    assert rules.decisions.rules.__module__ == "rules.decisions"  # the name asked below
+    with cf.ProcessPoolExecutor(max_workers=1, mp_context=ctx) as pool:
+        # the decision rules are built once per process, on first use: a worker has them before its first file
+        loaded = pool.submit(eval, "__import__('rules.decisions').decisions.rules.cache_info().currsize").result()
+    assert loaded == 1
 
 
 def test_the_warm_up_minutes_reach_every_rule_the_first_file_needs():
