@@ -266,9 +266,8 @@ class Warehouse:
             start = max(ids.values(), default=0) + 1
             ids.update((t, start + n) for n, t in enumerate(new))
             self.insert_columns("terms", {"term_id": [ids[t] for t in new], "term": new})
-        self.insert_columns("postings", {"term_id": list(map(ids.__getitem__, terms)), "kind": postings["kind"],
-                                         "row_id": postings["row_id"], "document_id": postings["document_id"],
-                                         "tf": postings["tf"]})
+        columns = {c: v for c, v in postings.items() if c != "term"}  # stored by its id, numbered here
+        self.insert_columns("postings", {"term_id": list(map(ids.__getitem__, terms)), **columns})
 
     def insert_rows(self, table: str, rows: list[dict[str, Any]]) -> None:
         """Insert plain rows (dicts with the same keys) into core.<table> with one statement."""
