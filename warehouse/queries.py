@@ -36,6 +36,10 @@ def deadline_status(deadline: dt.date | None, today: dt.date) -> str:
     return f"due in {days} day{'s' if days != 1 else ''}"
 
 
+#: The order `assigned` ranks its hits in, and shows them in: newest meeting first, then the nearest deadline.
+_NEWEST_FIRST = "d.meeting_date DESC NULLS LAST, s.deadline NULLS LAST, s.assignment_id"
+
+
 def assigned(db: str, who: str, today: dt.date, open_only: bool = False, limit: int = 200) -> list[dict]:
     """Assignments to a person (full name, part of a name, initials) or a role, newest meeting first."""
     key = fold(who).strip()
@@ -43,7 +47,7 @@ def assigned(db: str, who: str, today: dt.date, open_only: bool = False, limit: 
         raise WarehouseError("Give at least two letters of a name, initials or a role.")
     con = connect(db, read_only=True)
     try:
-        cols, rows = _rows(con, """
+        cols, rows = _rows(con, f"""
             WITH people AS (
                 SELECT person_id FROM core.persons
                 WHERE contains(' ' || lower(strip_accents(name)), ' ' || $1)
@@ -64,13 +68,13 @@ def assigned(db: str, who: str, today: dt.date, open_only: bool = False, limit: 
             shown AS (  -- ranked on narrow columns; the task texts are read for these rows alone
                 SELECT s.rowid AS r FROM core.assignments s JOIN core.documents d USING (document_id)
                 WHERE s.rowid IN (SELECT r FROM hits) AND ($2 = false OR s.deadline IS NULL OR s.deadline >= $3)
-                ORDER BY d.meeting_date DESC NULLS LAST, s.deadline NULLS LAST, s.assignment_id
+                ORDER BY {_NEWEST_FIRST}
                 LIMIT $4)
             SELECT s.assignment_id, s.owner, s.task, s.deadline, s.deadline_text, d.body, d.meeting_date,
                    d.file_name, d.source_path, s.page
             FROM core.assignments s JOIN core.documents d USING (document_id)
             WHERE s.rowid IN (SELECT r FROM shown)
-            ORDER BY d.meeting_date DESC NULLS LAST, s.deadline NULLS LAST, s.assignment_id""", [key, open_only, today, limit])
+            ORDER BY {_NEWEST_FIRST}""", [key, open_only, today, limit])
     finally:
         con.close()
     out = []

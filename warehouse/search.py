@@ -80,8 +80,8 @@ def _search(con, qterms, body, region, date_from, date_to, kind, limit) -> list[
     kinds, decision_kind = _kind_filter(kind)
     where, wparams = ["matched = ?"], [len(qterms)]
     if kinds:
-        where.append(f"h.kind IN ({marks(kinds)})")
-        wparams += kinds
+        where.append("h.kind IN (SELECT unnest(?))")
+        wparams.append(kinds)
     for value, condition in (
             (body, contains_folded("d.body", "?")),
             (region, contains_folded("d.region", "?")),
@@ -152,11 +152,6 @@ def _kind_filter(kind: str | None) -> tuple[list[str], str | None]:
                          f"({', '.join(DECISION_KINDS)}).")
 
 
-def marks(values: list) -> str:
-    """As many `?` as values, for an IN list."""
-    return ", ".join("?" for _ in values)
-
-
 def _with_texts(con, top) -> list[Hit]:
     # The rows are found by their id column alone, then read whole by their place in the table
     # (rowid): reading the text column only for them halves the lookup on a million rows.
@@ -164,16 +159,12 @@ def _with_texts(con, top) -> list[Hit]:
     for kind, row_id, *_ in top:
         ids[kind].append(row_id)
     texts: dict[str, tuple] = {}
-    if ids["D"]:
-        for r in con.execute("SELECT decision_id, text, page, kind FROM core.decisions WHERE rowid IN "
-                             f"(SELECT rowid FROM core.decisions WHERE decision_id IN ({marks(ids['D'])}))",
-                             ids["D"]).fetchall():
-            texts[r[0]] = r[1:]
-    if ids["A"]:
-        for r in con.execute("SELECT assignment_id, task, page, owner FROM core.assignments WHERE rowid IN "
-                             f"(SELECT rowid FROM core.assignments WHERE assignment_id IN ({marks(ids['A'])}))",
-                             ids["A"]).fetchall():
-            texts[r[0]] = r[1:]
+    for kind, table, id_column, columns in (("D", "decisions", "decision_id", "text, page, kind"),
+                                            ("A", "assignments", "assignment_id", "task, page, owner")):
+        if ids[kind]:
+            for r in con.execute(f"SELECT {id_column}, {columns} FROM core.{table} WHERE rowid IN (SELECT rowid "
+                                 f"FROM core.{table} WHERE {id_column} IN (SELECT unnest(?)))", [ids[kind]]).fetchall():
+                texts[r[0]] = r[1:]
     if ids["B"]:
         keys = [(rid.rsplit("-B", 1)[0], int(rid.rsplit("-B", 1)[1])) for rid in ids["B"]]
         cond = " OR ".join("(b.document_id = ? AND b.ordinal = ?)" for _ in keys)
