@@ -60,8 +60,9 @@ def assigned(db: str, who: str, today: dt.date, open_only: bool = False, limit: 
                 SELECT rowid AS r FROM core.assignments  -- a name, or words of it from their start
                 WHERE starts_with(owner_key, $1) OR contains(owner_key, ' ' || $1)
                 UNION
-                SELECT s.rowid FROM core.assignments s SEMI JOIN core.assignment_persons p
-                    ON p.assignment_id = s.assignment_id AND p.person_id IN (SELECT person_id FROM people)
+                SELECT s.rowid FROM core.assignments s
+                WHERE s.assignment_id IN (SELECT assignment_id FROM core.assignment_persons
+                                          WHERE person_id IN (SELECT person_id FROM people))
                 UNION
                 SELECT s.rowid FROM core.assignments s
                 JOIN holders h ON s.document_id = h.document_id AND s.owner_key = h.name_key),

@@ -134,6 +134,9 @@ class Warehouse:
     def con(self) -> duckdb.DuckDBPyConnection:
         if self._con is None:
             self._con = connect(self.path)
+            # DuckDB 1.4 samples object columns as if they were pandas Series and fails on a NumPy
+            # column whose first thousand values are null; the table's own types decide instead.
+            self._con.execute("SET pandas_analyze_sample = 0")
         return self._con
 
     def release(self) -> None:
