@@ -73,7 +73,7 @@ def compile_modules(root: Path = ROOT) -> None:
     otherwise compile them again (0.15-0.2 s a command).
     """
     import compileall
-    for package in ("extractors", "pipeline", "rules", "warehouse", "web"):
+    for package in ("minutes", "extractors", "pipeline", "rules", "warehouse", "web"):
         compileall.compile_dir(str(root / package), quiet=1)
 
 
@@ -244,7 +244,7 @@ def synthetic_warehouse(rows: int) -> Path:
     path = OUT / f"big-{rows}.duckdb"
     if path.exists():
         return path
-    from warehouse import Warehouse
+    from minutes.warehouse import Warehouse
     OUT.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     tmp.unlink(missing_ok=True)
@@ -290,9 +290,9 @@ def synthetic_warehouse(rows: int) -> Path:
 
 
 def bench_queries(repeats: int) -> None:
-    from warehouse.queries import assigned
-    from warehouse.search import search
-    from warehouse.store import connect
+    from minutes.warehouse.queries import assigned
+    from minutes.warehouse.search import search
+    from minutes.warehouse.store import connect
 
     rows = n(1_000_000, 2000)
     t = time.perf_counter()

@@ -24,7 +24,7 @@ from bench.corpus import write_corpus  # noqa: E402
 def main() -> None:
     import pypdfium2 as pdfium
 
-    from extractors.ocr import OcrEngine, prepare_scan, tesseract_problem
+    from minutes.extractors.ocr import OcrEngine, prepare_scan, tesseract_problem
 
     problem = tesseract_problem()
     if problem:

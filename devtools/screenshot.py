@@ -13,8 +13,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline import import_paths  # noqa: E402
-from web.serve import running  # noqa: E402
+from minutes.pipeline import import_paths  # noqa: E402
+from minutes.web.serve import running  # noqa: E402
 
 
 def main() -> None:

@@ -1,6 +1,6 @@
 """Extractors: one backend per input format, each returning the same `Document` model.
 
-    from extractors import extract
+    from minutes.extractors import extract
     doc = extract(Path("protokoll.pdf"))
     for block in doc.blocks: ...
 """

@@ -1,6 +1,6 @@
 """Batch imports: discover files, extract them (in parallel), load them through one writer.
 
-    from pipeline import import_paths
+    from minutes.pipeline import import_paths
     summary = import_paths(["minutes/2024"], "minutes.duckdb")
 
 The names are imported when first used, so `minutes search` and the other query commands

@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from extractors.detect import KNOWN_SUFFIXES
-from rules import rules_version
-from warehouse import Warehouse
-from warehouse.store import import_lock, import_row
+from minutes.extractors.detect import KNOWN_SUFFIXES
+from minutes.rules import rules_version
+from minutes.warehouse import Warehouse
+from minutes.warehouse.store import import_lock, import_row
 
 from .settings import BATCH_DOCUMENTS, BATCH_PAGES, BATCH_SECONDS, DEFAULT_TIMEOUT
 from .work import Job, Outcome, process
@@ -205,13 +205,13 @@ def import_paths(paths: Iterable[str | Path], db: str | Path, *, workers: int = 
             summary.counts["failed"] += 1
             summary.failures.append((path, error))
         if summary.counts["imported"] or summary.counts["replaced"]:
-            from warehouse.persons import rebuild
+            from minutes.warehouse.persons import rebuild
             rebuild(wh)
         wh.finish_run(run_id, summary.counts)
         summary.totals = wh.counts()
         wh.release()
         if out_parquet:
-            from warehouse.parquet import write_parquet
+            from minutes.warehouse.parquet import write_parquet
             write_parquet(db, out_parquet)
     summary.seconds = time.perf_counter() - t0
     return summary
@@ -259,7 +259,7 @@ def worker_context() -> multiprocessing.context.BaseContext:
         return multiprocessing.get_context("spawn")
     from multiprocessing import forkserver
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["pipeline.warm"])  # no effect once the forkserver runs (tests start it once)
+    ctx.set_forkserver_preload(["minutes.pipeline.warm"])  # no effect once the forkserver runs (tests start it once)
     forkserver.ensure_running()
     return ctx
 

@@ -11,11 +11,11 @@ import hashlib
 import json
 from pathlib import Path
 
-from extractors.model import Document
-from rules.records import Extraction
-from rules.terms import terms
-from rules.text import fold
-from warehouse.store import DocumentRecord
+from minutes.extractors.model import Document
+from minutes.rules.records import Extraction
+from minutes.rules.terms import terms
+from minutes.rules.text import fold
+from minutes.warehouse.store import DocumentRecord
 
 ID_LETTERS = {"sections": "S", "attendees": "P", "decisions": "D", "assignments": "A", "blocks": "B",
               "motions": "M", "votes": "V", "reservations": "R", "recusals": "J"}

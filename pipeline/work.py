@@ -83,8 +83,8 @@ def sha256_of(path: str) -> str:
 
 def process(job: Job) -> Outcome:
     """Hash the file; if its bytes are new (or `force`), extract it and apply the rules."""
-    from extractors import ExtractionError, extract
-    from rules import analyse
+    from minutes.extractors import ExtractionError, extract
+    from minutes.rules import analyse
 
     from .records import to_record
 
@@ -120,7 +120,7 @@ def process(job: Job) -> Outcome:
 def _ocr_engine():
     """The OCR engine for scanned pages, or None when OCR is not available."""
     try:
-        from extractors.ocr import default_engine
+        from minutes.extractors.ocr import default_engine
     except ImportError:
         return None
     return default_engine()

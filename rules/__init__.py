@@ -1,6 +1,6 @@
 """Swedish rules: meeting facts, attendees, decisions, assignments and deadlines.
 
-    from rules import analyse
+    from minutes.rules import analyse
     extraction = analyse(document, file_name="protokoll.pdf")
 
 Rules only see the `Document` model; they never know which format it came from. The
@@ -37,7 +37,7 @@ def rules_version() -> str:
         h.update(version("minutes").encode())
     except Exception:  # running from a source tree without an installed distribution
         h.update(b"dev")
-    root = resources.files("rules")
+    root = resources.files("minutes.rules")
     for name in sorted(p.name for p in root.iterdir() if p.name.endswith(".py")):
         h.update(root.joinpath(name).read_bytes())
     for name in sorted(p.name for p in root.joinpath("sv").iterdir() if p.name.endswith(".yaml")):

@@ -1,7 +1,7 @@
 """`analyse`: every rule applied to one document, in the order their results depend on each other."""
 from __future__ import annotations
 
-from extractors.model import Document
+from minutes.extractors.model import Document
 
 from .assignments import _Context, find_assignments
 from .attendees import find_attendees

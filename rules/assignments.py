@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from extractors.model import Block, Document
+from minutes.extractors.model import Block, Document
 
 from .deadlines import Deadline, find_deadline
 from .loader import checked, unique_ids

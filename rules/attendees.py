@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extractors.model import Block, Document
+from minutes.extractors.model import Block, Document
 
 from .records import Attendee
 from .text import PERSON_NAME, fold, initials_of, squash

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from extractors.model import Block, Document
+from minutes.extractors.model import Block, Document
 
 from .loader import checked, unique_ids
 from .matcher import PatternSet

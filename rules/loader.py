@@ -26,7 +26,7 @@ class RuleDataError(ValueError):
 @lru_cache(maxsize=None)
 def load(name: str) -> Any:
     """Parsed contents of rules/sv/<name>.yaml (cached)."""
-    path = resources.files("rules").joinpath(LANG, f"{name}.yaml")
+    path = resources.files("minutes.rules").joinpath(LANG, f"{name}.yaml")
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError as e:

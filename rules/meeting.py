@@ -13,7 +13,7 @@ from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
-from extractors.model import Block, Document
+from minutes.extractors.model import Block, Document
 
 from .deadlines import find_all
 from .records import Meeting

@@ -15,7 +15,7 @@ from collections import Counter
 from functools import lru_cache
 from importlib import resources
 
-from extractors.model import Document
+from minutes.extractors.model import Document
 
 from .loader import load
 from .text import fold
@@ -67,7 +67,7 @@ def looks_ocr(doc: Document) -> bool:
 def _rule_words() -> dict[str, str]:
     """Folded word -> spelling, from every rule data file, plus Swedish function words."""
     out: dict[str, str] = {}
-    root = resources.files("rules").joinpath("sv")
+    root = resources.files("minutes.rules").joinpath("sv")
 
     def walk(v) -> None:
         if isinstance(v, str):

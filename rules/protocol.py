@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from extractors.model import Block, Document
+from minutes.extractors.model import Block, Document
 
 from .loader import check_lookahead, checked, unique_ids
 from .records import Attendee, Decision, Section

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from extractors.model import Document
+from minutes.extractors.model import Document
 
 from .records import Section
 

@@ -60,7 +60,7 @@ def minutes_folder(tmp_path) -> Path:
 def import_docs(runner, tmp_path):
     """import_docs({"file name.pdf": markdown, ...}) -> the warehouse they were imported into."""
     def _import(docs: dict[str, str]) -> Path:
-        from pipeline.cli import main
+        from minutes.cli import main
         folder = tmp_path / "in"
         folder.mkdir(exist_ok=True)
         for name, md in docs.items():

@@ -1,8 +1,8 @@
 """Assignments at document level: owners resolved against the attendees, tasks, deadlines."""
 import datetime as dt
 
-from extractors.text import parse_text
-from rules import analyse
+from minutes.extractors.text import parse_text
+from minutes.rules import analyse
 
 HEADER = ("# Minnesanteckningar Styrgruppen för e-hälsa\n\n| Datum | 2024-06-14 |\n"
           "| Närvarande | Annica Öhrn (AÖ), ordförande | Region Östergötland |\n"

@@ -1,7 +1,7 @@
 """Attendees from every common layout, with positive and negative Swedish examples."""
-from extractors import extract
-from extractors.text import parse_text
-from rules.attendees import find_attendees, parse_person
+from minutes.extractors import extract
+from minutes.extractors.text import parse_text
+from minutes.rules.attendees import find_attendees, parse_person
 
 
 def people(md: str, doc_type=None):

@@ -4,7 +4,7 @@ import os
 
 import duckdb
 
-from pipeline.cli import main
+from minutes.cli import main
 
 
 def rows(db, sql, *params):
@@ -79,7 +79,7 @@ def test_bad_files_do_not_stop_the_batch(runner, minutes_folder, tmp_path):
 
 
 def test_batch_size_sets_the_documents_per_transaction(runner, minutes_folder, tmp_path, monkeypatch):
-    from warehouse.store import Warehouse
+    from minutes.warehouse.store import Warehouse
     written = []
     real = Warehouse.write_batch
     monkeypatch.setattr(Warehouse, "write_batch",
@@ -118,7 +118,7 @@ def test_every_command_has_help_with_an_example(runner):
 
 
 def test_a_document_the_warehouse_refuses_fails_alone(runner, minutes_folder, tmp_path, monkeypatch):
-    import warehouse.store as store
+    import minutes.warehouse.store as store
 
     original = store.Warehouse.insert_rows
 

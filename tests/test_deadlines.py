@@ -3,7 +3,7 @@ import datetime as dt
 
 import pytest
 
-from rules.deadlines import easter, find_deadline, midsummer_eve, resolve
+from minutes.rules.deadlines import easter, find_deadline, midsummer_eve, resolve
 
 D = dt.date
 JUNE = D(2024, 6, 14)      # a meeting in June 2024

@@ -1,6 +1,6 @@
 """Decisions at document level: scopes, kinds, repeats, reports."""
-from extractors.text import parse_text
-from rules import analyse
+from minutes.extractors.text import parse_text
+from minutes.rules import analyse
 
 
 def decisions(md: str):

@@ -5,7 +5,7 @@ import duckdb
 import pytest
 
 from conftest import MINUTES_MD
-from pipeline.cli import main
+from minutes.cli import main
 
 # Columns that differ between two runs of the same import by nature: times, run ids, durations.
 RUN_SPECIFIC = {"documents": "imported_at", "imports": "run_id, \"at\", seconds, ocr_seconds"}
@@ -88,8 +88,8 @@ def test_parquet_export_is_partitioned_and_queryable(runner, folder, tmp_path):
 
 
 def test_workers_get_the_largest_files_first_and_one_worker_keeps_the_found_order():
-    from pipeline.importer import in_run_order
-    from pipeline.work import Job
+    from minutes.pipeline.importer import in_run_order
+    from minutes.pipeline.work import Job
 
     jobs = [Job("a.pdf", 10, 0), Job("b.pdf", 900, 0), Job("c.docx", 40, 0), Job("d.docx", 40, 0)]
     assert [j.path for j in in_run_order(jobs, 2)] == ["b.pdf", "c.docx", "d.docx", "a.pdf"]
@@ -110,24 +110,24 @@ def test_workers_start_with_the_rules_loaded():
     import concurrent.futures as cf
     import multiprocessing
 
-    import rules.decisions
-    from pipeline.importer import worker_context
+    from minutes.rules import decisions
+    from minutes.pipeline.importer import worker_context
 
     if "forkserver" not in multiprocessing.get_all_start_methods():
         pytest.skip("this platform has no forkserver")
     ctx = worker_context()
     assert ctx.get_start_method() == "forkserver"
-    assert rules.decisions.rules.__module__ == "rules.decisions"  # the name asked below
+    assert decisions.rules.__module__ == "minutes.rules.decisions"  # the name asked below
     with cf.ProcessPoolExecutor(max_workers=1, mp_context=ctx) as pool:
         # the decision rules are built once per process, on first use: a worker has them before its first file
-        loaded = pool.submit(eval, "__import__('rules.decisions').decisions.rules.cache_info().currsize").result()
+        loaded = pool.submit(eval, "__import__('minutes.rules.decisions').rules.decisions.rules.cache_info().currsize").result()
     assert loaded == 1
 
 
 def test_the_warm_up_minutes_reach_every_rule_the_first_file_needs():
-    from extractors.text import parse_text
-    from pipeline import warm
-    from rules import analyse
+    from minutes.extractors.text import parse_text
+    from minutes.pipeline import warm
+    from minutes.rules import analyse
 
     ex = analyse(parse_text(warm.MINUTES), "uppvarmning.md")
     assert str(ex.meeting.meeting_date) == "2024-03-12" and len(ex.attendees) == 2
@@ -140,12 +140,12 @@ def test_the_warm_up_minutes_reach_every_rule_the_first_file_needs():
 def test_a_failing_warm_up_leaves_the_forkserver_running(monkeypatch, caplog):
     import importlib
 
-    import rules.analysis
-    from pipeline import warm
+    from minutes.rules import analysis
+    from minutes.pipeline import warm
 
     def broken(*args, **kwargs):
         raise RuntimeError("a broken rule")
 
-    monkeypatch.setattr(rules.analysis, "analyse", broken)
+    monkeypatch.setattr(analysis, "analyse", broken)
     importlib.reload(warm)  # what the forkserver does: import the module, which warms up
     assert "each worker loads them itself" in caplog.text

@@ -3,7 +3,7 @@ import docx
 import pytest
 from docx.enum.style import WD_STYLE_TYPE
 
-from extractors import ExtractionError, extract
+from minutes.extractors import ExtractionError, extract
 
 
 def test_docx_with_table_lists_and_bold_label(make_doc):
@@ -101,7 +101,7 @@ def test_main_part_is_found_through_the_package_relationships(tmp_path):
 
 
 def test_documents_from_one_template_share_its_parsed_styles(tmp_path, monkeypatch):
-    from extractors import docx as backend
+    from minutes.extractors import docx as backend
     backend._PARSED.clear()
     parsed = []
     real = backend._styles

@@ -1,7 +1,7 @@
 """The PDF backend: reading order, å ä ö, headings, lists, and tables as rows."""
 import pytest
 
-from extractors import extract
+from minutes.extractors import extract
 
 SIDE_BY_SIDE = """\
 # Mötesanteckningar Regionala arbetsgruppen
@@ -79,8 +79,8 @@ def test_merged_cells_read_as_pdfplumber_reads_them(tmp_path, spans):
     import pdfplumber
     import pypdfium2 as pdfium
 
-    import extractors.pdf as pdf_backend
-    from extractors.layout import _merged_grid, find_grids
+    import minutes.extractors.pdf as pdf_backend
+    from minutes.extractors.layout import _merged_grid, find_grids
 
     data = [["Närvarande", "Åsa Öberg", "Region Örebro län"], ["", "Göran Ärlig", "Region Värmland"],
             ["", "Per Ek", "Region Dalarna"], ["Frånvarande", "Märta Ådahl", ""]]
@@ -101,8 +101,8 @@ def test_table_with_merged_cells_is_read_by_pdfplumber(tmp_path, monkeypatch):
     from reportlab.lib.pagesizes import A4
     from reportlab.platypus import SimpleDocTemplate, Table, TableStyle
 
-    import extractors.pdf as pdf_backend
-    from extractors.layout import find_grids
+    import minutes.extractors.pdf as pdf_backend
+    from minutes.extractors.layout import find_grids
 
     data = [["Närvarande", "Åsa Öberg", "Region Örebro län"],
             ["", "Göran Ärlig", "Region Värmland"],
@@ -130,8 +130,8 @@ def test_table_with_merged_cells_is_read_by_pdfplumber(tmp_path, monkeypatch):
 def test_plain_grid_is_regular(make_doc):
     import pypdfium2 as pdfium
 
-    import extractors.pdf as pdf_backend
-    from extractors.layout import find_grids
+    import minutes.extractors.pdf as pdf_backend
+    from minutes.extractors.layout import find_grids
 
     path = make_doc("| Datum | 2025-01-01 |\n| Tid | 10.00–12.00 |\n", "grid.pdf")
     page = pdfium.PdfDocument(str(path))[0]

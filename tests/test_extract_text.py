@@ -1,8 +1,8 @@
 """The text/Markdown backend and content sniffing."""
 import pytest
 
-from extractors import ExtractionError, extract
-from extractors.text import parse_text
+from minutes.extractors import ExtractionError, extract
+from minutes.extractors.text import parse_text
 
 
 def test_markdown_structure():

@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import MINUTES_MD
-from extractors.text import parse_text
-from pipeline.work import Job, process
-from rules import analyse
+from minutes.extractors.text import parse_text
+from minutes.pipeline.work import Job, process
+from minutes.rules import analyse
 
 # Words the rules react to, mixed with noise, so the generated text reaches the rule code.
 KEYWORDS = ["Beslut:", "Beslutades att", "beslutade att", "ställer sig bakom", "godkänner", "uppdras att",
@@ -79,7 +79,7 @@ any_text = st.text(alphabet=st.one_of(st.sampled_from("åäöÅÄÖéÉüÜ§–
 @settings(max_examples=2000, deadline=None)
 @given(any_text)
 def test_fold_is_translate_by_the_table(text):
-    from rules.text import _FOLD, _FOLD_ONE, fold, fold_same_length
+    from minutes.rules.text import _FOLD, _FOLD_ONE, fold, fold_same_length
     assert fold.__wrapped__(text) == text.translate(_FOLD).casefold()
     plain = text.translate(_FOLD_ONE).lower()
     assert fold_same_length(text) == (plain if len(plain) == len(text) else
@@ -91,7 +91,7 @@ def test_fold_is_translate_by_the_table(text):
 def test_count_letters_is_the_length_without_non_letters(text):
     import re
 
-    from rules.ocrfix import count_letters
+    from minutes.rules.ocrfix import count_letters
     assert count_letters(text) == len(re.sub(r"[\W\d_]+", "", text))
 
 
@@ -100,7 +100,7 @@ def test_count_letters_is_the_length_without_non_letters(text):
 def test_ocr_suspicion_finds_what_the_lookbehind_pattern_finds(text):
     import re
 
-    from rules.ocrfix import _SUSPICIOUS
+    from minutes.rules.ocrfix import _SUSPICIOUS
     plain = re.compile(r"(?<=[A-Za-zåäöÅÄÖ])[06&@1]|[06&@1](?=[a-zåäö]{2})|(?<=[a-zåäö])[éèóòë](?=[a-zåäö])|"
                        r"(?<=[a-zåäö])I")
     assert [m.span() for m in _SUSPICIOUS.finditer(text)] == [m.span() for m in plain.finditer(text)]
@@ -111,7 +111,7 @@ def test_ocr_suspicion_finds_what_the_lookbehind_pattern_finds(text):
 def test_alternation_matches_what_the_longest_first_alternation_matches(words, text):
     import re
 
-    from rules.text import alternation
+    from minutes.rules.text import alternation
     plain = "|".join(sorted({re.escape(w) for w in words if w}, key=len, reverse=True))
     if not plain:
         assert alternation(words) == ""
@@ -132,7 +132,7 @@ def test_alternation_matches_what_the_longest_first_alternation_matches(words, t
 def test_first_chars_names_the_first_character_of_every_match(words, flags, repeat, text):
     import re
 
-    from rules.text import first_chars
+    from minutes.rules.text import first_chars
     pattern = f"{flags}(?:{'|'.join(map(re.escape, words))}){repeat}c"
     first = first_chars(pattern)
     assert first is not None  # never empty: the "c" ends every match
@@ -148,7 +148,7 @@ def test_first_chars_names_the_first_character_of_every_match(words, flags, repe
 def test_word_starts_finds_what_a_leading_word_boundary_finds(words, text):
     import re
 
-    from rules.text import alternation, word_starts
+    from minutes.rules.text import alternation, word_starts
     for end in (r"\b", r"(?![\wÅÄÖåäö])", ""):
         fast = [m.span() for m in word_starts(re.compile(f"(?:{alternation(words)}){end}"), text)]
         assert fast == [m.span() for m in re.finditer(rf"\b(?:{alternation(words)}){end}", text)]

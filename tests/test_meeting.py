@@ -3,8 +3,8 @@ import datetime as dt
 
 import pytest
 
-from extractors.text import parse_text
-from rules.meeting import body_from_title, find_times, meeting_facts
+from minutes.extractors.text import parse_text
+from minutes.rules.meeting import body_from_title, find_times, meeting_facts
 
 
 def facts(md: str, name: str = "x.md"):
@@ -77,7 +77,7 @@ def test_plan_without_a_meeting_has_no_date():
     ("Göteborgs Stad", "Göteborgs stad"),
 ])
 def test_region_printed_above_the_title(header, region):
-    from rules import analyse
+    from minutes.rules import analyse
     doc = parse_text(f"{header}\n\n# Protokoll Kommunstyrelsen\n\nSammanträdesdatum: 2025-05-05\n")
     assert analyse(doc).meeting.region == region
 
@@ -92,14 +92,14 @@ def test_region_printed_above_the_title(header, region):
     ("Styrgruppen för vårdnära service", []),
 ])
 def test_organisations_named_in_text(text, found):
-    from rules.vocab import vocab
+    from minutes.rules.vocab import vocab
     assert [org.name for _, _, org in vocab().find_orgs(text)] == found
 
 
 def test_every_municipality_match_holds_one_of_its_words():
     """A pattern's `words` must be in each of its matches, or a text would skip a match it holds."""
-    from rules.text import fold
-    from rules.vocab import vocab
+    from minutes.rules.text import fold
+    from minutes.rules.vocab import vocab
     text = ("Ale kommun, Upplands-Bro kommun, Lilla Edet kommun, Kommunfullmäktige i Ale, kommunstyrelsen i Tjörn, "
             "Barn- och utbildningsnämnden i Kungälv, Socialnämnden i Lerum, Göteborgs Stad, Lunds stad")
     hits = 0
@@ -111,7 +111,7 @@ def test_every_municipality_match_holds_one_of_its_words():
 
 
 def test_region_from_abbreviated_attendee_organisations():
-    from rules import analyse
+    from minutes.rules import analyse
     doc = parse_text("# Minnesanteckningar RPO Ortopedi\n\n| Datum | 2025-05-05 |\n"
                      "| Närvarande | Anna Ek (AE) | RJL |\n| | Bo Lind (BL) | RKL |\n| | Cia Berg (CB) | RÖ |\n")
     ex = analyse(doc)

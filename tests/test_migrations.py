@@ -4,8 +4,8 @@ from importlib import resources
 
 import duckdb
 
-from warehouse import SCHEMA_VERSION, Warehouse
-from warehouse.search import search
+from minutes.warehouse import SCHEMA_VERSION, Warehouse
+from minutes.warehouse.search import search
 
 V1_VIEWS = """
 CREATE VIEW documents AS SELECT document_id, file_name, source_path, sha256, format, page_count, ocr, doc_type, title,
@@ -18,7 +18,7 @@ CREATE VIEW decisions AS SELECT decision_id, document_id, section_id, section_ti
 def make_v1(path):
     """A warehouse exactly as version 1 wrote it: its migration, its views, its rows."""
     con = duckdb.connect(str(path))
-    sql = resources.files("warehouse").joinpath("migrations", "0001_initial.sql").read_text(encoding="utf-8")
+    sql = resources.files("minutes.warehouse").joinpath("migrations", "0001_initial.sql").read_text(encoding="utf-8")
     con.execute(sql)
     con.execute("CREATE TABLE core.schema_version (version INTEGER, name VARCHAR, applied_at TIMESTAMP)")
     con.execute("INSERT INTO core.schema_version VALUES (1, 'initial', now())")

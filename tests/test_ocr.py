@@ -3,12 +3,12 @@ import shutil
 
 import pytest
 
-from extractors import MissingToolError, extract
-from extractors.ocr import OcrEngine
-from extractors.text import parse_text
-from pipeline.cli import main
-from rules import analyse
-from rules.ocrfix import looks_ocr, repair
+from minutes.extractors import MissingToolError, extract
+from minutes.extractors.ocr import OcrEngine
+from minutes.extractors.text import parse_text
+from minutes.cli import main
+from minutes.rules import analyse
+from minutes.rules.ocrfix import looks_ocr, repair
 
 needs_tesseract = pytest.mark.skipif(shutil.which("tesseract") is None,
                                      reason="Tesseract is not installed (.ci/run installs it)")

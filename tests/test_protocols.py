@@ -4,7 +4,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from pipeline.cli import main
+from minutes.cli import main
 
 KF = """# Protokoll Kommunfullmäktige
 

@@ -14,8 +14,8 @@ import duckdb
 import pytest
 
 from conftest import MINUTES_MD
-from pipeline.cli import main
-from warehouse.store import import_lock
+from minutes.cli import main
+from minutes.warehouse.store import import_lock
 
 MINUTES = str(Path(sys.executable).with_name("minutes"))
 
@@ -176,8 +176,7 @@ def test_a_pdf_of_two_thousand_pages_imports(runner, tmp_path):
 
 
 def test_a_document_that_takes_too_long_is_skipped(runner, minutes_folder, tmp_path, monkeypatch):
-    import rules
-
+    from minutes import rules
     real = rules.analyse
 
     def slow_on_pdf(doc, file_name=None):
@@ -214,7 +213,7 @@ def _start_import(folder: Path, db: Path) -> subprocess.Popen:
 
 
 def _count(db: Path, sql: str = "select count(*) from documents") -> int:
-    from warehouse.store import connect
+    from minutes.warehouse.store import connect
     con = connect(db, read_only=True, wait=30)
     try:
         return con.execute(sql).fetchone()[0]
@@ -289,7 +288,7 @@ def test_a_second_import_fails_with_a_clear_message(runner, minutes_folder, tmp_
 
 def test_a_second_import_process_is_refused_while_the_first_runs(tmp_path):
     db = tmp_path / "w.duckdb"
-    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from warehouse.store import import_lock\n"
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from minutes.warehouse.store import import_lock\n"
                                f"with import_lock({str(db)!r}):\n print('held', flush=True); time.sleep(30)"],
                               stdout=subprocess.PIPE, text=True, cwd=Path(__file__).parent.parent)
     try:

@@ -4,10 +4,10 @@ Adding a pattern means editing the YAML and adding its examples; this file needs
 """
 import pytest
 
-from rules.assignments import rules as assignment_rules
-from rules.decisions import rules as decision_rules
-from rules.loader import RuleDataError, check, load
-from rules.text import fold
+from minutes.rules.assignments import rules as assignment_rules
+from minutes.rules.decisions import rules as decision_rules
+from minutes.rules.loader import RuleDataError, check, load
+from minutes.rules.text import fold
 
 DEC = load("decisions")
 ASSIGN = load("assignments")
@@ -56,8 +56,8 @@ def _assignment_cases():
 
 @pytest.mark.parametrize("rule_id,text,owner,task", list(_assignment_cases()))
 def test_assignment_rules(rule_id, text, owner, task):
-    from rules.assignments import _Context, _from_text
-    from rules.owners import OwnerResolver
+    from minutes.rules.assignments import _Context, _from_text
+    from minutes.rules.owners import OwnerResolver
 
     found = [a for a in _from_text(text, _Context(None, None, OwnerResolver([])), in_decision=True, decision=None,
                                    section=None, page=1, running=True) if a.rule == rule_id]
@@ -89,7 +89,7 @@ def test_rule_data_is_validated_with_a_clear_message():
 
 
 def test_a_lookahead_that_leaves_out_a_first_letter_is_refused():
-    from rules.loader import check_lookahead
+    from minutes.rules.loader import check_lookahead
     check_lookahead(r"(?=[DdÄä])(?i:dnr|ärendenr)\s*(?P<value>\d+)", "x.yaml")  # every first letter named
     check_lookahead(r"(?i:dnr|ärendenr)", "x.yaml")  # no lookahead: nothing to check
     with pytest.raises(RuleDataError, match=r"x\.yaml: the leading lookahead .* leaves out 'Ää'"):
@@ -117,7 +117,7 @@ def _protocol_cases():
 
 @pytest.mark.parametrize("rule_id,text,expect", list(_protocol_cases()))
 def test_protocol_rules(rule_id, text, expect):
-    from rules.protocol import rules as protocol_rules
+    from minutes.rules.protocol import rules as protocol_rules
     m = protocol_rules().rx[rule_id.rsplit(".", 1)[1]].search(text)
     if expect is None:
         assert m is None, (text, m)
@@ -137,5 +137,5 @@ def test_protocol_rules(rule_id, text, expect):
     ("X: ett", 40, None),  # one letter is no label
 ])
 def test_split_label_takes_the_words_before_the_first_colon_or_tab(text, longest, expected):
-    from rules.vocab import split_label
+    from minutes.rules.vocab import split_label
     assert split_label(text, longest) == expected

@@ -4,8 +4,8 @@ import json
 import duckdb
 import pytest
 
-from pipeline.cli import main
-from warehouse.persons import cluster, same_first_name
+from minutes.cli import main
+from minutes.warehouse.persons import cluster, same_first_name
 
 DOC_A = """\
 # Minnesanteckningar Styrgruppen för e-hälsa
@@ -103,8 +103,8 @@ def _reference_scores(db, words: list[list[int]]) -> dict[str, float]:
                                    "ansökan remittentstöd"])
 def test_search_scores_match_the_documented_tf_idf(warehouse, query):
     """Several words are looked up from the rarest one; the hits and scores must stay those of the formula."""
-    from rules.terms import query_terms
-    from warehouse.search import search
+    from minutes.rules.terms import query_terms
+    from minutes.warehouse.search import search
     con = duckdb.connect(str(warehouse), read_only=True)
     words = [[tid for (tid,) in con.execute(
         "SELECT term_id FROM core.terms WHERE term = ? OR (? AND starts_with(term, ?))", [t, p, t]).fetchall()]
@@ -217,7 +217,7 @@ def test_assigned_matches_names_literally(warehouse):
     """% and _ typed into a name are characters, not SQL wildcards."""
     import datetime as dt
 
-    from warehouse.queries import assigned
+    from minutes.warehouse.queries import assigned
     today = dt.date(2025, 1, 1)
     assert {r["owner"] for r in assigned(str(warehouse), "öhrn", today)} == {"Annika Öhrn"}
     assert {r["owner"] for r in assigned(str(warehouse), "annika", today)} == {"Annika Öhrn"}

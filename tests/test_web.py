@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import MINUTES_MD
-from web.serve import running
+from minutes.web.serve import running
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2025, 3, 1)
@@ -102,7 +102,7 @@ def test_csv_download_has_the_persons_tasks(small_site):
 def test_serve_defaults_to_this_computer_only(runner, small_site, monkeypatch):
     import uvicorn
 
-    from pipeline.cli import main
+    from minutes.cli import main
     calls = []
     monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append(kw))
     _, db = small_site
@@ -125,7 +125,7 @@ def demo_site(tmp_path_factory):
     """The demo warehouse: the bundled samples imported as `make demo` does."""
     from click.testing import CliRunner
 
-    from pipeline.cli import main
+    from minutes.cli import main
     if not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)):
         pytest.fail("Chromium and chromedriver are needed: apt-get install chromium chromium-driver")
     db = tmp_path_factory.mktemp("demo") / "minutes.duckdb"

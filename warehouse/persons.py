@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from rules.text import fold
+from minutes.rules.text import fold
 
 _PHONETIC = [("ph", "f"), ("th", "t"), ("ck", "k"), ("c", "k"), ("w", "v"), ("z", "s"), ("q", "k")]
 

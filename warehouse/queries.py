@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from rules.text import fold
+from minutes.rules.text import fold
 
 from .store import WarehouseError, connect
 

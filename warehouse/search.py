@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from rules.terms import query_terms
+from minutes.rules.terms import query_terms
 
 from .queries import contains_folded
 from .store import WarehouseError, connect
@@ -134,7 +134,7 @@ def _row_counts(con, by_word: dict[int, list[int]]) -> dict[int, int]:
 
 def _drop_repeats(hits: list[Hit]) -> list[Hit]:
     """A text hit that only repeats a decision or assignment found in the same file adds nothing."""
-    from rules.text import fold
+    from minutes.rules.text import fold
     rows = [(h.file_name, fold(h.text)) for h in hits if h.kind != "text"]
     return [h for h in hits if h.kind != "text" or not any(
         f == h.file_name and t and (t in fold(h.text) or fold(h.text) in t) for f, t in rows)]

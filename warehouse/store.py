@@ -40,7 +40,7 @@ class DocumentRecord:
 
 def migrations() -> list[tuple[int, str, str]]:
     """(version, name, sql) of every migration shipped with the package, in order."""
-    root = resources.files("warehouse").joinpath("migrations")
+    root = resources.files("minutes.warehouse").joinpath("migrations")
     out = []
     for entry in root.iterdir():
         m = re.match(r"^(\d{4})_(.+)\.sql$", entry.name)
@@ -182,7 +182,7 @@ class Warehouse:
             except Exception:
                 self.con.rollback()
                 raise
-        views = resources.files("warehouse").joinpath("views.sql").read_text(encoding="utf-8")
+        views = resources.files("minutes.warehouse").joinpath("views.sql").read_text(encoding="utf-8")
         self.con.execute(views)
         if current and current < 2 <= SCHEMA_VERSION:
             self._backfill_search_and_persons()
@@ -190,7 +190,7 @@ class Warehouse:
 
     def _backfill_search_and_persons(self) -> None:
         """After the upgrade to version 2: index the stored texts and link persons, as new imports do."""
-        from pipeline.records import _postings  # the same terms an import would write
+        from minutes.pipeline.records import _postings  # the same terms an import would write
         from .persons import rebuild
 
         log.info("indexing existing documents for search")

@@ -23,9 +23,9 @@ from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, R
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from warehouse import WarehouseError, connect
-from warehouse.queries import assigned, contains_folded, decisions
-from warehouse.search import DECISION_KINDS, search
+from minutes.warehouse import WarehouseError, connect
+from minutes.warehouse.queries import assigned, contains_folded, decisions
+from minutes.warehouse.search import DECISION_KINDS, search
 
 _DOC_ID = re.compile(r"^[0-9a-f]{12}$")
 STATUS_SV = {"overdue": "försenad", "due today": "i dag", "no deadline": "ingen tidsgräns"}
@@ -42,7 +42,7 @@ def status_sv(status: str) -> str:
 
 def create_app(db: str, today: dt.date | None = None) -> Starlette:
     """The site over the warehouse at `db`; `today` fixes the date deadlines are counted from (tests)."""
-    env = Environment(loader=PackageLoader("web", "templates"), autoescape=select_autoescape(["html"]))
+    env = Environment(loader=PackageLoader("minutes.web", "templates"), autoescape=select_autoescape(["html"]))
     env.filters["sv_status"] = status_sv
 
     def page(name: str, request: Request, status_code: int = 200, **context) -> HTMLResponse:
@@ -131,7 +131,7 @@ def create_app(db: str, today: dt.date | None = None) -> Starlette:
         Route("/beslut", decisions_page),
         Route("/dokument/{doc_id}", document),
         Route("/fil/{doc_id}", original),
-        Mount("/static", StaticFiles(packages=[("web", "static")]), name="static"),
+        Mount("/static", StaticFiles(packages=[("minutes.web", "static")]), name="static"),
     ]
     return Starlette(routes=routes, exception_handlers={WarehouseError: failed})
 

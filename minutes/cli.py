@@ -13,8 +13,8 @@ import time
 
 import click
 
-from pipeline.settings import BATCH_DOCUMENTS, BATCH_PAGES, BATCH_SECONDS, DEFAULT_TIMEOUT
-from warehouse import WarehouseError, connect
+from minutes.pipeline.settings import BATCH_DOCUMENTS, BATCH_PAGES, BATCH_SECONDS, DEFAULT_TIMEOUT
+from minutes.warehouse import WarehouseError, connect
 
 DEFAULT_DB = "minutes.duckdb"
 
@@ -74,8 +74,8 @@ def import_cmd(paths: tuple[str, ...], db: str, workers: int, force: bool, no_oc
       minutes import kallelse.pdf --db region.duckdb -j 2
       minutes import /mnt/arkiv --engine dask --scheduler tcp://10.0.0.5:8786 --out-parquet /mnt/export
     """
-    from pipeline.dask_engine import EngineError
-    from pipeline.importer import import_paths
+    from minutes.pipeline.dask_engine import EngineError
+    from minutes.pipeline.importer import import_paths
 
     if debug:
         logging.basicConfig(level=logging.DEBUG)
@@ -173,7 +173,7 @@ def sql_cmd(query: str, db: str, fmt: str, max_width: int, parquet: str | None) 
       minutes sql "select owner, task, deadline from assignments order by deadline" -f csv
       minutes sql "select region, year, count(*) from decisions group by all" --parquet export/
     """
-    from warehouse.query import run_readonly
+    from minutes.warehouse.query import run_readonly
 
     try:
         columns, rows = run_readonly(db, query, parquet=parquet)
@@ -247,7 +247,7 @@ def search_cmd(query: str, db: str, body, region, date_from, date_to, kind, limi
       minutes search "budget i balans" --body kommunstyrelsen --from 2025-01-01
       minutes search ansökan --kind assignment --region "Region Östergötland"
     """
-    from warehouse.search import search
+    from minutes.warehouse.search import search
 
     try:
         hits = search(db, query, body=body, region=region, date_from=_date(date_from), date_to=_date(date_to),
@@ -282,7 +282,7 @@ def assigned_cmd(who: str, db: str, open_only: bool, today: str | None, limit: i
       minutes assigned englund --open
       minutes assigned processtöd --today 2024-09-01 -f csv
     """
-    from warehouse.queries import assigned
+    from minutes.warehouse.queries import assigned
 
     day = _date(today) or dt.date.today()
     try:
@@ -318,7 +318,7 @@ def decisions_cmd(db: str, region, body, year, kind, date_from, date_to, limit: 
       minutes decisions --region "Region Östergötland" --year 2024
       minutes decisions --body socialnämnden --kind beslut -f csv
     """
-    from warehouse.queries import decisions
+    from minutes.warehouse.queries import decisions
 
     try:
         cols, rows = decisions(db, region=region, body=body, year=year, kind=kind, date_from=_date(date_from),
@@ -345,7 +345,7 @@ def people_cmd(name: str | None, db: str, limit: int, fmt: str) -> None:
       minutes people
       minutes people öhrn
     """
-    from warehouse.queries import people
+    from minutes.warehouse.queries import people
 
     try:
         cols, rows = people(db, name, limit)
@@ -369,7 +369,7 @@ def export_cmd(db: str, fmt: str, out: str) -> None:
     """
     from pathlib import Path
 
-    from warehouse.queries import export
+    from minutes.warehouse.queries import export
 
     try:
         written = export(db, Path(out), fmt)
@@ -401,7 +401,7 @@ def serve_cmd(db: str, host: str, port: int, today: str | None) -> None:
     """
     import uvicorn
 
-    from web import create_app
+    from minutes.web import create_app
 
     if not os.path.exists(db):
         raise click.ClickException(f"No warehouse at {db}; run `minutes import PATH --db {db}` first.")
@@ -422,7 +422,7 @@ def explain_cmd(row_id: str, db: str) -> None:
       minutes explain 3f2a9c1e7b55-D004
       minutes sql "select assignment_id, owner, task from assignments" ; minutes explain 3f2a9c1e7b55-A002
     """
-    from warehouse.query import explain
+    from minutes.warehouse.query import explain
 
     try:
         lines = explain(db, row_id)

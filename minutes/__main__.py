@@ -1,0 +1,4 @@
+"""`python -m minutes` runs the `minutes` command."""
+from minutes.cli import main
+
+main()
