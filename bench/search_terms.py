@@ -14,8 +14,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from minutes.rules.terms import query_terms, stem  # noqa: E402
-from minutes.rules.text import fold  # noqa: E402
+from minutes.text import fold  # noqa: E402
+from minutes.text.terms import query_terms, stem  # noqa: E402
 
 FAMILIES = [  # query, should find, should not find
     ("ansökan", "ansökningarna ansökningar ansökningen ansökan ansökans", "ansvar anslag"),

@@ -21,8 +21,9 @@ from pathlib import Path
 
 from lxml import etree
 
+from minutes.core.document import Block, Document, has_text
+
 from .errors import ExtractionError
-from .model import Block, Document, has_text
 from .textutil import clean, split_marker
 
 #: Refuse documents whose XML would unpack to more than this (zip bombs).

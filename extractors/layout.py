@@ -12,7 +12,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .model import Block
+from minutes.core.document import Block
+
 from .textutil import BULLETS, join_lines, split_marker
 
 
@@ -206,8 +207,7 @@ def _merged_grid(rules: list[Rule], segs: list[Segment]) -> list[list[str]] | No
     Its own page reading (pdfminer, about 150 ms a page) is not needed: pdfium has already
     measured the lines and the text.
     """
-    from pdfplumber.table import (Table, cells_to_tables, edges_to_intersections, intersections_to_cells,
-                                  merge_edges)
+    from pdfplumber.table import Table, cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
 
     edges = []
     for r in rules:

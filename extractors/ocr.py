@@ -23,9 +23,10 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
+from minutes.core.document import Block
+
 from .errors import MissingToolError
 from .layout import Rule, Segment, page_blocks
-from .model import Block
 from .pdfium_lock import PDFIUM_LOCK
 from .textutil import clean
 
@@ -264,16 +265,3 @@ def words_from_tsv(tsv: str, dpi: int) -> list[Segment]:
     size_of = {key: sorted(hs)[int(len(hs) * 0.75)] * k * 0.8 for key, hs in heights.items()}
     return [Segment(text, x * k, y * k, (x + w) * k, (y + h) * k, size=round(size_of[key] * 2) / 2)
             for key, text, x, y, w, h in words]
-
-
-def default_engine(workers: int | None = None) -> OcrEngine:
-    """The engine the pipeline uses.
-
-    Settings from the environment: MINUTES_OCR_DPI (300: measured best on Swedish scans,
-    200 dpi lost a decision in five), MINUTES_OCR_WORKERS (parallel pages; default all
-    cores), MINUTES_TESSERACT (the tesseract program).
-    """
-    dpi = int(os.environ.get("MINUTES_OCR_DPI", "300"))
-    env_workers = os.environ.get("MINUTES_OCR_WORKERS")
-    return OcrEngine(dpi=dpi, workers=int(env_workers) if env_workers else workers,
-                     binary=os.environ.get("MINUTES_TESSERACT", "tesseract"))

@@ -18,9 +18,10 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from minutes.core.document import Block, Document, has_text
+
 from .errors import ExtractionError
 from .layout import Rule, Segment, classify_headings, page_blocks
-from .model import Block, Document, has_text
 from .pdfium_lock import PDFIUM_LOCK
 from .textutil import clean
 

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from minutes.core.document import Document
+
 from .detect import sniff
 from .docx import extract_docx
 from .errors import ExtractionError
-from .model import Document
 from .pdf import extract_pdf
 from .text import extract_text
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from minutes.core.document import Block, Document
+
 from .errors import ExtractionError
-from .model import Block, Document
 from .textutil import clean, join_lines, split_marker
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")

@@ -17,7 +17,8 @@ class EngineError(RuntimeError):
     """Dask is missing or its scheduler cannot be reached; the message says what to do."""
 
 
-def run_on_dask(jobs: list[Job], workers: int, scheduler: str | None = None) -> Iterator[Outcome]:
+def run_on_dask(jobs: list[Job], workers: int, scheduler: str | None = None,
+                connect_timeout: float = 30.0) -> Iterator[Outcome]:
     """Yield outcomes as they complete on the cluster at `scheduler`, or on a local cluster of `workers`."""
     try:
         from distributed import Client, LocalCluster, as_completed
@@ -26,7 +27,7 @@ def run_on_dask(jobs: list[Job], workers: int, scheduler: str | None = None) -> 
     cluster = None
     if scheduler:
         try:
-            client = Client(scheduler, timeout=30)
+            client = Client(scheduler, timeout=connect_timeout)
         except (OSError, TimeoutError) as e:
             raise EngineError(f"Cannot reach the Dask scheduler at {scheduler} ({e}); check the address and "
                               "that the scheduler is running.") from e

@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from minutes.core.settings import BATCH_PAGES, BATCH_SECONDS, Settings
 from minutes.extractors.detect import KNOWN_SUFFIXES
 from minutes.rules import rules_version
 from minutes.warehouse import Warehouse
 from minutes.warehouse.store import import_lock, import_row
 
-from .settings import BATCH_DOCUMENTS, BATCH_PAGES, BATCH_SECONDS, DEFAULT_TIMEOUT
 from .work import Job, Outcome, process
 
 log = logging.getLogger(__name__)
@@ -95,7 +95,7 @@ def discover(paths: Iterable[str | Path]) -> Iterator[Found]:
 class _Batch:
     """Finished documents and log rows waiting to be written together in one transaction."""
 
-    def __init__(self, wh: Warehouse, size: int = BATCH_DOCUMENTS) -> None:
+    def __init__(self, wh: Warehouse, size: int) -> None:
         self.wh = wh
         self.size = size
         self.failed: list[tuple[str, str, str]] = []  # (path, error, status it had): refused when written
@@ -140,76 +140,26 @@ class _Batch:
                 self.failed.append((row["source_path"], failed["error"], row["status"]))
 
 
-def import_paths(paths: Iterable[str | Path], db: str | Path, *, workers: int = 1, force: bool = False,
-                 ocr: bool = True, timeout: float = DEFAULT_TIMEOUT, progress: Progress | None = None,
-                 command: str = "", engine: str = "local", scheduler: str | None = None,
-                 out_parquet: str | Path | None = None, batch_size: int = BATCH_DOCUMENTS) -> Summary:
+def import_paths(paths: Iterable[str | Path], db: str | Path, *, settings: Settings = Settings(), workers: int = 1,
+                 force: bool = False, ocr: bool = True, progress: Progress | None = None, command: str = "",
+                 engine: str = "local", scheduler: str | None = None,
+                 out_parquet: str | Path | None = None) -> Summary:
     """Import files and folders into the warehouse at `db`; returns what happened to each file.
 
     `engine` is "local" (this machine, `workers` processes) or "dask" (a Dask cluster at
     `scheduler`, or a local one); `out_parquet` also writes the warehouse as partitioned Parquet.
-    `batch_size` is the most documents written in one transaction (fewer when they are long or slow).
+    `settings` holds the time limit, OCR settings and batch size (minutes.core.settings).
     """
     t0 = time.perf_counter()
-    run_id = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
-    summary = Summary(run_id)
-    version = rules_version()
     if workers > 1 and engine == "local":
         worker_context()  # the workers load the rules while this process opens the warehouse and lists files
-    with import_lock(db), Warehouse(db) as wh:
-        wh.start_run(run_id, command)
-        known = wh.known_files()
-        found = list(discover(paths))
-        total = len(found)
-        done = 0
-        batch = _Batch(wh, batch_size)
-
-        def finish(path: str, status: str, **kw) -> None:
-            nonlocal done
-            done += 1
-            summary.counts[status] += 1
-            summary.status_pages[status] += kw.get("pages") or 0
-            summary.status_seconds[status] += kw.get("seconds") or 0.0
-            if status == "failed":
-                summary.failures.append((path, kw.get("error") or "unknown error"))
-            batch.imports.append(import_row(run_id, path, status, **kw))
-            if progress:
-                progress(done, total, path, status)
-
-        jobs: list[Job] = []
-        for f in found:
-            if f.error:
-                finish(f.path, "failed", error=f.error)
-                continue
-            try:
-                st = os.stat(f.path)
-            except OSError as e:
-                finish(f.path, "failed", error=f"{Path(f.path).name} cannot be read ({e.strerror}); check the path.")
-                continue
-            old = known.get(f.path)
-            if old and not force and old[0] == st.st_size and old[1] == st.st_mtime_ns and old[3] == version:
-                finish(f.path, "unchanged", document_id=old[4], sha256=old[2])
-                continue
-            known_sha = old[2] if old and old[3] == version else None
-            jobs.append(Job(f.path, st.st_size, st.st_mtime_ns, known_sha, version, force, ocr, timeout))
-        batch.flush()  # the log rows of unchanged files
-
-        seen_sha = {row[2]: path for path, row in known.items()}  # sha256 -> a stored path
-        for outcome in _run(jobs, workers, engine, scheduler):
-            _load(batch, outcome, known, seen_sha, finish, summary)
-            if batch.due():
-                batch.flush()
-        batch.flush()
-        for path, error, had in batch.failed:  # documents the warehouse refused when written
-            summary.counts[had] -= 1
-            summary.counts["failed"] += 1
-            summary.failures.append((path, error))
-        if summary.counts["imported"] or summary.counts["replaced"]:
-            from minutes.warehouse.persons import rebuild
-            rebuild(wh)
-        wh.finish_run(run_id, summary.counts)
-        summary.totals = wh.counts()
-        wh.release()
+    with import_lock(db), Warehouse(db, lock_wait=settings.lock_wait) as wh:
+        run = _Run(wh, settings, progress)
+        wh.start_run(run.summary.run_id, command)
+        jobs = run.plan(list(discover(paths)), force=force, ocr=ocr)
+        for outcome in _run(jobs, workers, engine, scheduler, settings.scheduler_timeout):
+            run.load(outcome)
+        summary = run.close()
         if out_parquet:
             from minutes.warehouse.parquet import write_parquet
             write_parquet(db, out_parquet)
@@ -217,35 +167,106 @@ def import_paths(paths: Iterable[str | Path], db: str | Path, *, workers: int = 
     return summary
 
 
-def _load(batch: _Batch, o: Outcome, known: dict, seen_sha: dict[str, str], finish, summary: Summary) -> None:
-    if o.status == "failed":
-        if o.debug:
-            summary.debug[o.path] = o.debug
-        finish(o.path, "failed", sha256=o.sha256, error=o.error, seconds=o.seconds)
-        return
-    old = known.get(o.path)
-    if o.status == "same_bytes":
-        st = os.stat(o.path)
-        batch.touches.append((o.path, st.st_size, st.st_mtime_ns))
-        finish(o.path, "unchanged", document_id=old[4] if old else None, sha256=o.sha256, seconds=o.seconds)
-        return
-    if old is None:
-        twin = seen_sha.get(o.sha256)
-        if twin and twin != o.path and os.path.exists(twin):
-            finish(o.path, "unchanged", sha256=o.sha256, seconds=o.seconds,
-                   note=f"identical to {twin}, which is already imported; not stored twice")
-            return
-    seen_sha[o.sha256] = o.path
-    record = o.record
-    batch.records.append(record)
-    if old is not None:
-        batch.replaced.add(old[4])
-        batch.replaced.add(record.document["document_id"])
-    batch.pages += o.pages or 0
-    summary.pages += o.pages or 0
-    note = "; ".join(o.warnings) if o.warnings else None
-    finish(o.path, "replaced" if old else "imported", document_id=record.document["document_id"],
-           sha256=o.sha256, pages=o.pages, seconds=o.seconds, ocr_seconds=o.ocr_seconds, note=note)
+class _Run:
+    """One import run: which files need work, the log row of each, and the batches being written."""
+
+    def __init__(self, wh: Warehouse, settings: Settings, progress: Progress | None) -> None:
+        self.wh, self.settings, self.progress = wh, settings, progress
+        self.summary = Summary(time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6])
+        self.version = rules_version()
+        self.known = wh.known_files()
+        self.seen_sha = {row[2]: path for path, row in self.known.items()}  # sha256 -> a stored path
+        self.batch = _Batch(wh, settings.batch_documents)
+        self.done = self.total = 0
+
+    def finish(self, path: str, status: str, **kw) -> None:
+        """Count a file as done and queue its import-log row."""
+        s = self.summary
+        self.done += 1
+        s.counts[status] += 1
+        s.status_pages[status] += kw.get("pages") or 0
+        s.status_seconds[status] += kw.get("seconds") or 0.0
+        if status == "failed":
+            s.failures.append((path, kw.get("error") or "unknown error"))
+        self.batch.imports.append(import_row(s.run_id, path, status, **kw))
+        if self.progress:
+            self.progress(self.done, self.total, path, status)
+
+    def plan(self, found: list[Found], force: bool, ocr: bool) -> list[Job]:
+        """The jobs for files that are new or changed; the others are logged as unchanged or failed."""
+        self.total = len(found)
+        jobs: list[Job] = []
+        for f in found:
+            if f.error:
+                self.finish(f.path, "failed", error=f.error)
+                continue
+            try:
+                st = os.stat(f.path)
+            except OSError as e:
+                self.finish(f.path, "failed", error=f"{Path(f.path).name} cannot be read ({e.strerror}); "
+                                                    "check the path.")
+                continue
+            old = self.known.get(f.path)
+            if old and not force and old[0] == st.st_size and old[1] == st.st_mtime_ns and old[3] == self.version:
+                self.finish(f.path, "unchanged", document_id=old[4], sha256=old[2])
+                continue
+            known_sha = old[2] if old and old[3] == self.version else None
+            jobs.append(Job(f.path, st.st_size, st.st_mtime_ns, known_sha, self.version, force, ocr, self.settings))
+        self.batch.flush()  # the log rows of unchanged files
+        return jobs
+
+    def load(self, o: Outcome) -> None:
+        """Queue what one job gave for writing, and write the batch when it is due."""
+        if o.status == "failed":
+            if o.debug:
+                self.summary.debug[o.path] = o.debug
+            self.finish(o.path, "failed", sha256=o.sha256, error=o.error, seconds=o.seconds)
+        elif o.status == "same_bytes":
+            old = self.known.get(o.path)
+            st = os.stat(o.path)
+            self.batch.touches.append((o.path, st.st_size, st.st_mtime_ns))
+            self.finish(o.path, "unchanged", document_id=old[4] if old else None, sha256=o.sha256, seconds=o.seconds)
+        else:
+            self._store(o)
+        if self.batch.due():
+            self.batch.flush()
+
+    def _store(self, o: Outcome) -> None:
+        """Queue an extracted document, unless its bytes are already stored under another path."""
+        old = self.known.get(o.path)
+        if old is None:
+            twin = self.seen_sha.get(o.sha256)
+            if twin and twin != o.path and os.path.exists(twin):
+                self.finish(o.path, "unchanged", sha256=o.sha256, seconds=o.seconds,
+                            note=f"identical to {twin}, which is already imported; not stored twice")
+                return
+        self.seen_sha[o.sha256] = o.path
+        record, batch = o.record, self.batch
+        batch.records.append(record)
+        if old is not None:
+            batch.replaced.add(old[4])
+            batch.replaced.add(record.document["document_id"])
+        batch.pages += o.pages or 0
+        self.summary.pages += o.pages or 0
+        note = "; ".join(o.warnings) if o.warnings else None
+        self.finish(o.path, "replaced" if old else "imported", document_id=record.document["document_id"],
+                    sha256=o.sha256, pages=o.pages, seconds=o.seconds, ocr_seconds=o.ocr_seconds, note=note)
+
+    def close(self) -> Summary:
+        """Write the last batch, rebuild persons when documents changed, and end the run."""
+        s, wh = self.summary, self.wh
+        self.batch.flush()
+        for path, error, had in self.batch.failed:  # documents the warehouse refused when written
+            s.counts[had] -= 1
+            s.counts["failed"] += 1
+            s.failures.append((path, error))
+        if s.counts["imported"] or s.counts["replaced"]:
+            from minutes.warehouse.persons import rebuild
+            rebuild(wh)
+        wh.finish_run(s.run_id, s.counts)
+        s.totals = wh.counts()
+        wh.release()
+        return s
 
 
 def worker_context() -> multiprocessing.context.BaseContext:
@@ -273,13 +294,14 @@ def in_run_order(jobs: list[Job], workers: int) -> list[Job]:
     return sorted(jobs, key=lambda job: -job.size) if workers > 1 else jobs
 
 
-def _run(jobs: list[Job], workers: int, engine: str = "local", scheduler: str | None = None) -> Iterator[Outcome]:
+def _run(jobs: list[Job], workers: int, engine: str = "local", scheduler: str | None = None,
+         scheduler_timeout: float = 30.0) -> Iterator[Outcome]:
     """Run jobs in this process, in `workers` processes or on Dask, yielding outcomes as they complete."""
     jobs = in_run_order(jobs, workers)
     if engine == "dask":
         if jobs:
             from .dask_engine import run_on_dask
-            yield from run_on_dask(jobs, workers, scheduler)
+            yield from run_on_dask(jobs, workers, scheduler, scheduler_timeout)
         return
     if workers <= 1 or len(jobs) <= 1:
         for job in jobs:

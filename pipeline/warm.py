@@ -37,10 +37,10 @@ Per Olsson får i uppdrag att ta fram en tidplan senast den 30 september 2024.
 
 def warm_up() -> None:
     """Apply every rule, and the indexing, to the short minutes above."""
-    from minutes import extractors  # noqa: F401  (the format backends and their libraries)
+    from minutes.extractors import registry  # noqa: F401  (the format backends and their libraries)
     from minutes.extractors.text import parse_text
     from minutes.rules import analyse
-    from minutes.rules.terms import terms
+    from minutes.text.terms import terms
 
     doc = parse_text(MINUTES)
     analyse(doc, "uppvarmning.md")

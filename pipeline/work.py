@@ -15,6 +15,8 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from minutes.core.settings import Settings
+
 log = logging.getLogger(__name__)
 
 
@@ -56,7 +58,7 @@ class Job:
     rules_version: str = ""
     force: bool = False
     ocr: bool = True
-    timeout: float = 0.0  # seconds one document may take; 0 means no limit
+    settings: Settings = Settings()  # the time limit (0: none) and the OCR settings
 
 
 @dataclass
@@ -86,7 +88,7 @@ def process(job: Job) -> Outcome:
     from minutes.extractors import ExtractionError, extract
     from minutes.rules import analyse
 
-    from .records import to_record
+    from .normalise import to_record
 
     t0 = time.perf_counter()
     try:
@@ -97,14 +99,15 @@ def process(job: Job) -> Outcome:
     if sha == job.known_sha and not job.force:
         return Outcome(job.path, "same_bytes", sha, seconds=time.perf_counter() - t0)
     try:
-        with time_limit(job.timeout):
-            doc = extract(Path(job.path), ocr=_ocr_engine() if job.ocr else None)
+        with time_limit(job.settings.doc_timeout):
+            doc = extract(Path(job.path), ocr=_ocr_engine(job.settings) if job.ocr else None)
             ex = analyse(doc, Path(job.path).name)
             record = to_record(job.path, sha, job.size, job.mtime_ns, doc, ex, job.rules_version)
     except DocumentTimeout:
-        return Outcome(job.path, "failed", sha,
-                       error=f"{Path(job.path).name} took longer than {job.timeout:g} s and was skipped; "
-                             "import it alone with a larger --timeout.", seconds=time.perf_counter() - t0)
+        limit = job.settings.doc_timeout
+        return Outcome(job.path, "failed", sha, error=f"{Path(job.path).name} took longer than {limit:g} s and was "
+                                                      "skipped; import it alone with a larger --timeout.",
+                       seconds=time.perf_counter() - t0)
     except ExtractionError as e:
         return Outcome(job.path, "failed", sha, error=str(e), seconds=time.perf_counter() - t0)
     except Exception as e:  # a bug or a file no backend foresaw: the batch goes on
@@ -117,10 +120,10 @@ def process(job: Job) -> Outcome:
                    ocr_seconds=doc.ocr_seconds or None, warnings=list(doc.metadata.get("warnings", [])))
 
 
-def _ocr_engine():
+def _ocr_engine(settings: Settings):
     """The OCR engine for scanned pages, or None when OCR is not available."""
     try:
-        from minutes.extractors.ocr import default_engine
+        from minutes.extractors.ocr import OcrEngine
     except ImportError:
         return None
-    return default_engine()
+    return OcrEngine(dpi=settings.ocr_dpi, workers=settings.ocr_workers, binary=settings.tesseract)

@@ -1,7 +1,9 @@
 """`analyse`: every rule applied to one document, in the order their results depend on each other."""
 from __future__ import annotations
 
-from minutes.extractors.model import Document
+from minutes.core.document import Document
+from minutes.core.records import Assignment, Attendee, Decision, Extraction, Meeting
+from minutes.text import fold
 
 from .assignments import _Context, find_assignments
 from .attendees import find_attendees
@@ -10,9 +12,7 @@ from .meeting import infer_region, meeting_facts
 from .ocrfix import looks_ocr, repair
 from .owners import OwnerResolver
 from .protocol import case_numbers, find_protocol
-from .records import Assignment, Attendee, Decision, Extraction, Meeting
 from .sections import find_sections
-from .text import fold
 
 
 def analyse(doc: Document, file_name: str | None = None) -> Extraction:

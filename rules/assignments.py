@@ -16,14 +16,15 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from minutes.extractors.model import Block, Document
+from minutes.core.document import Block, Document
+from minutes.core.records import Assignment, Decision
+from minutes.text import fold, fold_same_length, squash
 
 from .deadlines import Deadline, find_deadline
 from .loader import checked, unique_ids
 from .matcher import Hit, PatternSet
 from .owners import OwnerResolver, clean_owner, plausible_owner, split_owners
-from .records import Assignment, Decision
-from .text import Sentence, alternation, fold, fold_same_length, same_words, sentences, squash, words
+from .text import Sentence, alternation, same_words, sentences, words
 from .vocab import label_key
 
 _SPEC = {

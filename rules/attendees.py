@@ -17,10 +17,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from minutes.extractors.model import Block, Document
+from minutes.core.document import Block, Document
+from minutes.core.records import Attendee
+from minutes.text import fold, squash
 
-from .records import Attendee
-from .text import PERSON_NAME, fold, initials_of, squash
+from .text import PERSON_NAME, initials_of
 from .vocab import label_key, label_keys, split_label, vocab
 
 _PAREN = re.compile(r"\(([^()]*)\)")

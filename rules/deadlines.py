@@ -15,8 +15,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from minutes.text import fold, fold_same_length
+
 from .loader import checked
-from .text import alternation, fold, fold_same_length
+from .text import alternation
 
 PRECISIONS = ("day", "week", "month", "quarter", "season", "year")
 _RANK = {p: i for i, p in enumerate(PRECISIONS)}

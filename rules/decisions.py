@@ -11,12 +11,13 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from minutes.extractors.model import Block, Document
+from minutes.core.document import Block, Document
+from minutes.core.records import Decision
+from minutes.text import fold, squash
 
 from .loader import checked, unique_ids
 from .matcher import PatternSet
-from .records import Decision
-from .text import fold, fold_regex, same_word_sets, sentences, squash, word_set, words
+from .text import fold_regex, same_word_sets, sentences, word_set, words
 
 KINDS = ("beslut", "ställningstagande", "förslag", "summering")
 _SUBORDINATOR = re.compile(r"\b(?:för att|eftersom|därför att|då|när|om|som|vilket|innan|sedan|medan)\b")

@@ -22,8 +22,10 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from minutes.text import fold
+
 from .loader import RuleDataError, checked
-from .text import alternation, fold
+from .text import alternation
 
 _STOP = [".", "!", "?", ";", ":"]
 MAX_WILDCARD = 8

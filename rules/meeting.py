@@ -13,11 +13,12 @@ from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
-from minutes.extractors.model import Block, Document
+from minutes.core.document import Block, Document
+from minutes.core.records import Meeting
+from minutes.text import fold, fold_same_length, squash
 
 from .deadlines import find_all
-from .records import Meeting
-from .text import alternation, fold, fold_same_length, squash, word_starts
+from .text import alternation, word_starts
 from .vocab import label_key, label_keys, split_label, vocab
 
 HEADER_BLOCKS = 40

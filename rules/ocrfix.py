@@ -15,10 +15,10 @@ from collections import Counter
 from functools import lru_cache
 from importlib import resources
 
-from minutes.extractors.model import Document
+from minutes.core.document import Document
+from minutes.text import fold
 
 from .loader import load
-from .text import fold
 
 _TOKEN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ0-9&@]+")
 _SWEDISH = set("åäöÅÄÖ")

@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 from difflib import SequenceMatcher
 
-from .records import Attendee
-from .text import PERSON_NAME, fold, squash
+from minutes.core.records import Attendee
+from minutes.text import fold, squash
+
+from .text import PERSON_NAME
 from .vocab import vocab
 
 _INITIALS = re.compile(r"^[A-ZÅÄÖ]{2,3}$")

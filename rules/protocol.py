@@ -7,14 +7,25 @@ sentence, and capitalised names plus "(M)" are clearer as a regex than as token 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
 
-from minutes.extractors.model import Block, Document
+from minutes.core.document import Block, Document
+from minutes.core.records import (
+    Attendee,
+    Decision,
+    Motion,
+    Participation,
+    PersonVote,
+    Protocol,
+    Recusal,
+    Reservation,
+    Section,
+    Vote,
+)
+from minutes.text import fold, squash
 
 from .loader import check_lookahead, checked, unique_ids
-from .records import Attendee, Decision, Section
-from .text import fold, sentences, squash
+from .text import sentences
 
 _SPEC = {
     "pieces": {"NAME": "regex", "PARTY": "regex", "COUNT": "regex"},
@@ -24,97 +35,6 @@ _SPEC = {
 }
 VOTES = ("ja", "nej", "avstår", "frånvarande")
 _MARK = re.compile(r"^\s*(?:x|X|✓|✔|1|ja|Ja|JA)\s*$")
-
-
-@dataclass
-class Motion:
-    section: int | None
-    mover: str
-    party: str | None
-    text: str
-    page: int
-    source: str
-    outcome: str | None = None  # bifallet | avslaget, when the protocol says which won
-    rule: str = "sv.protocol.yrkande"
-
-
-@dataclass
-class PersonVote:
-    name: str
-    party: str | None
-    vote: str  # ja | nej | avstår | frånvarande
-
-
-@dataclass
-class Vote:
-    section: int | None
-    method: str  # acclamation | votering
-    page: int
-    rule: str
-    source: str
-    yes: int | None = None
-    no: int | None = None
-    abstain: int | None = None
-    absent: int | None = None
-    yes_means: str | None = None
-    no_means: str | None = None
-    finding: str | None = None  # the chair's finding: "fullmäktige avslår motionen"
-    outcome: str | None = None  # ja | nej | lika for a votering
-    decision: int | None = None
-    counts_ok: bool = True
-    flag: str | None = None  # why the counts do not add up
-    persons: list[PersonVote] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list, repr=False)  # found while reading a table
-    table_counts: dict[str, int] | None = field(default=None, repr=False)
-    sum_row: dict[str, int] = field(default_factory=dict, repr=False)  # a "Summa" row's counts
-
-
-@dataclass
-class Reservation:
-    section: int | None
-    name: str | None
-    party: str | None
-    reason: str | None
-    page: int
-    source: str
-    decision: int | None = None
-    rule: str = "sv.protocol.reservation"
-
-
-@dataclass
-class Recusal:
-    section: int | None
-    name: str
-    party: str | None
-    paragraph: str | None
-    page: int
-    source: str
-    rule: str = "sv.protocol.jav"
-
-
-@dataclass
-class Participation:
-    """Who could take part on which paragraphs: part-time attendees and substitutes."""
-
-    name: str
-    party: str | None
-    status: str
-    from_paragraph: int | None
-    to_paragraph: int | None
-    except_paragraphs: str | None
-    replaces: str | None
-    page: int
-    source: str
-    rule: str = "sv.protocol.paragraphs"
-
-
-@dataclass
-class Protocol:
-    motions: list[Motion] = field(default_factory=list)
-    votes: list[Vote] = field(default_factory=list)
-    reservations: list[Reservation] = field(default_factory=list)
-    recusals: list[Recusal] = field(default_factory=list)
-    participation: list[Participation] = field(default_factory=list)
 
 
 class ProtocolRules:

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import re
 
-from minutes.extractors.model import Document
-
-from .records import Section
+from minutes.core.document import Document
+from minutes.core.records import Section
 
 _NUMBER = re.compile(r"^\s*(§\s*\d+[a-z]?|\d{1,2}(?:\.\d{1,2})*[a-z]?)(?:[.):]|\s)\s*(.*)$")
 _PARAGRAPH_SIGN = re.compile(r"^\s*(§\s*\d+[a-z]?)\s*(.*)$")

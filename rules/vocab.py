@@ -5,8 +5,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from minutes.text import fold, fold_same_length, squash
+
 from .loader import RuleDataError, checked
-from .text import alternation, fold, fold_same_length, squash, word_starts
+from .text import alternation, word_starts
 
 STATUSES = ("present", "absent", "adjunct", "substitute")
 _GAP = re.compile(r"[\s'`´:;|\"]+")

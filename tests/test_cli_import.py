@@ -103,7 +103,22 @@ def test_explain_shows_rule_page_and_source(runner, minutes_folder, tmp_path):
     assert res.exit_code == 0, res.output
     assert "rule:     sv.assignment." in res.output and "page:" in res.output and "GÄ tar fram" in res.output
     res = runner.invoke(main, ["explain", "nonsense", "--db", str(db)])
-    assert res.exit_code != 0 and "is not a row id" in res.output
+    assert res.exit_code != 0 and "is not an id minutes prints" in res.output
+
+
+def test_explain_takes_every_id_the_commands_print(runner, minutes_folder, tmp_path):
+    db = tmp_path / "w.duckdb"
+    runner.invoke(main, ["import", str(minutes_folder), "--db", str(db)])
+    hits = json.loads(runner.invoke(main, ["search", "utfallet", "--db", str(db), "-f", "json"]).output)
+    block = next(h["id"] for h in hits if h["kind"] == "text")
+    res = runner.invoke(main, ["explain", block, "--db", str(db)])
+    assert res.exit_code == 0 and res.output.startswith("block of text") and "utfallet" in res.output, res.output
+    (doc_id,) = rows(db, "select document_id from documents limit 1")[0]
+    res = runner.invoke(main, ["explain", doc_id, "--db", str(db)])
+    assert res.exit_code == 0 and res.output.startswith("document") and "file:" in res.output, res.output
+    (person_id,) = rows(db, "select person_id from persons limit 1")[0]
+    res = runner.invoke(main, ["explain", person_id, "--db", str(db)])
+    assert res.exit_code == 0 and res.output.startswith("person"), res.output
 
 
 def test_sql_on_missing_warehouse_says_what_to_do(runner, tmp_path):

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import duckdb
 import pytest
-
 from conftest import MINUTES_MD
+
 from minutes.cli import main
 
 # Columns that differ between two runs of the same import by nature: times, run ids, durations.
@@ -110,8 +110,8 @@ def test_workers_start_with_the_rules_loaded():
     import concurrent.futures as cf
     import multiprocessing
 
-    from minutes.rules import decisions
     from minutes.pipeline.importer import worker_context
+    from minutes.rules import decisions
 
     if "forkserver" not in multiprocessing.get_all_start_methods():
         pytest.skip("this platform has no forkserver")
@@ -140,8 +140,8 @@ def test_the_warm_up_minutes_reach_every_rule_the_first_file_needs():
 def test_a_failing_warm_up_leaves_the_forkserver_running(monkeypatch, caplog):
     import importlib
 
-    from minutes.rules import analysis
     from minutes.pipeline import warm
+    from minutes.rules import analysis
 
     def broken(*args, **kwargs):
         raise RuntimeError("a broken rule")

@@ -8,10 +8,11 @@ from __future__ import annotations
 import time
 
 import pytest
+from conftest import MINUTES_MD
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import MINUTES_MD
+from minutes.core.settings import Settings
 from minutes.extractors.text import parse_text
 from minutes.pipeline.work import Job, process
 from minutes.rules import analyse
@@ -64,7 +65,7 @@ def test_damaged_files_fail_cleanly(make_doc, tmp_path, suffix, data):
     path = tmp_path / ("damaged" + suffix)
     path.write_bytes(bad)
     t = time.perf_counter()
-    out = process(Job(str(path), len(bad), 0, timeout=20))
+    out = process(Job(str(path), len(bad), 0, settings=Settings(doc_timeout=20)))
     assert time.perf_counter() - t < 25
     assert out.status in ("extracted", "failed")
     if out.status == "failed":
@@ -79,7 +80,7 @@ any_text = st.text(alphabet=st.one_of(st.sampled_from("åäöÅÄÖéÉüÜ§–
 @settings(max_examples=2000, deadline=None)
 @given(any_text)
 def test_fold_is_translate_by_the_table(text):
-    from minutes.rules.text import _FOLD, _FOLD_ONE, fold, fold_same_length
+    from minutes.text.fold import _FOLD, _FOLD_ONE, fold, fold_same_length
     assert fold.__wrapped__(text) == text.translate(_FOLD).casefold()
     plain = text.translate(_FOLD_ONE).lower()
     assert fold_same_length(text) == (plain if len(plain) == len(text) else

@@ -98,8 +98,8 @@ def test_organisations_named_in_text(text, found):
 
 def test_every_municipality_match_holds_one_of_its_words():
     """A pattern's `words` must be in each of its matches, or a text would skip a match it holds."""
-    from minutes.rules.text import fold
     from minutes.rules.vocab import vocab
+    from minutes.text import fold
     text = ("Ale kommun, Upplands-Bro kommun, Lilla Edet kommun, Kommunfullmäktige i Ale, kommunstyrelsen i Tjörn, "
             "Barn- och utbildningsnämnden i Kungälv, Socialnämnden i Lerum, Göteborgs Stad, Lunds stad")
     hits = 0

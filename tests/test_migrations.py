@@ -4,7 +4,7 @@ from importlib import resources
 
 import duckdb
 
-from minutes.warehouse import SCHEMA_VERSION, Warehouse
+from minutes.warehouse import SCHEMA_VERSION, Warehouse, connect
 from minutes.warehouse.search import search
 
 V1_VIEWS = """
@@ -49,7 +49,7 @@ def test_version_1_warehouse_upgrades_in_place(tmp_path):
     assert [v for (v,) in con.execute("select version from core.schema_version order by 1").fetchall()] == \
         list(range(1, SCHEMA_VERSION + 1))
     con.close()
-    hits = search(str(db), "ansökan")  # found through the index built during the upgrade
+    hits = search(connect(db, read_only=True), "ansökan")  # found through the index built during the upgrade
     assert {h.row_id for h in hits} == {"aaaaaaaaaaaa-D001", "aaaaaaaaaaaa-A001"}
     assert hits[0].meeting_date == dt.date(2023, 5, 2)
 

@@ -3,10 +3,10 @@ import shutil
 
 import pytest
 
+from minutes.cli import main
 from minutes.extractors import MissingToolError, extract
 from minutes.extractors.ocr import OcrEngine
 from minutes.extractors.text import parse_text
-from minutes.cli import main
 from minutes.rules import analyse
 from minutes.rules.ocrfix import looks_ocr, repair
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from conftest import MINUTES_MD
+
 from minutes.cli import main
 from minutes.warehouse.store import import_lock
 

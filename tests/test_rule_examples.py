@@ -7,7 +7,7 @@ import pytest
 from minutes.rules.assignments import rules as assignment_rules
 from minutes.rules.decisions import rules as decision_rules
 from minutes.rules.loader import RuleDataError, check, load
-from minutes.rules.text import fold
+from minutes.text import fold
 
 DEC = load("decisions")
 ASSIGN = load("assignments")

@@ -12,8 +12,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from conftest import MINUTES_MD
+
 from minutes.web.serve import running
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from minutes.rules.text import fold
+from minutes.text import fold, key
 
 _PHONETIC = [("ph", "f"), ("th", "t"), ("ck", "k"), ("c", "k"), ("w", "v"), ("z", "s"), ("q", "k")]
 
@@ -97,18 +97,17 @@ INSERT INTO core.attendee_persons
 SELECT a.attendee_id, coalesce(exact.person_id, loose.person_id)
 FROM core.attendees a
 LEFT JOIN core.person_aliases exact
-       ON exact.name_key = lower(strip_accents(a.name))
-      AND exact.org_key = lower(strip_accents(coalesce(a.organisation, '')))
+       ON exact.name_key = a.name_key AND exact.org_key = coalesce(a.organisation_key, '')
 LEFT JOIN (SELECT name_key, any_value(person_id) AS person_id FROM core.person_aliases
            GROUP BY name_key HAVING count(DISTINCT person_id) = 1) loose
-       ON loose.name_key = lower(strip_accents(a.name))
+       ON loose.name_key = a.name_key
 WHERE coalesce(exact.person_id, loose.person_id) IS NOT NULL;
 
 DELETE FROM core.assignment_persons;
 INSERT INTO core.assignment_persons
 SELECT s.assignment_id, coalesce(same_doc.person_id, loose.person_id)
 FROM core.assignments s
-LEFT JOIN (SELECT a.document_id, lower(strip_accents(a.name)) AS name_key, any_value(p.person_id) AS person_id
+LEFT JOIN (SELECT a.document_id, a.name_key, any_value(p.person_id) AS person_id
            FROM core.attendees a JOIN core.attendee_persons p USING (attendee_id)
            GROUP BY ALL) same_doc
        ON same_doc.document_id = s.document_id AND same_doc.name_key = s.owner_key
@@ -135,7 +134,7 @@ def rebuild(wh) -> int:
         SELECT owner, NULL, NULL, count(*) FROM core.assignments s
         WHERE owner_kind = 'person' AND NOT EXISTS (
             SELECT 1 FROM core.attendees a
-            WHERE a.document_id = s.document_id AND lower(strip_accents(a.name)) = lower(strip_accents(s.owner)))
+            WHERE a.document_id = s.document_id AND a.name_key = s.owner_key)
         GROUP BY owner
     """).fetchall()
     persons, aliases = [], []
@@ -147,16 +146,13 @@ def rebuild(wh) -> int:
         persons.append({"person_id": pid, "name": name, "organisation": org, "initials": initials,
                         "variants": sorted(c.names)})
         for member_name, member_org in c.members:
-            aliases.append({"name_key": member_name, "org_key": member_org or "", "person_id": pid})
+            aliases.append({"name_key": key(member_name), "org_key": key(member_org) or "", "person_id": pid})
     con.begin()
     try:
         con.execute("DELETE FROM core.persons")
         con.execute("DELETE FROM core.person_aliases")
         wh.insert_rows("persons", persons)
         wh.insert_rows("person_aliases", aliases)
-        # keys folded by DuckDB itself, exactly as the links below fold the names they look up
-        con.execute("UPDATE core.person_aliases SET name_key = lower(strip_accents(name_key)), "
-                    "org_key = lower(strip_accents(org_key))")
         con.execute(_LINKS)
         con.commit()
     except Exception:

@@ -1,30 +1,31 @@
 """Read-only access to the warehouse: SQL for analysts and `explain` for one row."""
 from __future__ import annotations
 
-import re
-
 import duckdb
 
-from .store import WarehouseError, connect, lock_down
+from minutes.core import ids
+
+from .errors import WarehouseError
+from .store import LOCK_WAIT, connect, lock_down
 
 
-def sandboxed(db: str) -> duckdb.DuckDBPyConnection:
+def sandboxed(db: str, wait: float = LOCK_WAIT) -> duckdb.DuckDBPyConnection:
     """A read-only connection that cannot touch any other file, attach databases or load extensions.
 
     Analysts' SQL runs here: DuckDB's own switches (no external access, configuration locked)
     refuse COPY ... TO, ATTACH, INSTALL/LOAD and read_csv('/etc/passwd'), whatever the query says.
     """
-    return lock_down(connect(db, read_only=True))
+    return lock_down(connect(db, read_only=True, wait=wait))
 
 
-def run_readonly(db: str, query: str, params: list | None = None, parquet: str | None = None
-                 ) -> tuple[list[str], list[tuple]]:
+def run_readonly(db: str, query: str, params: list | None = None, parquet: str | None = None,
+                 wait: float = LOCK_WAIT) -> tuple[list[str], list[tuple]]:
     """Run one query in the sandbox, on the warehouse or on a Parquet export; returns (column names, rows)."""
     if parquet:
         from .parquet import parquet_connection
         con = parquet_connection(parquet)
     else:
-        con = sandboxed(db)
+        con = sandboxed(db, wait)
     try:
         cur = con.execute(query, params or [])
         if cur.description is None:
@@ -44,45 +45,76 @@ def run_readonly(db: str, query: str, params: list | None = None, parquet: str |
         con.close()
 
 
-_TABLE_OF = {"D": "decisions", "A": "assignments", "P": "attendees", "S": "sections", "M": "motions", "V": "votes",
-             "R": "reservations", "J": "recusals"}
+#: The fields `explain` shows when a row has them, in this order.
+_SHOWN = ("text", "owner", "owner_kind", "task", "deadline", "deadline_text", "deadline_precision", "name", "role",
+          "organisation", "status", "title", "number", "case_number", "mover", "party", "outcome", "method",
+          "yes_count", "no_count", "abstain_count", "finding", "flag", "reason", "paragraph", "kind")
 
 
-def explain(db: str, row_id: str) -> list[str]:
-    """Lines describing where a row came from: the file, page, rule, and source text."""
-    m = re.fullmatch(r"([0-9a-f]{12})-([DAPSMVRJ])(\d+)", row_id.strip())
-    if not m:
-        raise WarehouseError(f"{row_id!r} is not a row id; ids look like 3f2a9c1e7b55-D004 (D decision, "
-                             "A assignment, P attendee, S section, M yrkande, V vote, R reservation, J jäv).")
-    table = _TABLE_OF[m.group(2)]
-    key = table[:-1] + "_id"
-    con = connect(db, read_only=True)
-    try:
-        cur = con.execute(f"SELECT * FROM {table} WHERE {key} = ?", [row_id.strip()])
-        cols = [d[0] for d in cur.description]
-        row = cur.fetchone()
-        if row is None:
-            raise WarehouseError(f"No {table[:-1]} with id {row_id} in {db}; list ids with `minutes sql`.")
-        rec = dict(zip(cols, row))
-        doc = con.execute("SELECT source_path, body, meeting_date FROM documents WHERE document_id = ?",
-                          [rec["document_id"]]).fetchone()
-    finally:
-        con.close()
-    lines = [f"{table[:-1]} {row_id}"]
+def explain(con: duckdb.DuckDBPyConnection, row_id: str) -> list[str]:
+    """Lines describing where a row came from: the file, page, rule and source text.
+
+    Takes every id a command or page prints: a row id (`3f2a9c1e7b55-D004`), a block of text
+    from `minutes search` (`-B0012`), a document id or a person id.
+    """
+    text = row_id.strip()
+    parsed = ids.parse(text)
+    if parsed is not None:
+        return _explain_row(con, text, parsed)
+    if ids.is_document_id(text):
+        found = _one(con, "SELECT * FROM documents WHERE document_id = ?", [text])
+        if found:
+            return _explain_document(found)
+        found = _one(con, "SELECT * FROM persons WHERE person_id = ?", [text])
+        if found:
+            return [f"person {text}"] + [f"  {k + ':':<10}{v}" for k, v in found.items() if v not in (None, [])]
+        raise WarehouseError(f"No document or person with id {text}; list ids with `minutes sql`.")
+    raise WarehouseError(f"{text!r} is not an id minutes prints; ids look like 3f2a9c1e7b55 (a document or a person) "
+                         f"or 3f2a9c1e7b55-D004 ({ids.described()}).")
+
+
+def _one(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> dict | None:
+    cur = con.execute(sql, params)
+    row = cur.fetchone()
+    return dict(zip([d[0] for d in cur.description], row)) if row else None
+
+
+def _explain_row(con: duckdb.DuckDBPyConnection, text: str, parsed: ids.RowId) -> list[str]:
+    table = parsed.table
+    if table.name == "blocks":
+        rec = _one(con, "SELECT b.*, s.title AS section_title FROM core.blocks b LEFT JOIN core.sections s "
+                        "USING (section_id) WHERE b.document_id = ? AND b.ordinal = ?",
+                   [parsed.document_id, parsed.number])
+    else:
+        rec = _one(con, f"SELECT * FROM {table.view} WHERE {table.id_column} = ?", [text])
+    noun = table.name.rstrip("s").replace("_", " ")
+    if rec is None:
+        raise WarehouseError(f"No {noun} with id {text} in this warehouse; list ids with `minutes sql`.")
+    doc = _one(con, "SELECT source_path, body, meeting_date FROM documents WHERE document_id = ?",
+               [parsed.document_id])
+    lines = [f"{'block of text' if table.name == 'blocks' else noun} {text}"]
     if doc:
-        lines.append(f"  file:     {doc[0]}")
-        lines.append(f"  meeting:  {doc[1] or '?'} {doc[2] or ''}".rstrip())
+        lines.append(f"  file:     {doc['source_path']}")
+        lines.append(f"  meeting:  {doc['body'] or '?'} {doc['meeting_date'] or ''}".rstrip())
     lines.append(f"  page:     {rec.get('page')}")
     if rec.get("section_title"):
         lines.append(f"  section:  {rec['section_title']}")
     if "rule" in rec:
         lines.append(f"  rule:     {rec['rule']}")
-    for field in ("text", "owner", "owner_kind", "task", "deadline", "deadline_text", "deadline_precision", "name",
-                  "role", "organisation", "status", "title", "mover", "party", "outcome", "method", "yes_count",
-                  "no_count", "abstain_count", "finding", "flag", "reason", "paragraph"):
-        if rec.get(field) is not None:
+    for field in _SHOWN:
+        if rec.get(field) is not None and not (field == "text" and table.name == "blocks"):
             lines.append(f"  {field + ':':<10}{rec[field]}")
-    if rec.get("source_text"):
+    source = rec.get("source_text") or (rec.get("text") if table.name == "blocks" else None)
+    if source:
         lines.append("  source:")
-        lines.append("    " + str(rec["source_text"]))
+        lines.append("    " + str(source))
+    return lines
+
+
+def _explain_document(doc: dict) -> list[str]:
+    lines = [f"document {doc['document_id']}", f"  file:     {doc['source_path']}"]
+    for field in ("format", "page_count", "doc_type", "title", "body", "region", "meeting_date", "start_time",
+                  "end_time", "place", "rules_version"):
+        if doc.get(field) is not None:
+            lines.append(f"  {field + ':':<10}{doc[field]}")
     return lines

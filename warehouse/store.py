@@ -19,16 +19,13 @@ from typing import Any, Iterator
 
 import duckdb
 
+from minutes.core.tables import BY_NAME, DOCUMENT_ROWS, TABLES
+from minutes.text import key
+
+from .errors import WarehouseError
+from .search import insert_postings
+
 log = logging.getLogger(__name__)
-
-#: Child tables of a document, in the order they are written.
-CHILD_TABLES = ("blocks", "sections", "attendees", "decisions", "assignments", "motions", "votes", "person_votes",
-                "reservations", "recusals", "paragraph_attendance", "postings")
-
-
-class WarehouseError(Exception):
-    """The warehouse cannot be opened or used; the message says what to do."""
-
 
 @dataclass
 class DocumentRecord:
@@ -53,19 +50,19 @@ SCHEMA_VERSION = max(v for v, _, _ in migrations())
 
 
 #: Seconds to wait for a warehouse another process holds (an import writing a batch, a reader).
-LOCK_WAIT = float(os.environ.get("MINUTES_LOCK_WAIT", "30"))
+LOCK_WAIT = 30.0
 
 
-def connect(path: str | Path, read_only: bool = False, wait: float | None = None) -> duckdb.DuckDBPyConnection:
+def connect(path: str | Path, read_only: bool = False, wait: float = LOCK_WAIT) -> duckdb.DuckDBPyConnection:
     """Open the DuckDB file, waiting while another process holds it, with an error a user can act on.
 
     DuckDB lets one process hold a file at a time; the importer holds it only while it writes a
-    batch, so readers and writers here retry for up to `wait` seconds (MINUTES_LOCK_WAIT).
+    batch, so readers and writers here retry for up to `wait` seconds (Settings.lock_wait).
     """
     path = str(path)
     if read_only and path != ":memory:" and not Path(path).exists():
         raise WarehouseError(f"No warehouse at {path}; run `minutes import PATH --db {path}` first.")
-    deadline = time.monotonic() + (LOCK_WAIT if wait is None else wait)
+    deadline = time.monotonic() + wait
     pause = 0.02
     while True:
         try:
@@ -124,16 +121,17 @@ class Warehouse:
     readers in between its batches.
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, lock_wait: float = LOCK_WAIT) -> None:
         self.path = str(path)
+        self.lock_wait = lock_wait
         self._con: duckdb.DuckDBPyConnection | None = None
-        self._term_ids: dict[str, int] | None = None  # term -> id, loaded when first needed
+        self.term_ids: dict[str, int] | None = None  # search term -> id, loaded when first needed (search.py)
         self.migrate()
 
     @property
     def con(self) -> duckdb.DuckDBPyConnection:
         if self._con is None:
-            self._con = connect(self.path)
+            self._con = connect(self.path, wait=self.lock_wait)
             # DuckDB 1.4 samples object columns as if they were pandas Series and fails on a NumPy
             # column whose first thousand values are null; the table's own types decide instead.
             self._con.execute("SET pandas_analyze_sample = 0")
@@ -184,28 +182,10 @@ class Warehouse:
                 raise
         views = resources.files("minutes.warehouse").joinpath("views.sql").read_text(encoding="utf-8")
         self.con.execute(views)
-        if current and current < 2 <= SCHEMA_VERSION:
-            self._backfill_search_and_persons()
+        for version, backfill in _BACKFILLS:
+            if current and current < version <= SCHEMA_VERSION:
+                backfill(self)
         return SCHEMA_VERSION
-
-    def _backfill_search_and_persons(self) -> None:
-        """After the upgrade to version 2: index the stored texts and link persons, as new imports do."""
-        from minutes.pipeline.records import _postings  # the same terms an import would write
-        from .persons import rebuild
-
-        log.info("indexing existing documents for search")
-        for (doc_id,) in self.con.execute("SELECT document_id FROM core.documents").fetchall():
-            rows = {}
-            for table, cols in (("decisions", "decision_id, document_id, text"),
-                                ("assignments", "assignment_id, document_id, owner, task"),
-                                ("blocks", "document_id, ordinal, text")):
-                cur = self.con.execute(f"SELECT {cols} FROM core.{table} WHERE document_id = ?", [doc_id])
-                names = [d[0] for d in cur.description]
-                rows[table] = [dict(zip(names, r)) for r in cur.fetchall()]
-            self.con.begin()
-            self._insert_postings(_postings(rows))
-            self.con.commit()
-        rebuild(self)
 
     # reading --------------------------------------------------------------------
     def known_files(self) -> dict[str, tuple]:
@@ -228,21 +208,22 @@ class Warehouse:
         try:
             ids = sorted(replaced)
             if ids:
-                for table in CHILD_TABLES:
-                    self.con.execute(f"DELETE FROM core.{table} WHERE document_id IN (SELECT unnest(?))", [ids])
-                self.con.execute("DELETE FROM core.attendee_persons WHERE substr(attendee_id, 1, 12) IN "
-                                 "(SELECT unnest(?))", [ids])
-                self.con.execute("DELETE FROM core.assignment_persons WHERE substr(assignment_id, 1, 12) IN "
-                                 "(SELECT unnest(?))", [ids])
+                for table in ("attendee_persons", "assignment_persons"):  # links of the rows about to go
+                    owner = table.split("_")[0] + "s"
+                    self.con.execute(f"DELETE FROM core.{table} WHERE {owner[:-1]}_id IN (SELECT {owner[:-1]}_id "
+                                     f"FROM core.{owner} WHERE document_id IN (SELECT unnest(?)))", [ids])
+                for table in DOCUMENT_ROWS:
+                    self.con.execute(f"DELETE FROM core.{table.name} WHERE document_id IN (SELECT unnest(?))", [ids])
                 self.con.execute("DELETE FROM core.documents WHERE document_id IN (SELECT unnest(?))", [ids])
             if records:
                 paths = [r.document["source_path"] for r in records]
                 if ids:  # a file that moved onto a path stored under another id
                     self.con.execute("DELETE FROM core.documents WHERE source_path IN (SELECT unnest(?))", [paths])
                 self.insert_rows("documents", [r.document for r in records])
-                for table in CHILD_TABLES[:-1]:
-                    self.insert_rows(table, [row for r in records for row in r.rows.get(table, [])])
-                self._insert_postings(_concat([r.rows["postings"] for r in records if r.rows.get("postings")]))
+                for table in DOCUMENT_ROWS:
+                    if table.name != "postings":
+                        self.insert_rows(table.name, [row for r in records for row in r.rows.get(table.name, [])])
+                insert_postings(self, _concat([r.rows["postings"] for r in records if r.rows.get("postings")]))
             for path, size, mtime_ns in touches:
                 self.con.execute("UPDATE core.documents SET size_bytes = ?, mtime_ns = ? WHERE source_path = ?",
                                  [size, mtime_ns, path])
@@ -250,33 +231,19 @@ class Warehouse:
             self.con.commit()
         except Exception:
             self.con.rollback()
-            self._term_ids = None  # terms added in the rolled-back transaction are gone: reload
+            self.term_ids = None  # terms numbered in the rolled-back transaction are gone: reload
             raise
 
-    def _insert_postings(self, postings: dict[str, list] | None) -> None:
-        """Insert postings (columns term, kind, row_id, document_id, tf), numbering terms never seen before.
-
-        Only this writer numbers terms, so the numbering needs no coordination.
-        """
-        if not postings or not postings["term"]:
-            return
-        if self._term_ids is None:
-            self._term_ids = dict(self.con.execute("SELECT term, term_id FROM core.terms").fetchall())
-        ids = self._term_ids
-        terms = postings["term"]
-        new = sorted(set(terms).difference(ids))
-        if new:
-            start = max(ids.values(), default=0) + 1
-            ids.update((t, start + n) for n, t in enumerate(new))
-            self.insert_columns("terms", {"term_id": [ids[t] for t in new], "term": new})
-        columns = {c: v for c, v in postings.items() if c != "term"}  # stored by its id, numbered here
-        self.insert_columns("postings", {"term_id": list(map(ids.__getitem__, terms)), **columns})
-
     def insert_rows(self, table: str, rows: list[dict[str, Any]]) -> None:
-        """Insert plain rows (dicts with the same keys) into core.<table> with one statement."""
+        """Insert plain rows (dicts with the same keys) into core.<table> with one statement.
+
+        The table's `*_key` columns (tables.Table.keys) are computed here, by minutes.text.key.
+        """
         if rows:
-            cols = list(rows[0])
-            self.insert_columns(table, {c: [r.get(c) for r in rows] for c in cols})
+            columns = {c: [r.get(c) for r in rows] for c in rows[0]}
+            for key_column, source in BY_NAME[table].keys:
+                columns[key_column] = [key_of(v) for v in columns[source]]
+            self.insert_columns(table, columns)
 
     def insert_columns(self, table: str, columns: dict[str, list]) -> None:
         """Insert rows given column by column: as lists bound to one statement, or numpy arrays when many.
@@ -318,6 +285,44 @@ class Warehouse:
         for table in ("documents", "decisions", "assignments", "attendees"):
             out[table] = self.con.execute(f"SELECT count(*) FROM core.{table}").fetchone()[0]
         return out
+
+
+def key_of(value: str | list | None) -> str | None:
+    """A key column's value: the key of a text, or of a list of texts joined by " | "."""
+    if isinstance(value, (list, tuple)):
+        return " | ".join(filter(None, map(key, value)))
+    return key(value)
+
+
+def _backfill_search_and_persons(wh: Warehouse) -> None:
+    """After the upgrade to schema 2: index the stored texts and link persons, as new imports do."""
+    from .persons import rebuild
+    from .search import index_documents
+
+    log.info("indexing existing documents for search")
+    index_documents(wh)
+    rebuild(wh)
+
+
+def _backfill_keys(wh: Warehouse) -> None:
+    """After the upgrade to schema 4: compute every *_key column of the stored rows."""
+    from .persons import rebuild
+
+    log.info("computing comparison keys of stored rows")
+    for table in TABLES:
+        for key_column, source in table.keys:
+            found = [v for (v,) in wh.con.execute(
+                f"SELECT DISTINCT {source} FROM core.{table.name} WHERE {source} IS NOT NULL").fetchall()]
+            if found:
+                wh.con.execute("CREATE OR REPLACE TEMP TABLE _keys AS SELECT unnest(?) AS v, unnest(?) AS k",
+                               [found, [key_of(v) for v in found]])
+                wh.con.execute(f"UPDATE core.{table.name} SET {key_column} = _keys.k FROM _keys "
+                               f"WHERE core.{table.name}.{source} = _keys.v")
+    rebuild(wh)
+
+
+#: Python work that follows a migration: (schema version, function).
+_BACKFILLS = ((2, _backfill_search_and_persons), (4, _backfill_keys))
 
 
 def _concat(tables: list[dict[str, list]]) -> dict[str, list] | None:

@@ -1,33 +1,19 @@
 """Normalise: turn an extracted Document and its rule Extraction into warehouse rows.
 
-Ids are stable and readable: the document id comes from the file's absolute path, and
-each row's id is the document id plus a letter and its position (`3f2a…-D004` is the
-fourth decision). The same file imported again keeps its ids.
+Row ids come from minutes.core.ids (the same file imported again keeps its ids); the search
+terms of the rows come from the warehouse's own index (minutes.warehouse.search).
 """
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from pathlib import Path
 
-from minutes.extractors.model import Document
-from minutes.rules.records import Extraction
-from minutes.rules.terms import terms
-from minutes.rules.text import fold
+from minutes.core.document import Document
+from minutes.core.ids import document_id_for, row_id
+from minutes.core.records import Extraction
+from minutes.warehouse.search import postings
 from minutes.warehouse.store import DocumentRecord
-
-ID_LETTERS = {"sections": "S", "attendees": "P", "decisions": "D", "assignments": "A", "blocks": "B",
-              "motions": "M", "votes": "V", "reservations": "R", "recusals": "J"}
-
-
-def document_id_for(source_path: str) -> str:
-    """Stable id of the document stored for a file path."""
-    return hashlib.sha1(source_path.encode("utf-8")).hexdigest()[:12]
-
-
-def row_id(document_id: str, table: str, n: int) -> str:
-    return f"{document_id}-{ID_LETTERS[table]}{n:03d}"
 
 
 def to_record(source_path: str, sha256: str, size: int, mtime_ns: int, doc: Document, ex: Extraction,
@@ -68,7 +54,7 @@ def to_record(source_path: str, sha256: str, size: int, mtime_ns: int, doc: Docu
                        "source_text": d.source} for d in ex.decisions],
         "assignments": [{"assignment_id": row_id(did, "assignments", n), "document_id": did,
                          "decision_id": decision_id.get(a.decision), "section_id": section_id.get(a.section),
-                         "ordinal": n, "owner": a.owner, "owner_key": fold(a.owner) if a.owner else None,
+                         "ordinal": n, "owner": a.owner,
                          "owner_kind": a.owner_kind, "task": a.task,
                          "deadline": a.deadline, "deadline_text": a.deadline_text,
                          "deadline_precision": a.deadline_precision, "page": a.page, "rule": a.rule,
@@ -76,7 +62,7 @@ def to_record(source_path: str, sha256: str, size: int, mtime_ns: int, doc: Docu
     }
     if ex.protocol is not None:
         rows.update(_protocol_rows(did, ex.protocol, section_id, decision_id))
-    rows["postings"] = _postings(rows)
+    rows["postings"] = postings(rows)
     return DocumentRecord(document, rows)
 
 
@@ -113,39 +99,6 @@ def _protocol_rows(did: str, p, section_id: dict, decision_id: dict) -> dict[str
                                   "except_paragraphs": a.except_paragraphs, "replaces": a.replaces, "page": a.page,
                                   "rule": a.rule, "source_text": a.source} for a in p.participation],
     }
-
-
-POSTING_COLUMNS = ("term", "kind", "row_id", "document_id", "tf")
-
-
-def _postings(rows: dict) -> dict[str, list]:
-    """Search terms of each decision, assignment and block of text, as columns of POSTING_COLUMNS.
-
-    Columns rather than one tuple per posting: a document has thousands of postings, and the
-    writer inserts columns as they are.
-    """
-    out: dict[str, list] = {c: [] for c in POSTING_COLUMNS}
-
-    def add(kind: str, row_id: str, document_id: str, text: str) -> None:
-        counts = terms(text)
-        n = len(counts)
-        out["term"].extend(counts)
-        out["kind"].extend([kind] * n)
-        out["row_id"].extend([row_id] * n)
-        out["document_id"].extend([document_id] * n)
-        out["tf"].extend([c if c < 32000 else 32000 for c in counts.values()])
-
-    for d in rows["decisions"]:
-        add("D", d["decision_id"], d["document_id"], d["text"])
-    for a in rows["assignments"]:
-        add("A", a["assignment_id"], a["document_id"], f"{a['owner'] or ''} {a['task']}")
-    for b in rows["blocks"]:
-        add("B", block_id(b["document_id"], b["ordinal"]), b["document_id"], b["text"])
-    return out
-
-
-def block_id(document_id: str, ordinal: int) -> str:
-    return f"{document_id}-B{ordinal:04d}"
 
 
 def _time(hhmm: str | None) -> dt.time | None:

@@ -33,11 +33,6 @@ class Block:
     start: int = 0  # offsets into Document.text, set by Document
     end: int = 0
 
-    def cell_lines(self, row: int, col: int) -> list[str]:
-        """The non-empty lines of one table cell."""
-        if not self.rows or row >= len(self.rows) or col >= len(self.rows[row]):
-            return []
-        return [ln.strip() for ln in self.rows[row][col].split("\n") if ln.strip()]
 
 
 def has_text(blocks: list[Block]) -> bool:
@@ -82,12 +77,3 @@ class Document:
 
     def __iter__(self) -> Iterator[Block]:
         return iter(self.blocks)
-
-    def page_of(self, offset: int) -> int:
-        """Page of the block containing a character offset into `text`."""
-        page = 1
-        for b in self.blocks:
-            if b.start > offset:
-                break
-            page = b.page
-        return page

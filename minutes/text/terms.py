@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from functools import lru_cache
 
-from .text import fold
+from .fold import fold
 
 _WORD = re.compile(r"[0-9a-zåäöéü]+(?:-[0-9a-zåäöéü]+)*")
 _PART = re.compile(r"[0-9a-zåäöéü]{2,}")  # a word, or one part of a hyphenated word, of two letters or more

@@ -1,0 +1,72 @@
+"""The `minutes` group, its shared options, and the `Settings` each command builds from them."""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from dataclasses import replace
+from typing import TYPE_CHECKING, Iterator
+
+import click
+
+from minutes.core.settings import Settings
+
+from .output import FORMATS
+
+if TYPE_CHECKING:
+    import duckdb
+
+db_option = click.option(
+    "--db", "db", default="minutes.duckdb", envvar="MINUTES_DB", show_default=True, show_envvar=True,
+    metavar="FILE", help="The warehouse file (DuckDB).")
+format_option = click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="table",
+                             show_default=True, help="Output format.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="minutes")
+@click.option("--lock-wait", type=click.FloatRange(0), default=Settings.lock_wait, envvar="MINUTES_LOCK_WAIT",
+              show_default=True, show_envvar=True,
+              help="Seconds to wait for a warehouse another process holds (an import writing a batch).")
+@click.pass_context
+def main(ctx: click.Context, lock_wait: float) -> None:
+    """minutes: Swedish meeting minutes (PDF, Word, text, scans) into a DuckDB warehouse you can query.
+
+    \b
+    Start with:
+      minutes import protokoll/ --db minutes.duckdb
+      minutes sql "select body, meeting_date, text from decisions join documents using (document_id)"
+    """
+    ctx.obj = Settings(lock_wait=lock_wait)
+
+
+def settings(**changes) -> Settings:
+    """The command's Settings: the group's, with this command's options applied."""
+    base = click.get_current_context().find_object(Settings) or Settings()
+    return replace(base, **changes)
+
+
+def parse_date(value: str | None) -> dt.date | None:
+    """A date option as the user typed it (YYYY-MM-DD)."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date; write it as YYYY-MM-DD.")
+
+
+@contextlib.contextmanager
+def reading(db: str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the warehouse for one command; its errors become one sentence for the user."""
+    from minutes.warehouse import WarehouseError, connect
+
+    try:
+        con = connect(db, read_only=True, wait=settings().lock_wait)
+    except WarehouseError as e:
+        raise click.ClickException(str(e))
+    try:
+        yield con
+    except WarehouseError as e:
+        raise click.ClickException(str(e))
+    finally:
+        con.close()

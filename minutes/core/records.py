@@ -1,0 +1,181 @@
+"""What the rules extract from one document: plain records, each with its provenance.
+
+Provenance on every row: the page it starts on, the id of the rule that produced it and
+the source text it came from, so `minutes explain` can show why a row exists.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Meeting:
+    title: str | None = None
+    doc_type: str = "other"
+    body: str | None = None
+    region: str | None = None
+    meeting_date: dt.date | None = None
+    start_time: str | None = None  # HH:MM
+    end_time: str | None = None
+    place: str | None = None
+    next_meeting: dt.date | None = None
+    provenance: dict[str, str] = field(default_factory=dict)  # field -> "rule: source text"
+
+
+@dataclass
+class Section:
+    ordinal: int
+    number: str | None
+    title: str
+    level: int
+    page: int
+    parent: int | None = None  # ordinal of the parent section
+    case_number: str | None = None  # the diarienummer: "KS 2025/112"
+
+
+@dataclass
+class Attendee:
+    name: str
+    status: str  # present | absent | adjunct | substitute
+    initials: str | None = None
+    role: str | None = None
+    organisation: str | None = None
+    party: str | None = None
+    attended: str | None = None
+    page: int = 1
+    rule: str = ""
+    source: str = ""
+
+
+@dataclass
+class Decision:
+    ordinal: int
+    text: str
+    kind: str  # beslut | ställningstagande | förslag | summering
+    section: int | None
+    page: int
+    rule: str
+    source: str
+    number: str | None = None  # its number in a numbered list ("4."), used to merge repeats
+
+
+@dataclass
+class Assignment:
+    owner: str | None
+    owner_kind: str | None  # person | role | group | organisation
+    task: str
+    deadline: dt.date | None = None
+    deadline_text: str | None = None
+    deadline_precision: str | None = None
+    decision: int | None = None  # ordinal of the decision it comes from
+    section: int | None = None
+    page: int = 1
+    rule: str = ""
+    source: str = ""
+    score: float = 1.0
+
+
+# Formal protocols -----------------------------------------------------------------
+
+@dataclass
+class Motion:
+    section: int | None
+    mover: str
+    party: str | None
+    text: str
+    page: int
+    source: str
+    outcome: str | None = None  # bifallet | avslaget, when the protocol says which won
+    rule: str = "sv.protocol.yrkande"
+
+
+@dataclass
+class PersonVote:
+    name: str
+    party: str | None
+    vote: str  # ja | nej | avstår | frånvarande
+
+
+@dataclass
+class Vote:
+    section: int | None
+    method: str  # acclamation | votering
+    page: int
+    rule: str
+    source: str
+    yes: int | None = None
+    no: int | None = None
+    abstain: int | None = None
+    absent: int | None = None
+    yes_means: str | None = None
+    no_means: str | None = None
+    finding: str | None = None  # the chair's finding: "fullmäktige avslår motionen"
+    outcome: str | None = None  # ja | nej | lika for a votering
+    decision: int | None = None
+    counts_ok: bool = True
+    flag: str | None = None  # why the counts do not add up
+    persons: list[PersonVote] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list, repr=False)  # found while reading a table
+    table_counts: dict[str, int] | None = field(default=None, repr=False)
+    sum_row: dict[str, int] = field(default_factory=dict, repr=False)  # a "Summa" row's counts
+
+
+@dataclass
+class Reservation:
+    section: int | None
+    name: str | None
+    party: str | None
+    reason: str | None
+    page: int
+    source: str
+    decision: int | None = None
+    rule: str = "sv.protocol.reservation"
+
+
+@dataclass
+class Recusal:
+    section: int | None
+    name: str
+    party: str | None
+    paragraph: str | None
+    page: int
+    source: str
+    rule: str = "sv.protocol.jav"
+
+
+@dataclass
+class Participation:
+    """Who could take part on which paragraphs: part-time attendees and substitutes."""
+
+    name: str
+    party: str | None
+    status: str
+    from_paragraph: int | None
+    to_paragraph: int | None
+    except_paragraphs: str | None
+    replaces: str | None
+    page: int
+    source: str
+    rule: str = "sv.protocol.paragraphs"
+
+
+@dataclass
+class Protocol:
+    motions: list[Motion] = field(default_factory=list)
+    votes: list[Vote] = field(default_factory=list)
+    reservations: list[Reservation] = field(default_factory=list)
+    recusals: list[Recusal] = field(default_factory=list)
+    participation: list[Participation] = field(default_factory=list)
+
+
+@dataclass
+class Extraction:
+    meeting: Meeting
+    sections: list[Section] = field(default_factory=list)
+    attendees: list[Attendee] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
+    assignments: list[Assignment] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    block_sections: list[int | None] = field(default_factory=list)  # section ordinal of each block
+    protocol: Protocol | None = None  # yrkanden, votes, reservations, jäv, attendance per §

@@ -1,0 +1,27 @@
+"""What a user can set, with its default, in one object built once at the edge and passed down.
+
+The CLI builds it from its options (each option also reads its environment variable, named
+below); library callers build their own or take the defaults. Nothing below the CLI reads
+the environment.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The settings of one command; the warehouse path is an argument of its own."""
+
+    doc_timeout: float = 1800.0  # MINUTES_DOC_TIMEOUT: seconds one document may take (a scan of hundreds of pages)
+    lock_wait: float = 30.0  # MINUTES_LOCK_WAIT: seconds to wait for a warehouse another process holds
+    ocr_dpi: int = 300  # MINUTES_OCR_DPI: measured best on Swedish scans (200 dpi lost a decision in five)
+    ocr_workers: int | None = None  # MINUTES_OCR_WORKERS: pages read at once (default: every core)
+    tesseract: str = "tesseract"  # MINUTES_TESSERACT: the Tesseract program
+    batch_documents: int = 250  # the most documents written in one transaction (`--batch-size`)
+    scheduler_timeout: float = 30.0  # MINUTES_SCHEDULER_TIMEOUT: seconds to reach a Dask scheduler
+
+
+#: A batch is also written after this many pages or seconds of work: each write closes the file so
+#: readers get in, which costs a checkpoint (about 50 ms); readers are never kept out longer for bigger batches.
+BATCH_PAGES, BATCH_SECONDS = 1000, 5.0
