@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DB     ?= minutes.duckdb
 
-.PHONY: demo test test-fast install samples ocr-deps bench bench-ocr serve browser-deps clean
+.PHONY: demo test test-fast install samples ocr-deps bench bench-ocr serve browser-deps clean eval
 
 # The package and its runtime dependencies (re-run when pyproject.toml changes).
 $(VENV)/.installed: pyproject.toml
@@ -62,6 +62,11 @@ test: $(VENV)/.installed-test ocr-deps browser-deps
 
 test-fast: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
+
+# Score the rules on the evaluation corpora in ../shared (when present) against devtools/eval-baseline.json;
+# fails when a figure drops more than 0.02. `make eval ARGS=--update` keeps an improvement as the new baseline.
+eval: $(VENV)/.installed ocr-deps
+	$(BIN)/python devtools/evaluate.py $(ARGS)
 
 # Re-render samples/*.pdf|docx from devtools/samples/*.md after editing a source.
 samples: $(VENV)/.installed-test
