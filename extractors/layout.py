@@ -10,84 +10,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
 
 from minutes.core.document import Block
 
-from .textutil import BULLETS, join_lines, split_marker
-
-
-@dataclass
-class Segment:
-    """A run of text on one line with its box in points (top-down y) and font."""
-
-    text: str
-    x0: float
-    top: float
-    x1: float
-    bottom: float
-    size: float = 0.0
-    bold: bool = False
-
-    @property
-    def height(self) -> float:
-        return max(self.bottom - self.top, 1.0)
-
-    @property
-    def cy(self) -> float:
-        return (self.top + self.bottom) / 2
-
-
-@dataclass
-class Rule:
-    """A ruling line (table border): horizontal when y0 == y1 (within a point or two)."""
-
-    x0: float
-    top: float
-    x1: float
-    bottom: float
-
-    @property
-    def horizontal(self) -> bool:
-        return (self.bottom - self.top) < (self.x1 - self.x0)
-
-
-@dataclass
-class _Line:
-    cells: list[Segment]
-    top: float
-    bottom: float
-    size: float
-    bold: bool
-    in_table: bool = False
-    extra: dict = field(default_factory=dict)
-
-    @property
-    def x0(self) -> float:
-        return self.cells[0].x0
-
-    @property
-    def x1(self) -> float:
-        return self.cells[-1].x1
-
-    @property
-    def text(self) -> str:
-        return "\t".join(c.text for c in self.cells)
-
-    @property
-    def height(self) -> float:
-        return max(self.bottom - self.top, 1.0)
-
-
-@dataclass
-class Grid:
-    """A table drawn with ruling lines: its box, column and row edges, and whether it is a plain lattice."""
-
-    bbox: tuple[float, float, float, float]
-    xs: list[float]
-    ys: list[float]
-    regular: bool  # every line spans the whole table; False when cells are merged
-    rules: list[Rule] = field(default_factory=list)
+from .grids import center_in, fill_grid, find_grids, merged_grid
+from .lines import Line, Rule, Segment, cluster, group_lines
+from .textutil import join_lines, split_marker
 
 
 def page_blocks(segments: list[Segment], rules: list[Rule], page: int, page_width: float,
@@ -101,223 +29,26 @@ def page_blocks(segments: list[Segment], rules: list[Rule], page: int, page_widt
     segments = [s for s in segments if s.text.strip()]
     placed: list[tuple[float, Block]] = []
     for grid in find_grids(rules):
-        inside = [s for s in segments if _center_in(s, grid.bbox)]
+        inside = [s for s in segments if center_in(s, grid.bbox)]
         if not inside:
             continue
         rows = None
         if not grid.regular and merged_cells:
-            rows = _merged_grid(grid.rules, inside)
+            rows = merged_grid(grid.rules, inside)
         if not rows:
-            rows = _fill_grid((grid.xs, grid.ys), inside)
+            rows = fill_grid((grid.xs, grid.ys), inside)
         if rows:
-            segments = [s for s in segments if not _center_in(s, grid.bbox)]
+            segments = [s for s in segments if not center_in(s, grid.bbox)]
             placed.append((grid.bbox[1], Block("table", "", page=page, rows=rows, bbox=grid.bbox)))
-    lines = _lines(segments, page_width)
+    lines = group_lines(segments, page_width)
     placed.extend(_assemble(lines, page, page_width, size_tolerance))
     placed.sort(key=lambda p: p[0])
     return [b for _, b in placed]
 
 
-# --- ruled tables -----------------------------------------------------------------
-
-def find_grids(rules: list[Rule], tol: float = 3.0) -> list[Grid]:
-    """Groups of crossing ruling lines that form a table."""
-    if len(rules) > 600:  # a drawing or chart, not a table
-        return []
-    groups: list[list[Rule]] = []
-    for r in rules:
-        hits = [g for g in groups if any(_touch(r, o, tol) for o in g)]
-        merged = [r]
-        for g in hits:
-            merged.extend(g)
-            groups.remove(g)
-        groups.append(merged)
-    out = []
-    for g in groups:
-        hs = [r for r in g if r.horizontal]
-        vs = [r for r in g if not r.horizontal]
-        xs = _cluster([(r.x0 + r.x1) / 2 for r in vs], tol, mean=True)
-        ys = _cluster([(r.top + r.bottom) / 2 for r in hs], tol, mean=True)
-        if len(xs) < 2 or len(ys) < 2:
-            continue
-        bbox = (min(r.x0 for r in g), min(r.top for r in g), max(r.x1 for r in g), max(r.bottom for r in g))
-        regular = all(_coverage([(r.top, r.bottom) for r in vs if abs((r.x0 + r.x1) / 2 - x) <= tol],
-                                ys[0], ys[-1]) > 0.95 for x in xs) and \
-            all(_coverage([(r.x0, r.x1) for r in hs if abs((r.top + r.bottom) / 2 - y) <= tol],
-                          xs[0], xs[-1]) > 0.95 for y in ys)
-        out.append(Grid(bbox, xs, ys, regular, g))
-    return out
-
-
-def _coverage(spans: list[tuple[float, float]], lo: float, hi: float) -> float:
-    """Share of [lo, hi] covered by the union of spans."""
-    if hi <= lo:
-        return 1.0
-    covered, end = 0.0, lo
-    for a, b in sorted(spans):
-        a, b = max(a, end), min(b, hi)
-        if b > a:
-            covered += b - a
-            end = b
-    return covered / (hi - lo)
-
-
-def _touch(a: Rule, b: Rule, tol: float) -> bool:
-    return not (a.x1 + tol < b.x0 or b.x1 + tol < a.x0 or a.bottom + tol < b.top or b.bottom + tol < a.top)
-
-
-def _cluster(values: list[float], tol: float, mean: bool = False) -> list[float]:
-    out: list[list[float]] = []
-    for v in sorted(values):
-        if out and v - out[-1][-1] <= tol:
-            out[-1].append(v)
-        else:
-            out.append([v])
-    return [sum(c) / len(c) if mean else c[0] for c in out]
-
-
-def _center_in(s: Segment, bbox) -> bool:
-    cx, cy = (s.x0 + s.x1) / 2, s.cy
-    return bbox[0] - 1 <= cx <= bbox[2] + 1 and bbox[1] - 1 <= cy <= bbox[3] + 1
-
-
-def _fill_grid(grid, segs: list[Segment]) -> list[list[str]]:
-    xs, ys = grid
-    cells: dict[tuple[int, int], list[Segment]] = {}
-    for s in segs:
-        col = _band(xs, s.x0 + min(2.0, (s.x1 - s.x0) / 2))
-        row = _band(ys, s.cy)
-        cells.setdefault((row, col), []).append(s)
-    rows = []
-    for r in range(len(ys) - 1):
-        row = []
-        for c in range(len(xs) - 1):
-            lines = _lines(cells.get((r, c), []), xs[c + 1] - xs[c])
-            row.append("\n".join(" ".join(x.text for x in ln.cells) for ln in lines))
-        if any(t.strip() for t in row):
-            rows.append(row)
-    return rows
-
-
-def _merged_grid(rules: list[Rule], segs: list[Segment]) -> list[list[str]] | None:
-    """Rows of a ruled table with merged cells, by pdfplumber's table finder run on these lines.
-
-    pdfplumber joins the lines into edges, finds where they cross and which crossings enclose a
-    cell; a merged cell fills its first row and column and leaves the slots it covers empty.
-    Its own page reading (pdfminer, about 150 ms a page) is not needed: pdfium has already
-    measured the lines and the text.
-    """
-    from pdfplumber.table import Table, cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
-
-    edges = []
-    for r in rules:
-        if r.horizontal:
-            y = (r.top + r.bottom) / 2
-            edges.append({"x0": r.x0, "x1": r.x1, "top": y, "bottom": y, "doctop": y, "width": r.x1 - r.x0,
-                          "height": 0.0, "orientation": "h"})
-        else:
-            x = (r.x0 + r.x1) / 2
-            edges.append({"x0": x, "x1": x, "top": r.top, "bottom": r.bottom, "doctop": r.top, "width": 0.0,
-                          "height": r.bottom - r.top, "orientation": "v"})
-    tol = 3  # pdfplumber's default snap, join, length and intersection tolerances
-    edges = [e for e in merge_edges(edges, tol, tol, tol, tol) if max(e["width"], e["height"]) >= tol]
-    tables = cells_to_tables(intersections_to_cells(edges_to_intersections(edges, tol, tol)))
-    if not tables:
-        return None
-    rows = []
-    for row in Table(None, max(tables, key=len)).rows:
-        texts = []
-        for cell in row.cells:
-            inside = [s for s in segs if _center_in(s, cell)] if cell else []
-            lines = _lines(inside, cell[2] - cell[0]) if inside else []
-            texts.append("\n".join(" ".join(x.text for x in ln.cells) for ln in lines))
-        if any(t.strip() for t in texts):
-            rows.append([t.strip() for t in texts])
-    return rows
-
-
-def _band(edges: list[float], v: float) -> int:
-    for i in range(len(edges) - 1):
-        if v < edges[i + 1]:
-            return i
-    return len(edges) - 2
-
-
-# --- lines ------------------------------------------------------------------------
-
-def _lines(segments: list[Segment], width: float) -> list[_Line]:
-    """Group segments into visual lines; cells are runs separated by a column gap."""
-    lines: list[list[Segment]] = []
-    refs: list[tuple[float, float]] = []  # centre and height of each line's first segment
-    for s in sorted(segments, key=lambda s: (s.top, s.x0)):
-        cy, h = (s.top + s.bottom) / 2, max(s.bottom - s.top, 1.0)
-        for k in range(len(lines) - 1, max(len(lines) - 5, -1), -1):  # the last four lines
-            ref_cy, ref_h = refs[k]
-            if abs(cy - ref_cy) < 0.5 * min(h, ref_h):
-                lines[k].append(s)
-                break
-        else:
-            lines.append([s])
-            refs.append((cy, h))
-    out = []
-    for ln in lines:
-        ln.sort(key=lambda s: s.x0)
-        cells = [c for c in _cells(ln) if c.text]
-        if not cells:
-            continue
-        cells = _glue_bullet(cells)
-        sizes = [round(c.size or c.height, 1) for c in cells]
-        size = sizes[0] if len(sizes) == 1 else Counter(sizes).most_common(1)[0][0]
-        out.append(_Line(cells, min(c.top for c in cells), max(c.bottom for c in cells), size,
-                         all(c.bold for c in cells if c.text not in BULLETS)))
-    return out
-
-
-def _cells(line: list[Segment]) -> list[Segment]:
-    """The segments of one line (left to right) joined into cells wherever the gap is narrower than a column gap."""
-    out: list[Segment] = []
-    group: list[Segment] = []
-    for s in line:
-        em = s.size or max(s.bottom - s.top, 1.0)
-        if group and s.x0 - group[-1].x1 < max(1.8 * em, 12.0):
-            group.append(s)
-        else:
-            if group:
-                out.append(_joined(group))
-            group = [s]
-    if group:
-        out.append(_joined(group))
-    return out
-
-
-def _joined(group: list[Segment]) -> Segment:
-    """One cell from neighbouring segments: a space between them unless they touch."""
-    first = group[0]
-    if len(group) == 1:
-        return Segment(first.text.strip(), first.x0, first.top, first.x1, first.bottom, first.size, first.bold)
-    text = first.text
-    prev = first
-    for s in group[1:]:
-        touching = s.x0 - prev.x1 < 0.08 * (s.size or max(s.bottom - s.top, 1.0))
-        sep = "" if touching and not text.endswith(" ") and not s.text.startswith(" ") else " "
-        text = text.rstrip() + sep + s.text.lstrip()
-        prev = s
-    return Segment(text.strip(), first.x0, min(s.top for s in group), group[-1].x1, max(s.bottom for s in group),
-                   max(s.size for s in group), all(s.bold for s in group))
-
-
-def _glue_bullet(cells: list[Segment]) -> list[Segment]:
-    """A bullet glyph drawn apart from its text belongs to the text's cell."""
-    if len(cells) >= 2 and len(cells[0].text) <= 2 and (cells[0].text in BULLETS or cells[0].text in "-–*»«+"):
-        b, t = cells[0], cells[1]
-        merged = Segment(f"• {t.text}", b.x0, min(b.top, t.top), t.x1, max(b.bottom, t.bottom), t.size, t.bold)
-        return [merged] + cells[2:]
-    return cells
-
-
 # --- blocks -----------------------------------------------------------------------
 
-def _assemble(lines: list[_Line], page: int, width: float, size_tolerance: float = 0.0) -> list[tuple[float, Block]]:
+def _assemble(lines: list[Line], page: int, width: float, size_tolerance: float = 0.0) -> list[tuple[float, Block]]:
     out: list[tuple[float, Block]] = []
     i = 0
     margin = min((ln.x0 for ln in lines), default=0.0)
@@ -336,7 +67,7 @@ def _assemble(lines: list[_Line], page: int, width: float, size_tolerance: float
     return out
 
 
-def _column_run(lines: list[_Line], i: int, margin: float) -> list[_Line]:
+def _column_run(lines: list[Line], i: int, margin: float) -> list[Line]:
     """Consecutive lines laid out in columns (tab stops or an unruled table)."""
     first = lines[i]
     if len(first.cells) < 2:
@@ -357,8 +88,8 @@ def _column_run(lines: list[_Line], i: int, margin: float) -> list[_Line]:
     return run
 
 
-def _table_from_run(run: list[_Line], page: int) -> Block:
-    starts = _cluster([c.x0 for ln in run for c in ln.cells], 8.0)
+def _table_from_run(run: list[Line], page: int) -> Block:
+    starts = cluster([c.x0 for ln in run for c in ln.cells], 8.0)
     rows = []
     for ln in run:
         row = [""] * len(starts)
@@ -370,7 +101,7 @@ def _table_from_run(run: list[_Line], page: int) -> Block:
     return Block("table", "", page=page, rows=rows, bbox=bbox, font_size=run[0].size)
 
 
-def _paragraph(lines: list[_Line], i: int, page: int, margin: float, right: float, line_gap: float,
+def _paragraph(lines: list[Line], i: int, page: int, margin: float, right: float, line_gap: float,
                spaced: bool, size_tolerance: float, out: list[tuple[float, Block]]) -> int:
     """Collect the lines of one paragraph or list item starting at line i; return the next index.
 
@@ -418,7 +149,7 @@ def _paragraph(lines: list[_Line], i: int, page: int, margin: float, right: floa
     return j
 
 
-def _para_gap(line: _Line, line_gap: float) -> float:
+def _para_gap(line: Line, line_gap: float) -> float:
     """The space between lines that separates paragraphs on this page.
 
     Normally more than 0.6 of a line; on a double-spaced page (the usual gap is itself near a

@@ -26,7 +26,8 @@ import pypdfium2 as pdfium
 from minutes.core.document import Block
 
 from .errors import MissingToolError
-from .layout import Rule, Segment, page_blocks
+from .layout import page_blocks
+from .lines import Rule, Segment
 from .pdfium_lock import PDFIUM_LOCK
 from .textutil import clean
 

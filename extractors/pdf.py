@@ -21,7 +21,8 @@ import pypdfium2.raw as pdfium_c
 from minutes.core.document import Block, Document, has_text
 
 from .errors import ExtractionError
-from .layout import Rule, Segment, classify_headings, page_blocks
+from .layout import classify_headings, page_blocks
+from .lines import Rule, Segment
 from .pdfium_lock import PDFIUM_LOCK
 from .textutil import clean
 

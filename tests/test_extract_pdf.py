@@ -80,7 +80,8 @@ def test_merged_cells_read_as_pdfplumber_reads_them(tmp_path, spans):
     import pypdfium2 as pdfium
 
     import minutes.extractors.pdf as pdf_backend
-    from minutes.extractors.layout import _merged_grid, find_grids
+    from minutes.extractors.grids import find_grids
+    from minutes.extractors.grids import merged_grid as _merged_grid
 
     data = [["Närvarande", "Åsa Öberg", "Region Örebro län"], ["", "Göran Ärlig", "Region Värmland"],
             ["", "Per Ek", "Region Dalarna"], ["Frånvarande", "Märta Ådahl", ""]]
@@ -102,7 +103,7 @@ def test_table_with_merged_cells_is_read_by_pdfplumber(tmp_path, monkeypatch):
     from reportlab.platypus import SimpleDocTemplate, Table, TableStyle
 
     import minutes.extractors.pdf as pdf_backend
-    from minutes.extractors.layout import find_grids
+    from minutes.extractors.grids import find_grids
 
     data = [["Närvarande", "Åsa Öberg", "Region Örebro län"],
             ["", "Göran Ärlig", "Region Värmland"],
@@ -131,7 +132,7 @@ def test_plain_grid_is_regular(make_doc):
     import pypdfium2 as pdfium
 
     import minutes.extractors.pdf as pdf_backend
-    from minutes.extractors.layout import find_grids
+    from minutes.extractors.grids import find_grids
 
     path = make_doc("| Datum | 2025-01-01 |\n| Tid | 10.00–12.00 |\n", "grid.pdf")
     page = pdfium.PdfDocument(str(path))[0]
