@@ -58,7 +58,7 @@ serve: $(VENV)/.installed
 
 # All tests, the slow ones (OCR, batches) included; `make test-fast` skips those.
 test: $(VENV)/.installed-test ocr-deps browser-deps
-	$(BIN)/python -m pytest -m "slow or not slow"
+	MINUTES_THOROUGH_TESTS=1 $(BIN)/python -m pytest -m "slow or not slow"
 
 test-fast: $(VENV)/.installed-test
 	$(BIN)/python -m pytest

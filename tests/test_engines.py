@@ -60,7 +60,7 @@ def test_dask_and_local_engines_build_identical_warehouses(runner, folder, tmp_p
 
 def test_an_unreachable_scheduler_is_one_clear_sentence(runner, folder, tmp_path):
     res = runner.invoke(main, ["import", str(folder), "--db", str(tmp_path / "w.duckdb"), "--engine", "dask",
-                               "--scheduler", "tcp://127.0.0.1:1"])
+                               "--scheduler", "tcp://127.0.0.1:1", "--scheduler-timeout", "1"])
     assert res.exit_code == 1 and "Cannot reach the Dask scheduler" in res.output and "Traceback" not in res.output
 
 

@@ -5,6 +5,7 @@ within the per-document time limit.
 """
 from __future__ import annotations
 
+import os
 import time
 
 import pytest
@@ -16,6 +17,13 @@ from minutes.core.settings import Settings
 from minutes.extractors.text import parse_text
 from minutes.pipeline.work import Job, process
 from minutes.rules import analyse
+
+#: Every example in CI and under `make test`; a tenth of them in a quick local run (plain `pytest`).
+THOROUGH = bool(os.environ.get("CI") or os.environ.get("MINUTES_THOROUGH_TESTS"))
+
+
+def examples(n: int) -> int:
+    return n if THOROUGH else max(20, n // 10)
 
 # Words the rules react to, mixed with noise, so the generated text reaches the rule code.
 KEYWORDS = ["Beslut:", "Beslutades att", "beslutade att", "ställer sig bakom", "godkänner", "uppdras att",
@@ -30,7 +38,7 @@ lines = st.lists(words, min_size=0, max_size=14).map(" ".join)
 documents = st.lists(lines, min_size=1, max_size=40).map("\n".join)
 
 
-@settings(max_examples=150, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=2000, suppress_health_check=[HealthCheck.too_slow])
 @given(documents)
 def test_rules_never_crash_on_arbitrary_text(text):
     try:
@@ -45,7 +53,7 @@ def test_rules_never_crash_on_arbitrary_text(text):
         assert a.task and a.rule
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 @pytest.mark.parametrize("suffix", [".pdf", ".docx"])
 def test_damaged_files_fail_cleanly(make_doc, tmp_path, suffix, data):
@@ -77,7 +85,7 @@ any_text = st.text(alphabet=st.one_of(st.sampled_from("åäöÅÄÖéÉüÜ§–
                    max_size=40)
 
 
-@settings(max_examples=2000, deadline=None)
+@settings(max_examples=examples(2000), deadline=None)
 @given(any_text)
 def test_fold_is_translate_by_the_table(text):
     from minutes.text.fold import _FOLD, _FOLD_ONE, fold, fold_same_length
@@ -87,7 +95,7 @@ def test_fold_is_translate_by_the_table(text):
                                       "".join(fold(c)[:1] or c for c in text))
 
 
-@settings(max_examples=2000, deadline=None)
+@settings(max_examples=examples(2000), deadline=None)
 @given(any_text)
 def test_count_letters_is_the_length_without_non_letters(text):
     import re
@@ -96,7 +104,7 @@ def test_count_letters_is_the_length_without_non_letters(text):
     assert count_letters(text) == len(re.sub(r"[\W\d_]+", "", text))
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=examples(1000), deadline=None)
 @given(st.text(alphabet="ab06&@1IéèóòëåäöÅÄÖA \n.", max_size=60))
 def test_ocr_suspicion_finds_what_the_lookbehind_pattern_finds(text):
     import re
@@ -107,7 +115,7 @@ def test_ocr_suspicion_finds_what_the_lookbehind_pattern_finds(text):
     assert [m.span() for m in _SUSPICIOUS.finditer(text)] == [m.span() for m in plain.finditer(text)]
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=examples(1000), deadline=None)
 @given(st.lists(st.text(alphabet="abå .*", max_size=6), max_size=8), st.text(alphabet="abå .*-", max_size=40))
 def test_alternation_matches_what_the_longest_first_alternation_matches(words, text):
     import re
@@ -127,7 +135,7 @@ def test_alternation_matches_what_the_longest_first_alternation_matches(words, t
     assert [m.span() for m in fast.finditer(text)] == [m.span() for m in re.finditer(rf"\b(?:{spaced})\b", text)]
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=examples(1000), deadline=None)
 @given(st.lists(st.text(alphabet="abÅä", min_size=1, max_size=4), min_size=1, max_size=5),
        st.sampled_from(["", "(?i)"]), st.sampled_from(["", "?", "*"]), st.text(alphabet="abÅäAÄc ", max_size=40))
 def test_first_chars_names_the_first_character_of_every_match(words, flags, repeat, text):
@@ -143,7 +151,7 @@ def test_first_chars_names_the_first_character_of_every_match(words, flags, repe
         assert "c" in first
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=examples(1000), deadline=None)
 @given(st.lists(st.text(alphabet="abÅ1", min_size=1, max_size=4), min_size=1, max_size=6),
        st.text(alphabet="abÅ1 _.-", max_size=40))
 def test_word_starts_finds_what_a_leading_word_boundary_finds(words, text):
