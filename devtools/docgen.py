@@ -151,20 +151,47 @@ def _strip_bold(text: str) -> str:
 
 # --- PDF -------------------------------------------------------------------------------
 
+def _fonts(md: str) -> tuple[str, str]:
+    """(regular, bold) font names: Helvetica, or DejaVu Sans for letters Helvetica lacks (ć, č, đ)."""
+    try:
+        md.encode("cp1252")
+        return "Helvetica", "Helvetica-Bold"
+    except UnicodeEncodeError:
+        pass
+    import importlib.util
+
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    folders = [Path("/usr/share/fonts/truetype/dejavu")]
+    spec = importlib.util.find_spec("matplotlib")  # matplotlib, a test dependency, ships DejaVu Sans
+    if spec and spec.submodule_search_locations:
+        folders.append(Path(spec.submodule_search_locations[0]) / "mpl-data" / "fonts" / "ttf")
+    folder = next((f for f in folders if (f / "DejaVuSans.ttf").exists()), None)
+    if folder is None:
+        raise RuntimeError("rendering letters beyond Latin-1 needs the DejaVu Sans font (matplotlib or fonts-dejavu)")
+    for name, file in (("DejaVuSans", "DejaVuSans.ttf"), ("DejaVuSans-Bold", "DejaVuSans-Bold.ttf")):
+        if name not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(TTFont(name, str(folder / file)))
+    pdfmetrics.registerFontFamily("DejaVuSans", normal="DejaVuSans", bold="DejaVuSans-Bold")
+    return "DejaVuSans", "DejaVuSans-Bold"
+
+
 def to_pdf(md: str, path: str | Path) -> Path:
-    """Render Markdown to a born-digital PDF (reportlab, Helvetica: å ä ö § – survive)."""
+    """Render Markdown to a born-digital PDF (reportlab; Helvetica, or DejaVu Sans for letters it lacks)."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
     from reportlab.lib.units import cm
     from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+    regular, bold = _fonts(md)
     styles = getSampleStyleSheet()
-    body = ParagraphStyle("body", parent=styles["Normal"], fontName="Helvetica", fontSize=11, leading=14,
+    body = ParagraphStyle("body", parent=styles["Normal"], fontName=regular, fontSize=11, leading=14,
                           spaceAfter=8)
-    heads = {1: ParagraphStyle("h1", parent=body, fontName="Helvetica-Bold", fontSize=16, leading=20, spaceAfter=10),
-             2: ParagraphStyle("h2", parent=body, fontName="Helvetica-Bold", fontSize=13, leading=17, spaceBefore=6),
-             3: ParagraphStyle("h3", parent=body, fontName="Helvetica-Bold", fontSize=12, leading=15)}
+    heads = {1: ParagraphStyle("h1", parent=body, fontName=bold, fontSize=16, leading=20, spaceAfter=10),
+             2: ParagraphStyle("h2", parent=body, fontName=bold, fontSize=13, leading=17, spaceBefore=6),
+             3: ParagraphStyle("h3", parent=body, fontName=bold, fontSize=12, leading=15)}
     cell = ParagraphStyle("cell", parent=body, spaceAfter=0)
     flow = []
     width = A4[0] - 5 * cm
