@@ -145,6 +145,11 @@ def test_a_parquet_export_never_replaces_a_folder_of_other_files(runner, warehou
     assert (out / "rapport.docx").read_text() == "viktig"
 
 
+def test_excel_csv_is_asked_for_with_csv(runner, warehouse, tmp_path):
+    res = runner.invoke(main, ["export", "--format", "xlsx", "--excel", "--out", str(tmp_path), "--db", str(warehouse)])
+    assert res.exit_code == 2 and "--excel is for --format csv" in res.output
+
+
 def test_exporting_an_empty_warehouse_says_so(runner, tmp_path):
     db = tmp_path / "tom.duckdb"
     Warehouse(db).close()

@@ -109,6 +109,8 @@ def test_an_old_archive_is_read_whole_and_every_file_is_logged(runner, tmp_path)
             ("Styrgruppen godkänner uppföljningen.", 2), ("GÄ tar fram en prognos för våren senast 2025-03-14.", 2)]
         assert rows(db, f"select owner, deadline::varchar, page from assignments join documents using (document_id) "
                         f"where file_name = '{name}'") == [("Göran Ärlig", "2025-03-14", 2)]
+    assert ("Åsa Öberg", "ordförande") in rows(db, "select name, role from attendees join documents "
+                                                   "using (document_id) where file_name = 'ks_1999.rtf'")
     assert rows(db, "select text, page from decisions join documents using (document_id) "
                     "where file_name = 'ks_1999.rtf' order by ordinal") == [
         ("Kommunstyrelsen godkänner årsredovisningen för 2024.", 1),

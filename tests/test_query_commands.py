@@ -93,3 +93,14 @@ def test_decisions_show_meeting_paragraph_and_diarienummer_in_document_order(db)
     linked = con.execute("select a.decision_id, c.text from assignments a join decisions c using (decision_id) "
                          "where c.text like 'Ekonomichefen%'").fetchall()
     assert linked and linked[0][0].endswith("D004")
+
+
+@pytest.mark.parametrize("who,name,found", [
+    ("hs", "helena sjoberg", True), ("hs", "helena berg svensson", True), ("jek", "jan-erik karlsson", True),
+    ("jk", "jan-erik karlsson", True), ("sh", "helena sjoberg", False), ("hs", "hans", False),
+    ("helena", "helena sjoberg", False)])
+def test_initials_are_read_from_names(who, name, found):
+    import re
+
+    from minutes.warehouse.queries import _initials_pattern
+    assert bool(re.search(_initials_pattern(who), name)) is found

@@ -63,18 +63,15 @@ def assigned(con: duckdb.DuckDBPyConnection, who: str, today: dt.date, open_only
     who_key = key(who) or ""
     if len(who_key) < 2:
         raise WarehouseError("Give at least two letters of a name, initials or a role.")
-    role_stem, initials = _role_stem(who_key), _maybe_initials(who_key)
     cols, rows = _rows(con, f"""
-        WITH people AS (
+        WITH people AS (  -- persons by a name, a spelling of it, or initials given or read from the name
             SELECT person_id FROM core.persons
             WHERE contains(' ' || name_key, ' ' || $1) OR initials_key = $1
-               OR contains(' ' || variants_key, ' ' || $1)),
+               OR contains(' ' || variants_key, ' ' || $1) OR regexp_matches(name_key, $6)),
         holders AS (  -- attendees named by their role ("processtöd", "socialchefen") or initials ("AK")
             SELECT document_id, name_key FROM core.attendees
             WHERE role_key = $1 OR initials_key = $1
-               OR (starts_with(role_key, $5) AND length(role_key) <= length($5) + 1)
-               OR ($6 AND $1 IN (regexp_replace(name_key, '(\\w)\\w*[ -]*', '\\1', 'g'),
-                                 regexp_replace(name_key, '(\\w)[\\w-]*\\s*', '\\1', 'g')))),
+               OR (starts_with(role_key, $5) AND length(role_key) <= length($5) + 1)),
         hits AS (  -- found first, by the row's place in the table (rowid), so only these are read
             SELECT rowid AS r FROM core.assignments  -- a name, or words of it from their start
             WHERE starts_with(owner_key, $1) OR contains(owner_key, ' ' || $1)
@@ -94,7 +91,7 @@ def assigned(con: duckdb.DuckDBPyConnection, who: str, today: dt.date, open_only
                d.meeting_date, d.file_name, d.source_path, s.page
         FROM core.assignments s JOIN core.documents d USING (document_id)
         WHERE s.rowid IN (SELECT r FROM shown)
-        ORDER BY {_NEWEST_FIRST}""", [who_key, open_only, today, limit, role_stem, initials])
+        ORDER BY {_NEWEST_FIRST}""", [who_key, open_only, today, limit, _role_stem(who_key), _initials_pattern(who_key)])
     out = []
     for r in rows:
         rec = dict(zip(cols, r))
@@ -116,9 +113,17 @@ def _role_stem(who_key: str) -> str | None:
     return stem(who_key)
 
 
-def _maybe_initials(who_key: str) -> bool:
-    """Whether `who` could be a person's initials ("hs", "jek"), matched against the first letters of names."""
-    return 2 <= len(who_key) <= 4 and who_key.isalpha()
+def _initials_pattern(who_key: str) -> str:
+    """A regex for the names whose initials `who` may be: "hs" finds Helena Sjöberg and Helena Berg Svensson.
+
+    The first letter starts the first name and the last the surname; letters between start names
+    between (Jan-Erik Karlsson is "jek" or "jk"). Two to four letters only; else a regex that
+    matches no name.
+    """
+    if not (2 <= len(who_key) <= 4 and who_key.isascii() and who_key.isalpha()):
+        return "^$"
+    first, *rest = who_key
+    return f"^{first}[^ -]*" + "".join(f"(?:[ -][^ -]+)*[ -]{c}[^ -]*" for c in rest) + "$"
 
 
 def decisions(con: duckdb.DuckDBPyConnection, *, region: str | None = None, body: str | None = None,
