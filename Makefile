@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DB     ?= minutes.duckdb
 
-.PHONY: demo test test-fast install samples ocr-deps bench bench-ocr serve browser-deps clean eval
+.PHONY: demo test test-fast install samples ocr-deps office-deps bench bench-ocr serve browser-deps clean eval
 
 # The package and its runtime dependencies (re-run when pyproject.toml changes).
 $(VENV)/.installed: pyproject.toml
@@ -31,6 +31,17 @@ ocr-deps:
 		echo "      Install it with: sudo apt-get install tesseract-ocr tesseract-ocr-swe"; \
 	fi
 
+# LibreOffice Writer (no GUI) reads .doc, .rtf and .odt files; installed when missing and running as root.
+office-deps:
+	@if command -v soffice >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing libreoffice-writer-nogui ..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-writer-nogui >/dev/null; \
+	else \
+		echo "Note: LibreOffice is not installed; .doc, .rtf and .odt files will be reported as failed."; \
+		echo "      Install it with: sudo apt-get install libreoffice-writer-nogui"; \
+	fi
+
 # Chromium and chromedriver for the web site's browser tests; installed when missing and running as root.
 browser-deps:
 	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then :; \
@@ -43,7 +54,7 @@ browser-deps:
 	fi
 
 # Import the bundled sample minutes into $(DB) and show what the warehouse holds.
-demo: $(VENV)/.installed ocr-deps
+demo: $(VENV)/.installed ocr-deps office-deps
 	$(BIN)/minutes import samples --db $(DB)
 	@echo
 	@$(BIN)/minutes sql "select d.body, d.meeting_date, c.kind, c.text from decisions c join documents d using (document_id) order by d.meeting_date desc limit 5" --db $(DB) --max-width 70
@@ -57,7 +68,7 @@ serve: $(VENV)/.installed
 	$(BIN)/minutes serve --db $(DB)
 
 # All tests, the slow ones (OCR, batches) included; `make test-fast` skips those.
-test: $(VENV)/.installed-test ocr-deps browser-deps
+test: $(VENV)/.installed-test ocr-deps office-deps browser-deps
 	MINUTES_THOROUGH_TESTS=1 $(BIN)/python -m pytest -m "slow or not slow"
 
 test-fast: $(VENV)/.installed-test
@@ -73,7 +84,7 @@ samples: $(VENV)/.installed-test
 	$(BIN)/python devtools/build_samples.py
 
 clean:
-	rm -rf $(VENV) $(DB) $(DB).wal $(DB).import-lock .pytest_cache build *.egg-info
+	rm -rf $(VENV) $(DB) $(DB).wal .pytest_cache build *.egg-info
 
 # OCR benchmark: seconds per page, plain tesseract beside minutes' OCR (BENCH_SCALE=0.5 for a quick run).
 bench-ocr: $(VENV)/.installed-test ocr-deps

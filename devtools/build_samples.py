@@ -22,6 +22,7 @@ TARGETS = {
     "styrgrupp-digitalisering_2025-01-20.md": "styrgrupp-digitalisering_2025-01-20.docx",
     "rag-lab_2024-11-07.md": "rag-lab_2024-11-07.pdf",
     "miljonamnden_2024-09-18.md": "miljonamnden_2024-09-18.scan.pdf",  # image only: read by OCR
+    "kf_2025-04-24.md": "kf_2025-04-24.docx",  # a formal protocol: yrkanden, votes, reservations, jäv
 }
 
 if __name__ == "__main__":

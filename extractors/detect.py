@@ -5,34 +5,79 @@ from pathlib import Path
 
 from .errors import ExtractionError
 
-#: Extensions `minutes import` picks up when it walks a folder.
-KNOWN_SUFFIXES = {".pdf", ".docx", ".txt", ".md", ".markdown"}
+#: Extensions `minutes import` reads when it walks a folder; other files there are logged as skipped.
+KNOWN_SUFFIXES = {".pdf", ".docx", ".doc", ".rtf", ".odt", ".txt", ".md", ".markdown"}
+#: Formats read through LibreOffice (extractors/convert.py).
+OFFICE_KINDS = ("doc", "rtf", "odt")
+_ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"  # an OpenDocument package's first entry, stored
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 def sniff(path: Path, head: bytes) -> str:
-    """Return 'pdf', 'zip' (a .docx or another zip package) or 'txt' for the file whose first bytes are `head`."""
+    """Return 'pdf', 'zip' (a .docx or another zip package), 'doc', 'rtf', 'odt' or 'txt' for a file's first bytes."""
     if not head:
         raise ExtractionError(f"{path.name} is empty (0 bytes); check that the file was copied completely.")
     if b"%PDF-" in head[:1024]:
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
+        if head[30:38] == b"mimetype" and _ODT_MIMETYPE in head[38:300]:
+            return "odt"
         return "zip"  # a .docx, or another zip: the .docx backend tells them apart when it opens it
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ExtractionError(
-            f"{path.name} is an old binary Word/Office file; save it as .docx (or PDF) and import that.")
+        return "doc"  # an OLE file: Word 97-2003, or an old Excel/PowerPoint file LibreOffice will refuse
+    if head.startswith(b"{\\rtf"):
+        return "rtf"
+    if head.startswith(_UTF16_BOMS):
+        return _text_or_refuse(path)
     for magic, kind in ((b"\x89PNG", "PNG image"), (b"\xff\xd8\xff", "JPEG image"), (b"II*\x00", "TIFF image"),
-                        (b"MM\x00*", "TIFF image"), (b"{\\rtf", "RTF document")):
+                        (b"MM\x00*", "TIFF image")):
         if head.startswith(magic):
             raise ExtractionError(f"{path.name} is a {kind}, which minutes does not read; convert it to PDF first.")
     if _looks_like_text(head):
-        declared = path.suffix.lower()
-        if declared in (".pdf", ".docx", ".doc"):
-            raise ExtractionError(
-                f"{path.name} is named {declared} but contains plain text, not a {declared[1:].upper()} file; "
-                "rename it to .txt if it is meant to be text, or export the real document again.")
-        return "txt"
+        return _text_or_refuse(path)
     raise ExtractionError(
-        f"{path.name} is not a PDF, Word .docx or text file; convert it to one of those and import it again.")
+        f"{path.name} is not a PDF, Word (.docx, .doc), RTF, OpenDocument (.odt) or text file; convert it to one "
+        "of those and import it again.")
+
+
+def _text_or_refuse(path: Path) -> str:
+    declared = path.suffix.lower()
+    if declared in (".pdf", ".docx", ".doc", ".odt"):
+        raise ExtractionError(
+            f"{path.name} is named {declared} but contains plain text, not a {declared[1:].upper()} file; "
+            "rename it to .txt if it is meant to be text, or export the real document again.")
+    return "txt"
+
+
+def reason_not_read(path: Path) -> str | None:
+    """Why a file found in a folder is not imported (None: import it): one sentence for the import log.
+
+    A file with an extension minutes reads is always imported. Another is imported only when
+    its bytes are a PDF, RTF or OpenDocument text (a PDF saved as `.pdf_`); Office's lock files,
+    hidden files, spreadsheets, images and everything else are logged as skipped.
+    """
+    name = path.name
+    if name.startswith("~$"):
+        return f"{name} is the lock file Word or Excel keeps beside an open document, not a document."
+    if name.startswith("."):
+        return f"{name} is a hidden file; minutes does not read hidden files."
+    if path.suffix.lower() in KNOWN_SUFFIXES:
+        return None
+    if not path.is_file():
+        return f"{name} is a link that leads to no file (to itself, or to something moved or removed)."
+    try:
+        with open(path, "rb") as f:
+            head = f.read(2048)
+    except OSError:
+        return None  # the import itself says why it cannot be read
+    try:
+        kind = sniff(path, head)
+    except ExtractionError as e:
+        return str(e)
+    if kind in ("pdf", "rtf", "odt"):
+        return None
+    return (f"{name} is not a file type minutes reads (.pdf, .docx, .doc, .rtf, .odt, .txt, .md); if it holds "
+            "minutes, save it as one of those and import that.")
 
 
 def _looks_like_text(head: bytes) -> bool:

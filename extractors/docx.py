@@ -39,25 +39,29 @@ _LIST_STYLE = re.compile(r"^(list|liststycke|punktlista|numrerad lista)", re.I)
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=False, huge_tree=False)
 
 
-def extract_docx(path: Path) -> Document:
-    """Read a .docx file into a Document; a zip that is not a Word document is refused with what it is."""
+def extract_docx(path: Path, name: str | None = None) -> Document:
+    """Read a .docx file into a Document; a zip that is not a Word document is refused with what it is.
+
+    `name` is the file's name in messages, when `path` is a copy (a converted .doc).
+    """
+    name = name or path.name
     try:
         with zipfile.ZipFile(path) as z:
-            _check_size(z, path)  # first: telling Word from other zips may unpack a part
-            _check_word(z, path)
+            _check_size(z, name)  # first: telling Word from other zips may unpack a part
+            _check_word(z, name)
             package = _Package(z)
             body = package.body()
             reader = _Reader(package.styles(), package.numbering())
     except (zipfile.BadZipFile, OSError) as e:
-        raise ExtractionError(f"{path.name} is a damaged zip/.docx file ({e}); open it in Word and save it again.") from e
+        raise ExtractionError(f"{name} is a damaged zip/.docx file ({e}); open it in Word and save it again.") from e
     except (KeyError, ValueError, etree.XMLSyntaxError) as e:
         raise ExtractionError(
-            f"{path.name} could not be opened as a Word document ({type(e).__name__}); "
+            f"{name} could not be opened as a Word document ({type(e).__name__}); "
             "open it in Word and save it again as .docx.") from e
     reader.read_body(body)
     blocks = reader.blocks
     if not has_text(blocks):
-        raise ExtractionError(f"{path.name} contains no text; check that it is the right file.")
+        raise ExtractionError(f"{name} contains no text; check that it is the right file.")
     return Document(blocks, format="docx", page_count=reader.page if reader.saw_page_break else None)
 
 
@@ -66,7 +70,7 @@ _WORD_MAIN_TYPES = (b"wordprocessingml.document.main+xml", b"wordprocessingml.te
                     b"ms-word.document.macroEnabled.main+xml", b"ms-word.template.macroEnabledTemplate.main+xml")
 
 
-def _check_word(z: zipfile.ZipFile, path: Path) -> None:
+def _check_word(z: zipfile.ZipFile, name: str) -> None:
     """Refuse a zip package that is not a Word document, saying what it is."""
     names = set(z.namelist())
     if "word/document.xml" in names or (
@@ -74,15 +78,15 @@ def _check_word(z: zipfile.ZipFile, path: Path) -> None:
         return
     if any(n.startswith(("xl/", "ppt/")) for n in names):
         raise ExtractionError(
-            f"{path.name} is an Excel or PowerPoint file; export it as PDF and import the PDF instead.")
-    raise ExtractionError(f"{path.name} is a zip archive, not a Word document; unpack it and import the files inside.")
+            f"{name} is an Excel or PowerPoint file; export it as PDF and import the PDF instead.")
+    raise ExtractionError(f"{name} is a zip archive, not a Word document; unpack it and import the files inside.")
 
 
-def _check_size(z: zipfile.ZipFile, path: Path) -> None:
+def _check_size(z: zipfile.ZipFile, name: str) -> None:
     total = sum(i.file_size for i in z.infolist())
     if total > MAX_UNPACKED_BYTES:
         raise ExtractionError(
-            f"{path.name} would unpack to {total // 2**20} MB, more than the {MAX_UNPACKED_BYTES // 2**20} MB "
+            f"{name} would unpack to {total // 2**20} MB, more than the {MAX_UNPACKED_BYTES // 2**20} MB "
             "allowed for a Word file; check that it is a real document.")
 
 

@@ -5,11 +5,16 @@ from pathlib import Path
 
 from minutes.core.document import Document
 
-from .detect import sniff
+from .convert import Converter, extract_office
+from .detect import OFFICE_KINDS, sniff
 from .docx import extract_docx
 from .errors import ExtractionError
 from .pdf import extract_pdf
 from .text import extract_text
+
+#: The extensions each format may be named with, without a warning.
+_NAMES = {"txt": ("txt", "text", "md", "markdown"), "doc": ("doc", "dot", "wbk"), "odt": ("odt", "ott"),
+          "docx": ("docx", "docm", "dotx")}
 
 
 def read_head(path: Path, n: int = 2048) -> bytes:
@@ -25,19 +30,25 @@ def read_head(path: Path, n: int = 2048) -> bytes:
         raise ExtractionError(f"{path.name} cannot be read ({e.strerror}); check the path and the drive.") from e
 
 
-def extract(path: Path, ocr=None) -> Document:
-    """Extract any supported file into a Document; raises ExtractionError with a user-facing sentence."""
+def extract(path: Path, ocr=None, office: Converter | None = Converter()) -> Document:
+    """Extract any supported file into a Document; raises ExtractionError with a user-facing sentence.
+
+    `ocr` reads scanned pages (None: they fail); `office` converts .doc, .rtf and .odt files
+    through LibreOffice (None: they fail, saying what to install).
+    """
     path = Path(path)
     kind = sniff(path, read_head(path))
     if kind == "pdf":
         doc = extract_pdf(path, ocr=ocr)
     elif kind == "zip":
         doc = extract_docx(path)
+    elif kind in OFFICE_KINDS:
+        doc = extract_office(path, kind, office)
     else:
         doc = extract_text(path)
     kind = doc.format  # what the file turned out to be ("zip" was a Word document)
     declared = path.suffix.lower().lstrip(".")
-    if declared and declared not in (kind, "md", "markdown", "txt", "text") or (declared in ("md", "markdown") and kind != "txt"):
+    if declared and declared not in _NAMES.get(kind, (kind,)):
         doc.metadata.setdefault("warnings", []).append(
             f"the file is named .{declared} but is really {kind}; it was read as {kind}")
     return doc

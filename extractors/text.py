@@ -22,7 +22,9 @@ _BOLD = re.compile(r"(\*\*|__)(.+?)\1")
 
 
 def decode(data: bytes) -> str:
-    """Decode text bytes: UTF-8 (with or without BOM), else Windows-1252."""
+    """Decode text bytes: UTF-16 with a byte-order mark, UTF-8 (with or without one), else Windows-1252."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
     for enc in ("utf-8-sig", "cp1252"):
         try:
             return data.decode(enc)
@@ -103,8 +105,33 @@ def parse_text(raw: str) -> Document:
 
 
 def _is_hard_wrapped(lines: list[str]) -> bool:
+    """Whether a page is hard-wrapped prose (a paragraph runs over several lines broken at a width) rather
+    than one item per line (typed in Notepad or an e-mail, without blank lines between the items).
+
+    In wrapped text most lines reach near the width of their paragraph and the next line goes on
+    with the sentence, in lower case; lines holding one item each do neither.
+    """
     lengths = [len(ln) for ln in lines if ln.strip()]
-    return len(lengths) >= 5 and max(lengths) <= 100
+    if len(lengths) < 5 or max(lengths) > 100:
+        return False
+    pairs = continued = 0
+    for run in _runs(lines):
+        width = max(len(ln.rstrip()) for ln in run)
+        for line, following in zip(run, run[1:]):
+            pairs += 1
+            continued += len(line.rstrip()) >= 0.6 * width and following.lstrip()[:1].islower()
+    return continued >= 0.5 * pairs > 0
+
+
+def _runs(lines: list[str]) -> list[list[str]]:
+    """The runs of lines between blank lines."""
+    runs: list[list[str]] = [[]]
+    for ln in lines:
+        if ln.strip():
+            runs[-1].append(ln)
+        elif runs[-1]:
+            runs.append([])
+    return [r for r in runs if r]
 
 
 def _paragraphs(lines: list[str], page: int, wrapped: bool) -> list[Block]:

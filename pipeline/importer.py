@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from minutes.core.settings import BATCH_PAGES, BATCH_SECONDS, Settings
-from minutes.extractors.detect import KNOWN_SUFFIXES
+from minutes.extractors.detect import reason_not_read
 from minutes.rules import rules_version
 from minutes.warehouse import Warehouse
 from minutes.warehouse.store import import_lock, import_row
@@ -26,16 +26,21 @@ from .work import Job, Outcome, process
 
 log = logging.getLogger(__name__)
 
-STATUSES = ("imported", "replaced", "unchanged", "failed")
+STATUSES = ("imported", "replaced", "unchanged", "failed", "skipped")
 Progress = Callable[[int, int, str, str], None]  # done, total, path, status
 
 
 @dataclass
 class Found:
-    """A file to import, or a path that could not be read (with the reason)."""
+    """A file to import, a path that could not be read (`error`), or a file that is not a document (`skipped`)."""
 
     path: str
     error: str | None = None
+    skipped: str | None = None
+
+
+class NothingToImport(Exception):
+    """No file was found to import and there is no warehouse yet: none is made. The message says what to check."""
 
 
 @dataclass
@@ -45,6 +50,8 @@ class Summary:
     status_pages: dict[str, int] = field(default_factory=lambda: {s: 0 for s in STATUSES})
     status_seconds: dict[str, float] = field(default_factory=lambda: {s: 0.0 for s in STATUSES})
     failures: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why it was not read)
+    no_facts: list[str] = field(default_factory=list)  # imported, but nothing about a meeting was found in them
     debug: dict[str, str] = field(default_factory=dict)
     totals: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
@@ -56,7 +63,11 @@ class Summary:
 
 
 def discover(paths: Iterable[str | Path]) -> Iterator[Found]:
-    """Files under the given paths: files as given, folders walked recursively (symlink loops cut)."""
+    """Files under the given paths: files as given, folders walked recursively (symlink loops cut).
+
+    Every file in a folder is yielded: those minutes does not read carry the reason (`skipped`),
+    so the import log says why each was left.
+    """
     seen_dirs: set[tuple[int, int]] = set()
     for given in paths:
         p = Path(given)
@@ -83,9 +94,8 @@ def discover(paths: Iterable[str | Path]) -> Iterator[Found]:
             seen_dirs.add(key)
             dirs.sort()
             for name in sorted(files):
-                if name.startswith(("~$", ".")) or Path(name).suffix.lower() not in KNOWN_SUFFIXES:
-                    continue
-                yield Found(os.path.abspath(os.path.join(root, name)))
+                path = os.path.abspath(os.path.join(root, name))
+                yield Found(path, skipped=reason_not_read(Path(path)))
         for e in errors:
             yield Found(os.path.abspath(e.filename or str(p)),
                         f"the folder {e.filename} cannot be read ({e.strerror}); ask for read access.")
@@ -147,22 +157,29 @@ def import_paths(paths: Iterable[str | Path], db: str | Path, *, settings: Setti
     """Import files and folders into the warehouse at `db`; returns what happened to each file.
 
     `engine` is "local" (this machine, `workers` processes) or "dask" (a Dask cluster at
-    `scheduler`, or a local one); `out_parquet` also writes the warehouse as partitioned Parquet.
+    `scheduler`, or a local one); `out_parquet` also writes the warehouse as Parquet (warehouse/parquet.py).
     `settings` holds the time limit, OCR settings and batch size (minutes.core.settings).
     """
     t0 = time.perf_counter()
+    if out_parquet:
+        from minutes.warehouse.parquet import export_folder
+        export_folder(out_parquet)  # a URL, or a folder the export may not replace, is refused before any work
     if workers > 1 and engine == "local":
-        worker_context()  # the workers load the rules while this process opens the warehouse and lists files
+        worker_context()  # the workers load the rules while this process lists the files and opens the warehouse
+    found = list(discover(paths))
+    if all(f.error for f in found) and not os.path.exists(db):
+        problems = "; ".join(f.error for f in found) or "the folders hold no files"
+        raise NothingToImport(f"Nothing to import ({problems.rstrip('.')}); no warehouse was made at {db}.")
     with import_lock(db), Warehouse(db, lock_wait=settings.lock_wait) as wh:
         run = _Run(wh, settings, progress)
         wh.start_run(run.summary.run_id, command)
-        jobs = run.plan(list(discover(paths)), force=force, ocr=ocr)
+        jobs = run.plan(found, force=force, ocr=ocr)
         for outcome in _run(jobs, workers, engine, scheduler, settings.scheduler_timeout):
             run.load(outcome)
         summary = run.close()
         if out_parquet:
-            from minutes.warehouse.parquet import write_parquet
-            write_parquet(db, out_parquet)
+            from minutes.warehouse.parquet import write_views
+            write_views(wh.con, out_parquet)
     summary.seconds = time.perf_counter() - t0
     return summary
 
@@ -188,6 +205,8 @@ class _Run:
         s.status_seconds[status] += kw.get("seconds") or 0.0
         if status == "failed":
             s.failures.append((path, kw.get("error") or "unknown error"))
+        elif status == "skipped":
+            s.skipped.append((path, kw.get("note") or ""))
         self.batch.imports.append(import_row(s.run_id, path, status, **kw))
         if self.progress:
             self.progress(self.done, self.total, path, status)
@@ -199,6 +218,9 @@ class _Run:
         for f in found:
             if f.error:
                 self.finish(f.path, "failed", error=f.error)
+                continue
+            if f.skipped:
+                self.finish(f.path, "skipped", note=f.skipped)
                 continue
             try:
                 st = os.stat(f.path)
@@ -249,6 +271,8 @@ class _Run:
         batch.pages += o.pages or 0
         self.summary.pages += o.pages or 0
         note = "; ".join(o.warnings) if o.warnings else None
+        if o.no_facts:
+            self.summary.no_facts.append(o.path)
         self.finish(o.path, "replaced" if old else "imported", document_id=record.document["document_id"],
                     sha256=o.sha256, pages=o.pages, seconds=o.seconds, ocr_seconds=o.ocr_seconds, note=note)
 

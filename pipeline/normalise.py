@@ -12,6 +12,7 @@ from pathlib import Path
 from minutes.core.document import Document
 from minutes.core.ids import document_id_for, row_id
 from minutes.core.records import Extraction
+from minutes.text import squash
 from minutes.warehouse.search import postings
 from minutes.warehouse.store import DocumentRecord
 
@@ -23,7 +24,8 @@ def to_record(source_path: str, sha256: str, size: int, mtime_ns: int, doc: Docu
     m = ex.meeting
     section_id = {s.ordinal: row_id(did, "sections", s.ordinal) for s in ex.sections}
     section_title = {s.ordinal: s.title for s in ex.sections}
-    decision_id = {d.ordinal: row_id(did, "decisions", d.ordinal) for d in ex.decisions}
+    number = document_order(doc, ex)  # the rules' ordinal -> its number in the document
+    decision_id = {d.ordinal: row_id(did, "decisions", number[d.ordinal]) for d in ex.decisions}
     document = {
         "document_id": did, "source_path": source_path, "file_name": Path(source_path).name, "sha256": sha256,
         "size_bytes": size, "mtime_ns": mtime_ns, "format": doc.format, "page_count": doc.page_count,
@@ -50,8 +52,8 @@ def to_record(source_path: str, sha256: str, size: int, mtime_ns: int, doc: Docu
                        "source_text": a.source} for n, a in enumerate(ex.attendees, start=1)],
         "decisions": [{"decision_id": decision_id[d.ordinal], "document_id": did,
                        "section_id": section_id.get(d.section), "section_title": section_title.get(d.section),
-                       "ordinal": d.ordinal, "text": d.text, "kind": d.kind, "page": d.page, "rule": d.rule,
-                       "source_text": d.source} for d in ex.decisions],
+                       "ordinal": number[d.ordinal], "text": d.text, "kind": d.kind, "page": d.page, "rule": d.rule,
+                       "source_text": d.source} for d in sorted(ex.decisions, key=lambda d: number[d.ordinal])],
         "assignments": [{"assignment_id": row_id(did, "assignments", n), "document_id": did,
                          "decision_id": decision_id.get(a.decision), "section_id": section_id.get(a.section),
                          "ordinal": n, "owner": a.owner,
@@ -64,6 +66,30 @@ def to_record(source_path: str, sha256: str, size: int, mtime_ns: int, doc: Docu
         rows.update(_protocol_rows(did, ex.protocol, section_id, decision_id))
     rows["postings"] = postings(rows)
     return DocumentRecord(document, rows)
+
+
+def document_order(doc: Document, ex: Extraction) -> dict[int, int]:
+    """Each decision's number in document order, by the rules' ordinal.
+
+    The rules find decisions under labels ("Beslut:") before those in running text ("Beslutades
+    att"), and number them as found; ids and the `ordinal` column follow the text instead, so
+    decision D001 is the first one a reader meets. A decision stands where its text starts (in its
+    own section's blocks first), or at its section's start when its text was reworded.
+    """
+    texts = [squash(b.text) for b in doc.blocks]
+    sections = ex.block_sections or [None] * len(texts)
+    ahead = len(texts)
+
+    def position(d) -> int:
+        needle = squash(d.source or d.text)[:40]
+        own = [i for i, s in enumerate(sections) if s == d.section]
+        for i in own + list(range(len(texts))):
+            if needle and needle in texts[i]:
+                return i
+        return own[0] if own else ahead
+
+    ranked = sorted(ex.decisions, key=lambda d: (position(d), d.ordinal))
+    return {d.ordinal: n for n, d in enumerate(ranked, start=1)}
 
 
 def _protocol_rows(did: str, p, section_id: dict, decision_id: dict) -> dict[str, list[dict]]:

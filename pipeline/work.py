@@ -20,6 +20,11 @@ from minutes.core.settings import Settings
 log = logging.getLogger(__name__)
 
 
+#: The import log's note for a document read without error in which nothing about a meeting was found.
+NO_FACTS = ("no meeting facts, attendees, decisions or assignments were found; check that it is meeting minutes "
+            "(for a scan, that its text is legible)")
+
+
 class DocumentTimeout(Exception):
     """Raised inside `process` when a document takes longer than its time limit."""
 
@@ -73,6 +78,7 @@ class Outcome:
     seconds: float = 0.0
     ocr_seconds: float | None = None
     warnings: list[str] = field(default_factory=list)
+    no_facts: bool = False  # nothing about a meeting was found: no date, body, attendees, decisions or assignments
 
 
 def sha256_of(path: str) -> str:
@@ -86,6 +92,7 @@ def sha256_of(path: str) -> str:
 def process(job: Job) -> Outcome:
     """Hash the file; if its bytes are new (or `force`), extract it and apply the rules."""
     from minutes.extractors import ExtractionError, extract
+    from minutes.extractors.convert import Converter
     from minutes.rules import analyse
 
     from .normalise import to_record
@@ -100,7 +107,8 @@ def process(job: Job) -> Outcome:
         return Outcome(job.path, "same_bytes", sha, seconds=time.perf_counter() - t0)
     try:
         with time_limit(job.settings.doc_timeout):
-            doc = extract(Path(job.path), ocr=_ocr_engine(job.settings) if job.ocr else None)
+            doc = extract(Path(job.path), ocr=_ocr_engine(job.settings) if job.ocr else None,
+                          office=Converter(job.settings.libreoffice, job.settings.convert_timeout))
             ex = analyse(doc, Path(job.path).name)
             record = to_record(job.path, sha, job.size, job.mtime_ns, doc, ex, job.rules_version)
     except DocumentTimeout:
@@ -116,8 +124,12 @@ def process(job: Job) -> Outcome:
                        error=f"{Path(job.path).name} could not be processed ({type(e).__name__}: {e}); "
                              "please report this file to the minutes maintainers.",
                        debug=traceback.format_exc(), seconds=time.perf_counter() - t0)
+    warnings = list(doc.metadata.get("warnings", []))
+    no_facts = not (ex.meeting.meeting_date or ex.meeting.body or ex.attendees or ex.decisions or ex.assignments)
+    if no_facts:
+        warnings.append(NO_FACTS)
     return Outcome(job.path, "extracted", sha, record, pages=doc.page_count, seconds=time.perf_counter() - t0,
-                   ocr_seconds=doc.ocr_seconds or None, warnings=list(doc.metadata.get("warnings", [])))
+                   ocr_seconds=doc.ocr_seconds or None, warnings=warnings, no_facts=no_facts)
 
 
 def _ocr_engine(settings: Settings):

@@ -70,3 +70,13 @@ def import_docs(runner, tmp_path):
         assert res.exit_code == 0, res.output
         return db
     return _import
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> Path:
+    """The demo warehouse: samples/ imported as `make demo` does (the scanned sample is read by OCR: slow)."""
+    from minutes.cli import main
+    db = tmp_path_factory.mktemp("demo") / "minutes.duckdb"
+    res = CliRunner().invoke(main, ["import", str(ROOT / "samples"), "--db", str(db), "-q"])
+    assert res.exit_code == 0, res.output
+    return db

@@ -38,7 +38,6 @@ def test_format_is_told_by_content_not_name(tmp_path, make_doc):
 
 @pytest.mark.parametrize("content,words", [
     (b"", "is empty"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "old binary Word"),
     (b"\x89PNG\r\n\x1a\n" + b"\0" * 50, "PNG image"),
     (b"PK\x03\x04" + b"\0" * 50, "damaged zip"),
 ])
@@ -49,6 +48,14 @@ def test_unreadable_files_get_one_actionable_sentence(tmp_path, content, words):
         extract(p)
     assert words in str(err.value)
     assert str(err.value).count(".") >= 1 and "\n" not in str(err.value)
+
+
+def test_an_old_word_file_needs_the_converter(tmp_path):
+    p = tmp_path / "fil.docx"
+    p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
+    with pytest.raises(ExtractionError) as err:
+        extract(p, office=None)
+    assert "old Word (.doc) file" in str(err.value) and "libreoffice-writer-nogui" in str(err.value)
 
 
 @pytest.mark.parametrize("parts,words", [

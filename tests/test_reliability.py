@@ -130,6 +130,8 @@ def test_symlink_loop_is_walked_once(runner, minutes_folder, tmp_path):
     res = runner.invoke(main, ["import", str(minutes_folder), "--db", str(db)])
     assert res.exit_code == 0, res.output
     assert rows(db, "select count(*) from documents")[0][0] == 2
+    assert rows(db, "select status, note from imports where source_path like '%sig-själv'") == [
+        ("skipped", "sig-själv is a link that leads to no file (to itself, or to something moved or removed).")]
 
 
 def test_a_document_that_is_not_minutes_invents_nothing(runner, tmp_path):

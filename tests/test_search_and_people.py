@@ -1,5 +1,6 @@
 """Search (accents, case, inflections, filters), persons across documents, and the query commands."""
 import json
+import shutil
 
 import duckdb
 import pytest
@@ -181,12 +182,14 @@ def test_export(runner, warehouse, tmp_path, fmt):
     if fmt == "xlsx":
         import openpyxl
         wb = openpyxl.load_workbook(out / "minutes.xlsx")
-        assert "decisions" in wb.sheetnames and wb["decisions"].max_row == 5  # header + 4 decisions
+        assert "Beslut" in wb.sheetnames and wb["Beslut"].max_row == 5  # header + 4 decisions
     else:
         con = duckdb.connect()
+        where = {"csv": "{view}.csv", "parquet": "{view}/**/*.parquet"}[fmt]
         reader = "read_csv_auto" if fmt == "csv" else "read_parquet"
-        assert con.execute(f"select count(*) from {reader}('{out / ('decisions.' + fmt)}')").fetchone()[0] == 4
-        assert con.execute(f"select count(*) from {reader}('{out / ('persons.' + fmt)}')").fetchone()[0] == 5
+        for view, n in (("decisions", 4), ("persons", 5)):
+            path = out / where.format(view=view)
+            assert con.execute(f"select count(*) from {reader}('{path}')").fetchone()[0] == n
 
 
 def test_commands_have_help_with_examples(runner):
@@ -196,20 +199,26 @@ def test_commands_have_help_with_examples(runner):
 
 
 @pytest.mark.slow
-def test_notebook_runs_top_to_bottom_on_the_demo_warehouse(runner, tmp_path, monkeypatch):
+def test_notebook_runs_top_to_bottom_on_the_demo_warehouse(demo_db, tmp_path, monkeypatch):
+    """Started anywhere under the folder holding minutes.duckdb (as `make demo` leaves it), without settings."""
     import nbclient
     import nbformat
     from conftest import ROOT
-    db = tmp_path / "demo.duckdb"
-    assert runner.invoke(main, ["import", str(ROOT / "samples"), "--db", str(db)]).exit_code == 0
-    monkeypatch.setenv("MINUTES_DB", str(db))
-    monkeypatch.setenv("MINUTES_TODAY", "2025-01-01")
+    project = tmp_path / "projekt"
+    (project / "anywhere").mkdir(parents=True)
+    shutil.copy(demo_db, project / "minutes.duckdb")
+    monkeypatch.delenv("MINUTES_DB", raising=False)
+    monkeypatch.delenv("MINUTES_TODAY", raising=False)
     nb = nbformat.read(ROOT / "notebooks" / "decision_history.ipynb", as_version=4)
     nbclient.NotebookClient(nb, timeout=180, kernel_name="python3",
-                            resources={"metadata": {"path": str(ROOT / "notebooks")}}).execute()
-    images = sum("image/png" in o.get("data", {}) for c in nb.cells if c.cell_type == "code" for o in c.outputs)
-    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.get("output_type") == "error"]
-    assert not errors and images >= 2
+                            resources={"metadata": {"path": str(project / "anywhere")}}).execute()
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    images = sum("image/png" in o.get("data", {}) for o in outputs)
+    errors = [o for o in outputs if o.get("output_type") == "error"]
+    assert not errors and images >= 3
+    deadlines = next(c for c in nb.cells if c.cell_type == "code" and c.source.startswith("deadlines ="))
+    table = deadlines.outputs[-1]["data"]["text/plain"]
+    assert "overdue" in table and "Helena Sjöberg" in table
 
 
 def test_assigned_matches_names_literally(warehouse):

@@ -94,9 +94,10 @@ def test_csv_download_has_the_persons_tasks(small_site):
     url, _ = small_site
     status, ctype, body = get(url + "/uppdrag.csv?vem=" + urllib.parse.quote("Göran Ärlig"))
     assert status == 200 and ctype.startswith("text/csv")
+    assert body.startswith(b"\xef\xbb\xbf")  # for Swedish Excel: a byte-order mark and semicolons
     lines = body.decode("utf-8-sig").splitlines()
-    assert lines[0] == "ansvarig,uppdrag,senast,status,organ,mötesdatum,fil,sida"
-    assert lines[1].startswith("Göran Ärlig,tar fram en prognos för våren,2025-03-14,om 13 dagar,")
+    assert lines[0] == "ansvarig;uppdrag;senast;status;organ;mötesdatum;fil;sida"
+    assert lines[1].startswith("Göran Ärlig;tar fram en prognos för våren;2025-03-14;om 13 dagar;")
 
 
 def test_serve_defaults_to_this_computer_only(runner, small_site, monkeypatch):

@@ -1,60 +1,59 @@
-"""The warehouse as partitioned Parquet (region/year), for archives too large for one DuckDB file.
+"""The warehouse as Parquet: one layout for `minutes export --format parquet`, `minutes import --out-parquet`
+and `minutes sql --parquet`.
 
-`write_parquet` writes every contract view to `DIR/<view>/region=<r>/year=<y>/*.parquet`;
+Every view of the contract gets a folder, `DIR/<view>/`. The views holding a document's rows
+are split by the document's region and meeting year (`DIR/decisions/region=Region
+Östergötland/year=2024/data_0.parquet`); a document without a region is filed under
+`region=okänd`, one without a meeting date under `year=0`, so every reader (DuckDB, pyarrow,
+pandas, Spark) sees plain values and no engine's own folder for missing ones. The other
+views (persons, imports, the analyst views) are one file each, `DIR/<view>/data_0.parquet`.
 `parquet_connection` opens such a folder read-only for `minutes sql --parquet DIR`, with the
 same sandbox as the warehouse: only those Parquet files can be read, nothing can be written.
 """
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import uuid
 from pathlib import Path
 
 import duckdb
 
-from .queries import sql_path
-from .store import WarehouseError, connect, lock_down
+from minutes.core.tables import exported_views, partitioned_views
 
-#: Views written per document, partitioned by the document's region and meeting year.
-PARTITIONED = ("documents", "sections", "attendees", "decisions", "assignments", "motions", "votes",
-               "person_votes", "reservations", "recusals", "paragraph_attendance")
-#: Views that belong to no single document, written whole.
-WHOLE = ("persons", "imports")
+from .errors import WarehouseError
+from .store import lock_down
+
+#: The partition values of a document without a region or without a meeting date.
+MISSING_REGION, MISSING_YEAR = "okänd", 0
+_URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
 
 
-def write_parquet(db: str | Path, out: str | Path) -> dict[str, int]:
-    """Write the warehouse at `db` to `out` as Parquet; returns rows per view.
+def local_folder(target: str | Path) -> Path:
+    """`target` as a folder on this machine; an object-store URL (s3://, gs://, …) is refused with one sentence."""
+    if _URL.match(str(target)):
+        raise WarehouseError(f"{target} is a URL; minutes reads and writes Parquet in a folder on this machine or a "
+                             "mounted share only: mount the bucket and give the mounted folder.")
+    return Path(target).resolve()
+
+
+def write_views(con: duckdb.DuckDBPyConnection, out: str | Path) -> dict[str, int]:
+    """Write every view of the warehouse open on `con` to the folder `out`; returns rows per view.
 
     The folder is written beside the old one and swapped in at the end, so a reader never sees
     half an export and a crash leaves the previous export in place.
     """
-    out = Path(out).resolve()
+    out = export_folder(out)
     tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.tmp")
     tmp.mkdir(parents=True)
     counts: dict[str, int] = {}
-    con = connect(db, read_only=True)
     try:
-        for view in PARTITIONED:
-            src = (f"SELECT v.*, d.region AS region, year(d.meeting_date) AS year FROM {view} v "
-                   f"JOIN core.documents d ON d.document_id = v.document_id")
-            if view == "documents":
-                src = "SELECT *, year(meeting_date) AS year FROM documents"
-            counts[view] = con.execute(f"SELECT count(*) FROM ({src})").fetchone()[0]
-            if counts[view]:
-                con.execute(f"COPY ({src}) TO '{sql_path(tmp / view)}' (FORMAT parquet, PARTITION_BY (region, year))")
-            else:  # an empty file keeps the view and its columns queryable
-                (tmp / view).mkdir()
-                con.execute(f"COPY ({src}) TO '{sql_path(tmp / view / 'empty.parquet')}' (FORMAT parquet)")
-        for view in WHOLE:
-            counts[view] = con.execute(f"SELECT count(*) FROM {view}").fetchone()[0]
-            (tmp / view).mkdir()
-            con.execute(f"COPY {view} TO '{sql_path(tmp / view / 'data_0.parquet')}' (FORMAT parquet)")
+        for view in exported_views():
+            counts[view] = _write_view(con, view, tmp / view)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    finally:
-        con.close()
     old = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.old")
     if out.exists():
         os.rename(out, old)
@@ -63,20 +62,55 @@ def write_parquet(db: str | Path, out: str | Path) -> dict[str, int]:
     return counts
 
 
+def _write_view(con: duckdb.DuckDBPyConnection, view: str, folder: Path) -> int:
+    """One view into its folder: partitioned by region and year, or as one file; returns its rows."""
+    partitioned = view in partitioned_views()
+    year = f"coalesce(year(d.meeting_date), {MISSING_YEAR}) AS year"
+    if view == "documents":
+        src = (f"SELECT d.* REPLACE (coalesce(d.region, '{MISSING_REGION}') AS region), {year} "
+               f"FROM documents d")
+    elif partitioned:
+        src = (f"SELECT v.*, coalesce(d.region, '{MISSING_REGION}') AS region, {year} "
+               f"FROM {view} v JOIN core.documents d ON d.document_id = v.document_id")
+    else:
+        src = f"SELECT * FROM {view}"
+    rows = con.execute(f"SELECT count(*) FROM ({src})").fetchone()[0]
+    if partitioned and rows:
+        con.execute(f"COPY ({src}) TO '{sql_path(folder)}' (FORMAT parquet, PARTITION_BY (region, year))")
+    else:  # one file; an empty one keeps the view and its columns readable
+        folder.mkdir()
+        con.execute(f"COPY ({src}) TO '{sql_path(folder / 'data_0.parquet')}' (FORMAT parquet)")
+    return rows
+
+
+def export_folder(target: str | Path) -> Path:
+    """The folder a Parquet export may replace whole: a new or empty one, or an earlier export; else one sentence."""
+    out = local_folder(target)
+    if not out.exists():
+        return out
+    if not out.is_dir():
+        raise WarehouseError(f"{out} is a file; give a folder for the Parquet export.")
+    other = sorted(p.name for p in out.iterdir() if p.name not in exported_views())
+    if other:
+        raise WarehouseError(f"{out} holds files that are not a minutes Parquet export ({', '.join(other[:3])}); "
+                             "the export replaces its folder whole, so give an empty or new folder.")
+    return out
+
+
 def parquet_connection(folder: str | Path) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with one view per exported view, able to read only those Parquet files."""
-    folder = Path(folder).resolve()
+    folder = local_folder(folder)
     if not folder.is_dir():
-        raise WarehouseError(f"No Parquet export at {folder}; write one with `minutes import PATH --out-parquet "
+        raise WarehouseError(f"No Parquet export at {folder}; write one with `minutes export --format parquet --out "
                              f"{folder}`.")
     con = duckdb.connect()
     allowed: list[str] = []
-    for view in PARTITIONED + WHOLE:
+    for view in exported_views():
         files = sorted(str(p) for p in (folder / view).glob("**/*.parquet"))
         if not files:
             continue
         allowed += files
-        hive = "true" if view in PARTITIONED else "false"
+        hive = "true" if view in partitioned_views() else "false"
         con.execute(f"CREATE VIEW {view} AS SELECT * FROM read_parquet({_sql_list(files)}, "
                     f"hive_partitioning = {hive}, union_by_name = true)")
     if not allowed:
@@ -84,6 +118,11 @@ def parquet_connection(folder: str | Path) -> duckdb.DuckDBPyConnection:
         raise WarehouseError(f"{folder} holds no Parquet files of a minutes export; check the path.")
     con.execute("SET allowed_paths = ?", [allowed])
     return lock_down(con)
+
+
+def sql_path(p: Path) -> str:
+    """A path as the inside of a SQL string literal (DuckDB's COPY takes no parameter for it)."""
+    return str(p.resolve()).replace("'", "''")
 
 
 def _sql_list(files: list[str]) -> str:

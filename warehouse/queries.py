@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from pathlib import Path
 
 import duckdb
 
 from minutes.core.enums import DeadlineStatus
-from minutes.core.tables import exported_views
 from minutes.text import key
 
 from .errors import WarehouseError
@@ -66,12 +64,14 @@ def assigned(con: duckdb.DuckDBPyConnection, who: str, today: dt.date, open_only
     if len(who_key) < 2:
         raise WarehouseError("Give at least two letters of a name, initials or a role.")
     cols, rows = _rows(con, f"""
-        WITH people AS (
+        WITH people AS (  -- persons by a name, a spelling of it, or initials given or read from the name
             SELECT person_id FROM core.persons
             WHERE contains(' ' || name_key, ' ' || $1) OR initials_key = $1
-               OR contains(' ' || variants_key, ' ' || $1)),
-        holders AS (  -- attendees named by their role ("processtöd") or initials ("AK")
-            SELECT document_id, name_key FROM core.attendees WHERE role_key = $1 OR initials_key = $1),
+               OR contains(' ' || variants_key, ' ' || $1) OR regexp_matches(name_key, $6)),
+        holders AS (  -- attendees named by their role ("processtöd", "socialchefen") or initials ("AK")
+            SELECT document_id, name_key FROM core.attendees
+            WHERE role_key = $1 OR initials_key = $1
+               OR (starts_with(role_key, $5) AND length(role_key) <= length($5) + 1)),
         hits AS (  -- found first, by the row's place in the table (rowid), so only these are read
             SELECT rowid AS r FROM core.assignments  -- a name, or words of it from their start
             WHERE starts_with(owner_key, $1) OR contains(owner_key, ' ' || $1)
@@ -91,7 +91,7 @@ def assigned(con: duckdb.DuckDBPyConnection, who: str, today: dt.date, open_only
                d.meeting_date, d.file_name, d.source_path, s.page
         FROM core.assignments s JOIN core.documents d USING (document_id)
         WHERE s.rowid IN (SELECT r FROM shown)
-        ORDER BY {_NEWEST_FIRST}""", [who_key, open_only, today, limit])
+        ORDER BY {_NEWEST_FIRST}""", [who_key, open_only, today, limit, _role_stem(who_key), _initials_pattern(who_key)])
     out = []
     for r in rows:
         rec = dict(zip(cols, r))
@@ -100,14 +100,40 @@ def assigned(con: duckdb.DuckDBPyConnection, who: str, today: dt.date, open_only
     return out
 
 
+def _role_stem(who_key: str) -> str | None:
+    """The stem a role is matched by when it is one word: "socialchefen" and "socialchef" both give "socialchef".
+
+    A role matches when it starts with the stem and has at most one letter more ("ordförand" +
+    "e"); several words, or a short word, give None and match no role this way.
+    """
+    if " " in who_key or len(who_key) < 5:
+        return None
+    from minutes.text.terms import stem
+
+    return stem(who_key)
+
+
+def _initials_pattern(who_key: str) -> str:
+    """A regex for the names whose initials `who` may be: "hs" finds Helena Sjöberg and Helena Berg Svensson.
+
+    The first letter starts the first name and the last the surname; letters between start names
+    between (Jan-Erik Karlsson is "jek" or "jk"). Two to four letters only; else a regex that
+    matches no name.
+    """
+    if not (2 <= len(who_key) <= 4 and who_key.isascii() and who_key.isalpha()):
+        return "^$"
+    first, *rest = who_key
+    return f"^{first}[^ -]*" + "".join(f"(?:[ -][^ -]+)*[ -]{c}[^ -]*" for c in rest) + "$"
+
+
 def decisions(con: duckdb.DuckDBPyConnection, *, region: str | None = None, body: str | None = None,
               year: int | None = None, kind: str | None = None, date_from: dt.date | None = None,
               date_to: dt.date | None = None, limit: int = 200) -> tuple[list[str], list[tuple]]:
-    """Decisions with their meeting and agenda item, newest first."""
+    """Decisions with their meeting, § and diarienummer, newest first (the columns of the view decisions_full)."""
     return _rows(con, """
-        SELECT d.meeting_date, d.body, d.region, c.section_title AS agenda_item, c.kind, c.text,
-               d.file_name, c.page, c.decision_id, c.document_id
-        FROM core.decisions c JOIN core.documents d USING (document_id)
+        SELECT d.meeting_date, d.body, d.region, s.number AS paragraph, s.case_number,
+               c.section_title AS agenda_item, c.kind, c.text, d.file_name, c.page, c.decision_id, c.document_id
+        FROM core.decisions c JOIN core.documents d USING (document_id) LEFT JOIN core.sections s USING (section_id)
         WHERE ($1 IS NULL OR contains(d.region_key, $1))
           AND ($2 IS NULL OR contains(d.body_key, $2))
           AND ($3 IS NULL OR year(d.meeting_date) = $3)
@@ -186,35 +212,3 @@ def source_path(con: duckdb.DuckDBPyConnection, document_id: str) -> str | None:
     """The path a document was imported from."""
     rows = _dicts(con, "SELECT source_path FROM documents WHERE document_id = ?", [document_id])
     return rows[0]["source_path"] if rows else None
-
-
-def export(con: duckdb.DuckDBPyConnection, out: Path, fmt: str) -> list[Path]:
-    """Write every public view to `out` as CSV or Parquet files, or one Excel workbook (a sheet per view)."""
-    out.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    if fmt in ("csv", "parquet"):
-        for view in exported_views():
-            target = out / f"{view}.{fmt}"
-            options = "(HEADER, DELIMITER ',')" if fmt == "csv" else "(FORMAT PARQUET)"
-            con.execute(f"COPY (SELECT * FROM {view}) TO '{sql_path(target)}' {options}")
-            written.append(target)
-    elif fmt == "xlsx":
-        import pandas as pd
-
-        target = out / "minutes.xlsx"
-        with pd.ExcelWriter(target, engine="openpyxl") as xl:
-            for view in exported_views():
-                frame = con.execute(f"SELECT * FROM {view} LIMIT 1048575").df()
-                for col in frame.columns:  # Excel knows no time zones or lists
-                    if frame[col].map(lambda v: isinstance(v, (list, tuple))).any():
-                        frame[col] = frame[col].map(lambda v: ", ".join(map(str, v)) if v is not None else v)
-                frame.to_excel(xl, sheet_name=view[:31], index=False)
-        written.append(target)
-    else:
-        raise WarehouseError(f"Unknown export format {fmt!r}; use csv, parquet or xlsx.")
-    return written
-
-
-def sql_path(p: Path) -> str:
-    """A path as the inside of a SQL string literal (DuckDB's COPY takes no parameter for it)."""
-    return str(p.resolve()).replace("'", "''")

@@ -18,19 +18,37 @@ def sandboxed(db: str, wait: float = LOCK_WAIT) -> duckdb.DuckDBPyConnection:
     return lock_down(connect(db, read_only=True, wait=wait))
 
 
+#: Statements that only read; any other (insert, delete, create, copy, attach, set, …) is refused before it runs.
+_READING = ("SELECT", "EXPLAIN", "CALL")
+_READ_ONLY = ("minutes sql only reads the warehouse; write to it with `minutes import`, or copy rows out with "
+              "`minutes export`.")
+
+
 def run_readonly(db: str, query: str, params: list | None = None, parquet: str | None = None,
-                 wait: float = LOCK_WAIT) -> tuple[list[str], list[tuple]]:
-    """Run one query in the sandbox, on the warehouse or on a Parquet export; returns (column names, rows)."""
+                 wait: float = LOCK_WAIT) -> list[tuple[list[str], list[tuple]]]:
+    """Run the statements of `query` in the sandbox, on the warehouse or on a Parquet export.
+
+    Returns (column names, rows) for each statement, in order. Parameters go to a query of one
+    statement only.
+    """
+    if not query.strip():
+        raise WarehouseError('Give a query, e.g. minutes sql "select count(*) from decisions".')
     if parquet:
         from .parquet import parquet_connection
         con = parquet_connection(parquet)
     else:
         con = sandboxed(db, wait)
     try:
-        cur = con.execute(query, params or [])
-        if cur.description is None:
-            return [], []
-        return [d[0] for d in cur.description], cur.fetchall()
+        statements = con.extract_statements(query)
+        if not statements:
+            raise WarehouseError('Give a query, e.g. minutes sql "select count(*) from decisions".')
+        if any(st.type.name not in _READING for st in statements):
+            raise WarehouseError(_READ_ONLY)
+        results = []
+        for st in statements:
+            cur = con.execute(st, params or []) if len(statements) == 1 else con.execute(st)
+            results.append(([d[0] for d in cur.description], cur.fetchall()) if cur.description else ([], []))
+        return results
     except duckdb.PermissionException as e:
         raise WarehouseError("minutes sql only reads the warehouse; it cannot read or write other files, "
                              "attach databases or load extensions (use `minutes export` for files).") from e
@@ -38,8 +56,7 @@ def run_readonly(db: str, query: str, params: list | None = None, parquet: str |
         first = str(e).splitlines()[0]
         if "read-only" in first or "read_only" in first or "lock_configuration" in first or \
                 "Cannot change configuration" in first:
-            raise WarehouseError("minutes sql only reads the warehouse; write to it with `minutes import`, "
-                                 "or copy rows out with `minutes export`.") from e
+            raise WarehouseError(_READ_ONLY) from e
         raise WarehouseError(f"The query failed: {first}") from e
     finally:
         con.close()

@@ -90,28 +90,47 @@ def import_lock(path: str | Path) -> Iterator[None]:
     """Hold the right to import into `path`; a second import fails at once with a clear message.
 
     Two importers would otherwise take turns at the file and parse the same files twice. The
-    lock is an flock on `<path>.import-lock`, released by the kernel even when the holder is killed.
+    lock is an flock on `<path>.import-lock`, released by the kernel even when the holder is killed;
+    the holder removes the file when it is done, so none is left beside the warehouse.
     """
     if str(path) == ":memory:":
         yield
         return
+    folder = Path(path).parent
+    if not folder.is_dir():
+        raise WarehouseError(f"The folder {folder} for the warehouse does not exist; create it or choose another --db.")
     lock_path = f"{path}.import-lock"
-    with open(lock_path, "a+") as fh:
+    fh = _locked(lock_path, path)
+    try:
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"process {os.getpid()}")
+        fh.flush()
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(lock_path)  # while still holding it: a process waiting on this file then finds it gone
+        fh.close()
+
+
+def _locked(lock_path: str, path: str | Path):
+    """The lock file, opened and locked; retried when its holder removed it between our open and our lock."""
+    while True:
+        fh = open(lock_path, "a+")
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             fh.seek(0)
             holder = fh.read().strip() or "another process"
+            fh.close()
             raise WarehouseError(f"Another import ({holder}) is writing to {path}; wait for it to finish, "
                                  "then run this import again.") from None
-        fh.seek(0)
-        fh.truncate()
-        fh.write(f"process {os.getpid()}")
-        fh.flush()
         try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+            if os.stat(lock_path).st_ino == os.fstat(fh.fileno()).st_ino:
+                return fh
+        except FileNotFoundError:
+            pass
+        fh.close()
 
 
 class Warehouse:
@@ -275,10 +294,10 @@ class Warehouse:
 
     def finish_run(self, run_id: str, counts: dict[str, int]) -> None:
         self.con.execute(
-            "UPDATE core.runs SET finished_at = ?, files = ?, imported = ?, unchanged = ?, replaced = ?, failed = ? "
-            "WHERE run_id = ?",
+            "UPDATE core.runs SET finished_at = ?, files = ?, imported = ?, unchanged = ?, replaced = ?, failed = ?, "
+            "skipped = ? WHERE run_id = ?",
             [dt.datetime.now(), sum(counts.values()), counts.get("imported", 0), counts.get("unchanged", 0),
-             counts.get("replaced", 0), counts.get("failed", 0), run_id])
+             counts.get("replaced", 0), counts.get("failed", 0), counts.get("skipped", 0), run_id])
 
     def counts(self) -> dict[str, int]:
         out = {}

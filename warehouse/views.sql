@@ -90,3 +90,10 @@ CREATE OR REPLACE VIEW paragraph_attendance AS
 SELECT document_id, name, party, status, from_paragraph, to_paragraph, except_paragraphs, replaces, page, rule,
        source_text
 FROM core.paragraph_attendance;
+
+-- Decisions with their meeting and agenda item in one row (docs/warehouse-contract.md, "Views for analysts").
+
+CREATE OR REPLACE VIEW decisions_full AS
+SELECT c.decision_id, c.document_id, d.meeting_date, d.body, d.region, s.number AS paragraph, s.case_number,
+       c.section_title AS agenda_item, c.kind, c.text, d.file_name, c.page, c.rule, c.source_text, c.ordinal
+FROM core.decisions c JOIN core.documents d USING (document_id) LEFT JOIN core.sections s USING (section_id);

@@ -8,7 +8,6 @@ document id, from the path the warehouse recorded when it imported them.
 from __future__ import annotations
 
 import contextlib
-import csv
 import datetime as dt
 import io
 import mimetypes
@@ -29,6 +28,7 @@ from minutes.core.enums import DeadlineStatus, DecisionKind, SearchKind, values
 from minutes.core.ids import is_document_id
 from minutes.core.settings import Settings
 from minutes.warehouse import WarehouseError, connect
+from minutes.warehouse.export import write_csv
 from minutes.warehouse.queries import (
     Due,
     assigned,
@@ -117,11 +117,9 @@ def create_app(db: str, today: dt.date | None = None, settings: Settings = Setti
         if error:
             return PlainTextResponse(error, status_code=400)
         buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(["ansvarig", "uppdrag", "senast", "status", "organ", "mötesdatum", "fil", "sida"])
-        for r in rows:
-            w.writerow([r["owner"], r["task"], r["deadline"] or "", due_sv(r["due"]), r["body"] or "",
-                        r["meeting_date"] or "", r["file_name"], r["page"] or ""])
+        write_csv(buf, ["ansvarig", "uppdrag", "senast", "status", "organ", "mötesdatum", "fil", "sida"],
+                  [[(r["owner"], r["task"], r["deadline"], due_sv(r["due"]), r["body"], r["meeting_date"],
+                     r["file_name"], r["page"]) for r in rows]], excel=True)
         name = re.sub(r"[^\w-]+", "_", who, flags=re.UNICODE).strip("_") or "uppdrag"
         return Response(buf.getvalue().encode("utf-8-sig"), media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="uppdrag_{name}.csv"'})

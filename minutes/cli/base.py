@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import re
 from dataclasses import replace
 from typing import TYPE_CHECKING, Iterator
 
@@ -46,13 +47,23 @@ def settings(**changes) -> Settings:
 
 
 def parse_date(value: str | None) -> dt.date | None:
-    """A date option as the user typed it (YYYY-MM-DD)."""
+    """A date option as a Swede writes it: 2025-03-15, 2025-3-15, 15/3 (this year), 15/3 2025, 15 mars 2025."""
     if value is None:
         return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date; write it as YYYY-MM-DD.")
+    wrong = click.BadParameter(f"{value!r} is not a date; write it as 2025-03-15, 15/3/2025 or 15 mars 2025.")
+    iso = re.fullmatch(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*", value)
+    if iso:
+        try:
+            return dt.date(*map(int, iso.groups()))
+        except ValueError:
+            raise wrong from None
+    import dateparser  # only for dates not written the ISO way: importing it takes a tenth of a second
+
+    found = dateparser.parse(value, languages=["sv"], settings={
+        "DATE_ORDER": "DMY", "PREFER_DATES_FROM": "current_period", "REQUIRE_PARTS": ["day", "month"]})
+    if found is None:
+        raise wrong
+    return found.date()
 
 
 @contextlib.contextmanager

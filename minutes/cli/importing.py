@@ -30,6 +30,11 @@ from .base import db_option, main, settings
               help="Scanned pages read at once (default: every core).")
 @click.option("--tesseract", default=Settings.tesseract, show_default=True, envvar="MINUTES_TESSERACT",
               show_envvar=True, help="The Tesseract program.")
+@click.option("--libreoffice", default=Settings.libreoffice, show_default=True, envvar="MINUTES_LIBREOFFICE",
+              show_envvar=True, help="The LibreOffice program, which reads .doc, .rtf and .odt files.")
+@click.option("--convert-timeout", default=Settings.convert_timeout, show_default=True, type=click.FloatRange(1),
+              envvar="MINUTES_CONVERT_TIMEOUT", show_envvar=True,
+              help="Seconds LibreOffice may take to convert one .doc, .rtf or .odt file.")
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help="Where files are extracted: local processes (-j), or a Dask cluster (needs minutes[dask]).")
 @click.option("--scheduler", metavar="URL", help="The Dask scheduler, e.g. tcp://host:8786; without it --engine dask "
@@ -44,14 +49,17 @@ from .base import db_option, main, settings
                    f"{BATCH_PAGES:,} pages or {BATCH_SECONDS:g} s.")
 @click.option("--debug", is_flag=True, help="Show tracebacks for files that fail, and debug logging.")
 def import_cmd(paths: tuple[str, ...], db: str, workers: int, force: bool, no_ocr: bool, timeout: float,
-               ocr_dpi: int, ocr_workers: int | None, tesseract: str, engine: str, scheduler: str | None,
+               ocr_dpi: int, ocr_workers: int | None, tesseract: str, libreoffice: str, convert_timeout: float,
+               engine: str, scheduler: str | None,
                scheduler_timeout: float, out_parquet: str | None, batch_size: int, quiet: bool, debug: bool) -> None:
     """Import files and folders (searched recursively) into the warehouse.
 
-    PDF (born-digital or scanned), Word .docx, .txt and .md files are read; each file's
-    real format is told from its content. Files already imported and unchanged are
-    skipped; a changed file replaces its earlier rows. A file that cannot be read is
-    logged as failed and the rest of the batch goes on; the exit code is 1 when any failed.
+    PDF (born-digital or scanned), Word .docx, older .doc, .rtf and .odt (through
+    LibreOffice), .txt and .md files are read; each file's real format is told from its
+    content. Files already imported and unchanged are not read again; a changed file
+    replaces its earlier rows. A file that cannot be read is logged as failed and the rest
+    of the batch goes on; the exit code is 1 when any failed. Other files in the folders
+    (spreadsheets, images) are logged as skipped, with the reason.
 
     \b
     Examples:
@@ -60,19 +68,20 @@ def import_cmd(paths: tuple[str, ...], db: str, workers: int, force: bool, no_oc
       minutes import /mnt/arkiv --engine dask --scheduler tcp://10.0.0.5:8786 --out-parquet /mnt/export
     """
     from minutes.pipeline.dask_engine import EngineError
-    from minutes.pipeline.importer import import_paths
+    from minutes.pipeline.importer import NothingToImport, import_paths
     from minutes.warehouse import WarehouseError
 
     if debug:
         logging.basicConfig(level=logging.DEBUG)
     chosen = settings(doc_timeout=timeout, ocr_dpi=ocr_dpi, ocr_workers=ocr_workers, tesseract=tesseract,
-                      batch_documents=batch_size, scheduler_timeout=scheduler_timeout)
+                      libreoffice=libreoffice, convert_timeout=convert_timeout, batch_documents=batch_size,
+                      scheduler_timeout=scheduler_timeout)
     bar = _LazyProgress(enabled=not quiet and sys.stderr.isatty())
     try:
         summary = import_paths(paths, db, settings=chosen, workers=workers, force=force, ocr=not no_ocr,
                                engine=engine, scheduler=scheduler, out_parquet=out_parquet, progress=bar.update,
                                command="minutes import " + " ".join(sys.argv[2:]))
-    except (WarehouseError, EngineError) as e:
+    except (WarehouseError, EngineError, NothingToImport) as e:
         raise click.ClickException(str(e))
     finally:
         bar.close()
@@ -82,13 +91,27 @@ def import_cmd(paths: tuple[str, ...], db: str, workers: int, force: bool, no_oc
 
 
 def _report(summary, db: str, quiet: bool, debug: bool) -> None:
-    """The one-line result, the table per status, every failure with its sentence, the warehouse's totals."""
+    """The one-line result, the table per status, files skipped or without meeting facts, every failure with its
+    sentence, and the warehouse's totals."""
     c = summary.counts
     n = sum(c.values())
     click.echo(f"{n} file{'s' if n != 1 else ''} in {summary.seconds:.1f} s: {c['imported']} imported, "
-               f"{c['replaced']} replaced, {c['unchanged']} unchanged, {c['failed']} failed")
+               f"{c['replaced']} replaced, {c['unchanged']} unchanged, {c['failed']} failed"
+               + (f", {c['skipped']} skipped" if c["skipped"] else ""))
     if not quiet:
         _summary_table(summary)
+    if summary.no_facts:
+        k = len(summary.no_facts)
+        click.echo(f"{k} file{'s' if k != 1 else ''} gave no meeting facts (no date, body, attendees, decisions or "
+                   f"assignments): {_names(summary.no_facts)}")
+    if summary.skipped:
+        k = len(summary.skipped)
+        click.echo(f"{k} file{'s' if k != 1 else ''} skipped, not documents minutes reads:")
+        for path, reason in summary.skipped[:_LISTED]:
+            click.echo(f"  skipped: {path}\n           {reason}")
+        if len(summary.skipped) > _LISTED:
+            click.echo(f"  … all of them: minutes sql \"select source_path, note from imports where status = "
+                       f"'skipped'\" --db {db}")
     for path, error in summary.failures:
         click.echo(f"  failed: {path}\n          {error}", err=True)
         if debug and path in summary.debug:
@@ -96,6 +119,16 @@ def _report(summary, db: str, quiet: bool, debug: bool) -> None:
     t = summary.totals
     click.echo(f"Warehouse {db}: {t.get('documents', 0)} documents, {t.get('decisions', 0)} decisions, "
                f"{t.get('assignments', 0)} assignments, {t.get('attendees', 0)} attendees")
+
+
+#: Files named one by one in the summary; the import log holds all of them.
+_LISTED = 10
+
+
+def _names(paths: list[str]) -> str:
+    """File names for a summary line: the first few, then how many more."""
+    names = ", ".join(os.path.basename(p) for p in paths[:_LISTED])
+    return names + (f" and {len(paths) - _LISTED} more" if len(paths) > _LISTED else "")
 
 
 class _LazyProgress:

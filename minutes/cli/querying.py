@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import click
 
@@ -19,8 +18,9 @@ from .output import clean, render
 @format_option
 @click.option("--max-width", default=60, show_default=True, type=int,
               help="Cut table cells longer than this (0: never); csv and json are never cut.")
-@click.option("--parquet", "parquet", metavar="DIR", type=click.Path(file_okay=False),
-              help="Query a Parquet export (written by `minutes import --out-parquet DIR`) instead of --db.")
+@click.option("--parquet", "parquet", metavar="DIR",
+              help="Query a Parquet export (`minutes export --format parquet` or `minutes import --out-parquet`) "
+                   "instead of --db.")
 def sql_cmd(query: str, db: str, fmt: str, max_width: int, parquet: str | None) -> None:
     """Run a read-only SQL query against the warehouse.
 
@@ -36,15 +36,19 @@ def sql_cmd(query: str, db: str, fmt: str, max_width: int, parquet: str | None) 
     from minutes.warehouse.query import run_readonly
 
     try:
-        columns, rows = run_readonly(db, query, parquet=parquet, wait=settings().lock_wait)
+        results = run_readonly(db, query, parquet=parquet, wait=settings().lock_wait)
     except WarehouseError as e:
         raise click.ClickException(str(e))
-    click.echo(render(columns, rows, fmt, max_width), nl=False)
+    if len(results) > 1 and fmt != "table":
+        raise click.ClickException(f"-f {fmt} prints one result; give one statement, or use the table format.")
+    click.echo("\n".join(render(columns, rows, fmt, max_width) for columns, rows in results), nl=False)
 
 
 sql_cmd.help = sql_cmd.help.replace("{views}", ", ".join(public_views()))
 
 _SEARCH_KINDS = values(SearchKind) + values(DecisionKind)
+#: `--kind` of `decisions` means what it means in `search`: "decision" is any decision, else one kind of decision.
+_DECISION_KINDS = (SearchKind.DECISION.value,) + values(DecisionKind)
 
 
 @main.command("search")
@@ -52,8 +56,9 @@ _SEARCH_KINDS = values(SearchKind) + values(DecisionKind)
 @db_option
 @click.option("--body", help="Only meetings of bodies whose name contains this (accents and case ignored).")
 @click.option("--region", help="Only documents of regions whose name contains this.")
-@click.option("--from", "date_from", metavar="YYYY-MM-DD", help="Only meetings on or after this date.")
-@click.option("--to", "date_to", metavar="YYYY-MM-DD", help="Only meetings on or before this date.")
+@click.option("--from", "date_from", metavar="DATE", help="Only meetings on or after this date (2025-03-15, "
+                                                           "15/3, 15 mars 2025).")
+@click.option("--to", "date_to", metavar="DATE", help="Only meetings on or before this date.")
 @click.option("--kind", type=click.Choice(_SEARCH_KINDS, case_sensitive=False),
               help="What to find: a decision (of any kind, or of one), an assignment or text.")
 @click.option("-n", "--limit", default=20, show_default=True, help="At most this many hits.")
@@ -87,28 +92,35 @@ def search_cmd(query: str, db: str, body, region, date_from, date_to, kind, limi
 @click.argument("who")
 @db_option
 @click.option("--open", "open_only", is_flag=True, help="Hide assignments whose deadline has passed.")
-@click.option("--today", metavar="YYYY-MM-DD", help="Count deadlines from this day instead of today.")
+@click.option("--today", metavar="DATE", help="Count deadlines from this day instead of today (2025-03-15, 15/3, "
+                                            "15 mars 2025).")
 @click.option("-n", "--limit", default=200, show_default=True, help="At most this many rows.")
 @format_option
 def assigned_cmd(who: str, db: str, open_only: bool, today: str | None, limit: int, fmt: str) -> None:
     """Every assignment to a person or role across all documents, newest meeting first.
 
     WHO is a full name, the start of a first or last name, initials, or a role
-    ("processtöd", "ekonomichef"); case and accents do not matter.
+    ("processtöd", "socialchefen"); case and accents do not matter.
 
     \b
     Examples:
-      minutes assigned "Håkan Englund"
-      minutes assigned englund --open
-      minutes assigned processtöd --today 2024-09-01 -f csv
+      minutes assigned "Helena Sjöberg"
+      minutes assigned sjöberg --open
+      minutes assigned HS
+      minutes assigned socialchefen --today 1/3/2025 -f csv
     """
     from minutes.warehouse.queries import assigned
 
     day = parse_date(today) or dt.date.today()
     with reading(db) as con:
         found = assigned(con, who, day, open_only=open_only, limit=limit)
+        hidden = len(assigned(con, who, day, limit=limit)) if open_only and not found else 0
     if not found and fmt == "table":
-        click.echo(f"No assignments for {who!r}.")
+        if hidden:
+            click.echo(f"No open assignments for {who!r}: {hidden} {'is' if hidden == 1 else 'are'} past "
+                       f"{'its' if hidden == 1 else 'their'} deadline (leave out --open to see them).")
+        else:
+            click.echo(f"No assignments for {who!r}.")
         return
     cols = ["meeting_date", "body", "owner", "task", "deadline", "status", "file", "page", "id"]
     rows = [(r["meeting_date"], r["body"], r["owner"], r["task"], r["deadline"], str(r["due"]), r["file_name"],
@@ -121,24 +133,27 @@ def assigned_cmd(who: str, db: str, open_only: bool, today: str | None, limit: i
 @click.option("--region", help="Regions whose name contains this (accents and case ignored).")
 @click.option("--body", help="Bodies whose name contains this.")
 @click.option("--year", type=int, help="Meetings held this year.")
-@click.option("--kind", type=click.Choice(values(DecisionKind), case_sensitive=False),
-              help="Only this kind of decision.")
-@click.option("--from", "date_from", metavar="YYYY-MM-DD", help="Meetings on or after this date.")
-@click.option("--to", "date_to", metavar="YYYY-MM-DD", help="Meetings on or before this date.")
+@click.option("--kind", type=click.Choice(_DECISION_KINDS, case_sensitive=False),
+              help="Only this kind of decision (decision: any, as in `minutes search`).")
+@click.option("--from", "date_from", metavar="DATE", help="Meetings on or after this date (2025-03-15, 15/3, "
+                                                           "15 mars 2025).")
+@click.option("--to", "date_to", metavar="DATE", help="Meetings on or before this date.")
 @click.option("-n", "--limit", default=200, show_default=True, help="At most this many rows.")
 @format_option
 def decisions_cmd(db: str, region, body, year, kind, date_from, date_to, limit: int, fmt: str) -> None:
-    """Decisions with their meeting and agenda item, newest first.
+    """Decisions with their meeting (date, body, region), § and diarienummer, newest first.
 
     \b
     Examples:
-      minutes decisions --region "Region Östergötland" --year 2024
+      minutes decisions --region sydöstra --year 2024
       minutes decisions --body socialnämnden --kind beslut -f csv
+      minutes decisions --from "1 januari 2025" --to 31/3/2025
     """
     from minutes.warehouse.queries import decisions
 
     with reading(db) as con:
-        cols, rows = decisions(con, region=region, body=body, year=year, kind=kind and kind.lower(),
+        cols, rows = decisions(con, region=region, body=body, year=year,
+                               kind=None if kind in (None, SearchKind.DECISION) else kind.lower(),
                                date_from=parse_date(date_from), date_to=parse_date(date_to), limit=limit)
     click.echo(render(cols, rows, fmt, max_width=60), nl=False)
 
@@ -168,23 +183,39 @@ def people_cmd(name: str | None, db: str, limit: int, fmt: str) -> None:
 
 @main.command("export")
 @db_option
-@click.option("--format", "fmt", type=click.Choice(["csv", "parquet", "xlsx"]), default="csv", show_default=True,
-              help="csv and parquet: one file per view; xlsx: one workbook with a sheet per view.")
-@click.option("--out", "out", required=True, type=click.Path(file_okay=False), help="Folder to write to.")
-def export_cmd(db: str, fmt: str, out: str) -> None:
+@click.option("--format", "fmt", type=click.Choice(["csv", "parquet", "xlsx"], case_sensitive=False), default="csv",
+              show_default=True, help="xlsx: one workbook, a sheet per view; csv: a file per view; parquet: a folder "
+                                      "per view, split by region and year (replaces --out whole).")
+@click.option("--excel", is_flag=True, help="CSV for Swedish Excel: semicolons, a byte-order mark, Swedish headings.")
+@click.option("--out", "out", required=True, metavar="DIR", help="Folder to write to.")
+def export_cmd(db: str, fmt: str, excel: bool, out: str) -> None:
     """Write every view of the warehouse to files, for Excel or other tools.
+
+    The workbook and `--excel` CSV have Swedish headings, dates as dates and times as times;
+    a text starting with = + - or @ stays text (it is not run as a formula). Parquet is the
+    layout `minutes sql --parquet` and `minutes import --out-parquet` use
+    (docs/exports.md).
 
     \b
     Examples:
       minutes export --format xlsx --out export/
+      minutes export --format csv --excel --out export/
       minutes export --format parquet --out /data/minutes-parquet
     """
-    from minutes.warehouse.queries import export
+    from minutes.warehouse import WarehouseError
+    from minutes.warehouse.export import export
 
+    if excel and fmt.lower() != "csv":
+        raise click.UsageError("--excel is for --format csv (the workbook is made for Excel already).")
     with reading(db) as con:
-        written = export(con, Path(out), fmt)
+        try:
+            written, notes = export(con, out, fmt.lower(), excel=excel)
+        except WarehouseError as e:
+            raise click.ClickException(str(e))
     for p in written:
         click.echo(f"wrote {p}")
+    for note in notes:
+        click.echo(note, err=True)
 
 
 @main.command("explain")

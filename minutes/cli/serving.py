@@ -13,7 +13,7 @@ from .base import db_option, main, parse_date, settings
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; the default serves this computer only. Use 0.0.0.0 to serve the network.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
-@click.option("--today", metavar="YYYY-MM-DD", help="Count deadlines from this day instead of today.")
+@click.option("--today", metavar="DATE", help="Count deadlines from this day instead of today (2025-03-15, 15/3).")
 def serve_cmd(db: str, host: str, port: int, today: str | None) -> None:
     """Serve a small read-only web site over the warehouse: search, Uppdrag, Beslut, documents.
 

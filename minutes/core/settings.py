@@ -18,6 +18,8 @@ class Settings:
     ocr_dpi: int = 300  # MINUTES_OCR_DPI: measured best on Swedish scans (200 dpi lost a decision in five)
     ocr_workers: int | None = None  # MINUTES_OCR_WORKERS: pages read at once (default: every core)
     tesseract: str = "tesseract"  # MINUTES_TESSERACT: the Tesseract program
+    libreoffice: str = "soffice"  # MINUTES_LIBREOFFICE: the LibreOffice program that reads .doc, .rtf and .odt
+    convert_timeout: float = 300.0  # MINUTES_CONVERT_TIMEOUT: seconds LibreOffice may take over one conversion
     batch_documents: int = 250  # the most documents written in one transaction (`--batch-size`)
     scheduler_timeout: float = 30.0  # MINUTES_SCHEDULER_TIMEOUT: seconds to reach a Dask scheduler
 

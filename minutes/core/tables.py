@@ -56,7 +56,8 @@ TABLES: tuple[Table, ...] = (
 )
 
 #: The views for common questions, built on the others (not tables of their own).
-ANALYST_VIEWS: tuple[str, ...] = ("decisions_per_region_year", "assignments_by_owner", "attendance_per_person")
+ANALYST_VIEWS: tuple[str, ...] = ("decisions_full", "decisions_per_region_year", "assignments_by_owner",
+                                  "attendance_per_person")
 
 BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
 BY_LETTER: dict[str, Table] = {t.letter: t for t in TABLES if t.letter}
@@ -71,5 +72,10 @@ def public_views() -> tuple[str, ...]:
 
 
 def exported_views() -> tuple[str, ...]:
-    """The views `minutes export` writes, in order."""
+    """The views `minutes export` writes, in order: every view of the contract."""
     return tuple(t.view for t in TABLES if t.view and t.exported) + ANALYST_VIEWS
+
+
+def partitioned_views() -> tuple[str, ...]:
+    """The exported views the Parquet export splits by their document's region and meeting year."""
+    return tuple(t.view for t in TABLES if t.view and t.exported and t.partitioned)
