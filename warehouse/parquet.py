@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 
 from .queries import sql_path
-from .store import WarehouseError, connect, lock_down
+from .store import WarehouseError, connect
 
 #: Views written per document, partitioned by the document's region and meeting year.
 PARTITIONED = ("documents", "sections", "attendees", "decisions", "assignments", "motions", "votes",
@@ -64,7 +64,10 @@ def write_parquet(db: str | Path, out: str | Path) -> dict[str, int]:
 
 
 def parquet_connection(folder: str | Path) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB with one view per exported view, able to read only those Parquet files."""
+    """An in-memory DuckDB with one view per exported view, allowed to read only those Parquet files.
+
+    The caller locks it down (`limits.limited`): no other file access, configuration locked.
+    """
     folder = Path(folder).resolve()
     if not folder.is_dir():
         raise WarehouseError(f"No Parquet export at {folder}; write one with `minutes import PATH --out-parquet "
@@ -83,7 +86,7 @@ def parquet_connection(folder: str | Path) -> duckdb.DuckDBPyConnection:
         con.close()
         raise WarehouseError(f"{folder} holds no Parquet files of a minutes export; check the path.")
     con.execute("SET allowed_paths = ?", [allowed])
-    return lock_down(con)
+    return con
 
 
 def _sql_list(files: list[str]) -> str:

@@ -6,43 +6,66 @@ import duckdb
 from minutes.core import ids
 
 from .errors import WarehouseError
-from .store import LOCK_WAIT, connect, lock_down
+from .limits import QueryLimits, limited, time_limit
+from .store import LOCK_WAIT, connect
 
-
-def sandboxed(db: str, wait: float = LOCK_WAIT) -> duckdb.DuckDBPyConnection:
-    """A read-only connection that cannot touch any other file, attach databases or load extensions.
-
-    Analysts' SQL runs here: DuckDB's own switches (no external access, configuration locked)
-    refuse COPY ... TO, ATTACH, INSTALL/LOAD and read_csv('/etc/passwd'), whatever the query says.
-    """
-    return lock_down(connect(db, read_only=True, wait=wait))
+#: What `minutes sql` runs: queries, and EXPLAIN of them; anything else is refused before it runs.
+_READING = (duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN)
+_ONLY_READS = ("minutes sql only reads the warehouse; it cannot read or write other files, "
+               "attach databases or load extensions (use `minutes export` for files).")
+_NO_WRITES = ("minutes sql only reads the warehouse; write to it with `minutes import`, "
+              "or copy rows out with `minutes export`.")
+_WRITING = {duckdb.StatementType.INSERT, duckdb.StatementType.UPDATE, duckdb.StatementType.DELETE,
+            duckdb.StatementType.CREATE, duckdb.StatementType.DROP, duckdb.StatementType.ALTER}
 
 
 def run_readonly(db: str, query: str, params: list | None = None, parquet: str | None = None,
-                 wait: float = LOCK_WAIT) -> tuple[list[str], list[tuple]]:
-    """Run one query in the sandbox, on the warehouse or on a Parquet export; returns (column names, rows)."""
+                 wait: float = LOCK_WAIT, limits: QueryLimits = QueryLimits()) -> tuple[list[str], list[tuple]]:
+    """Run one query in the sandbox, on the warehouse or on a Parquet export; returns (column names, rows).
+
+    The sandbox: a read-only connection that cannot touch any other file, attach databases or
+    load extensions (DuckDB's own switches, configuration locked), only SELECT and EXPLAIN
+    statements, and the time, memory and temp-folder limits of `limits`.
+    """
     if parquet:
         from .parquet import parquet_connection
         con = parquet_connection(parquet)
     else:
-        con = sandboxed(db, wait)
+        con = connect(db, read_only=True, wait=wait)
     try:
-        cur = con.execute(query, params or [])
-        if cur.description is None:
-            return [], []
-        return [d[0] for d in cur.description], cur.fetchall()
+        with limited(con, limits):
+            _only_reads(con, query)
+            with time_limit(con, limits.seconds):
+                cur = con.execute(query, params or [])
+                if cur.description is None:
+                    return [], []
+                return [d[0] for d in cur.description], cur.fetchall()
     except duckdb.PermissionException as e:
-        raise WarehouseError("minutes sql only reads the warehouse; it cannot read or write other files, "
-                             "attach databases or load extensions (use `minutes export` for files).") from e
+        raise WarehouseError(_ONLY_READS) from e
+    except duckdb.OutOfMemoryException as e:
+        raise WarehouseError(f"The query needed more memory than its limit ({limits.memory}); narrow it down or "
+                             "raise the limit with --query-memory.") from e
     except duckdb.Error as e:
         first = str(e).splitlines()[0]
         if "read-only" in first or "read_only" in first or "lock_configuration" in first or \
                 "Cannot change configuration" in first:
-            raise WarehouseError("minutes sql only reads the warehouse; write to it with `minutes import`, "
-                                 "or copy rows out with `minutes export`.") from e
+            raise WarehouseError(_NO_WRITES) from e
         raise WarehouseError(f"The query failed: {first}") from e
     finally:
         con.close()
+
+
+def _only_reads(con: duckdb.DuckDBPyConnection, query: str) -> None:
+    """Refuse a statement that is not a query (COPY, SET, ATTACH, ...) before anything runs."""
+    try:
+        statements = con.extract_statements(query)
+    except duckdb.Error as e:
+        raise WarehouseError(f"The query failed: {str(e).splitlines()[0]}") from e
+    for statement in statements:
+        if statement.type in _WRITING:
+            raise WarehouseError(_NO_WRITES)
+        if statement.type not in _READING:
+            raise WarehouseError(_ONLY_READS)
 
 
 #: The fields `explain` shows when a row has them, in this order.
