@@ -20,7 +20,7 @@ from .store import WarehouseError, connect
 PARTITIONED = ("documents", "sections", "attendees", "decisions", "assignments", "motions", "votes",
                "person_votes", "reservations", "recusals", "paragraph_attendance")
 #: Views that belong to no single document, written whole.
-WHOLE = ("persons", "imports")
+WHOLE = ("persons", "imports", "corrections")
 
 
 def write_parquet(db: str | Path, out: str | Path) -> dict[str, int]:

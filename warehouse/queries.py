@@ -182,10 +182,10 @@ def document(con: duckdb.DuckDBPyConnection, document_id: str) -> dict | None:
     }
 
 
-def source_path(con: duckdb.DuckDBPyConnection, document_id: str) -> str | None:
-    """The path a document was imported from."""
-    rows = _dicts(con, "SELECT source_path FROM documents WHERE document_id = ?", [document_id])
-    return rows[0]["source_path"] if rows else None
+def stored_file(con: duckdb.DuckDBPyConnection, document_id: str) -> dict | None:
+    """The path a document was imported from, the sha256 of its bytes then, and its detected format."""
+    rows = _dicts(con, "SELECT source_path, sha256, format FROM documents WHERE document_id = ?", [document_id])
+    return rows[0] if rows else None
 
 
 def export(con: duckdb.DuckDBPyConnection, out: Path, fmt: str) -> list[Path]:
@@ -206,7 +206,7 @@ def export(con: duckdb.DuckDBPyConnection, out: Path, fmt: str) -> list[Path]:
             for view in exported_views():
                 frame = con.execute(f"SELECT * FROM {view} LIMIT 1048575").df()
                 for col in frame.columns:  # Excel knows no time zones or lists
-                    if frame[col].map(lambda v: isinstance(v, (list, tuple))).any():
+                    if frame[col].dtype == object and frame[col].map(lambda v: isinstance(v, (list, tuple))).any():
                         frame[col] = frame[col].map(lambda v: ", ".join(map(str, v)) if v is not None else v)
                 frame.to_excel(xl, sheet_name=view[:31], index=False)
         written.append(target)

@@ -5,6 +5,7 @@ import duckdb
 
 from minutes.core import ids
 
+from .corrections import explained
 from .errors import WarehouseError
 from .limits import QueryLimits, limited, time_limit
 from .store import LOCK_WAIT, connect
@@ -111,6 +112,9 @@ def _explain_row(con: duckdb.DuckDBPyConnection, text: str, parsed: ids.RowId) -
     else:
         rec = _one(con, f"SELECT * FROM {table.view} WHERE {table.id_column} = ?", [text])
     noun = table.name.rstrip("s").replace("_", " ")
+    corrected = explained(con, text)
+    if rec is None and corrected:
+        return [f"{noun} {text} (no longer in the views)"] + corrected
     if rec is None:
         raise WarehouseError(f"No {noun} with id {text} in this warehouse; list ids with `minutes sql`.")
     doc = _one(con, "SELECT source_path, body, meeting_date FROM documents WHERE document_id = ?",
@@ -127,6 +131,7 @@ def _explain_row(con: duckdb.DuckDBPyConnection, text: str, parsed: ids.RowId) -
     for field in _SHOWN:
         if rec.get(field) is not None and not (field == "text" and table.name == "blocks"):
             lines.append(f"  {field + ':':<10}{rec[field]}")
+    lines += corrected
     source = rec.get("source_text") or (rec.get("text") if table.name == "blocks" else None)
     if source:
         lines.append("  source:")

@@ -90,3 +90,10 @@ CREATE OR REPLACE VIEW paragraph_attendance AS
 SELECT document_id, name, party, status, from_paragraph, to_paragraph, except_paragraphs, replaces, page, rule,
        source_text
 FROM core.paragraph_attendance;
+
+-- Corrections (schema 6): who corrected which row, when and why; the other views already show
+-- the corrected values.
+CREATE OR REPLACE VIEW corrections AS
+SELECT correction_id, row_id, table_name, field, value, original, note, author, created_at, status, checked_at,
+       source_path, row_key
+FROM core.corrections;

@@ -20,7 +20,7 @@ class Settings:
     tesseract: str = "tesseract"  # MINUTES_TESSERACT: the Tesseract program
     batch_documents: int = 250  # the most documents written in one transaction (`--batch-size`)
     scheduler_timeout: float = 30.0  # MINUTES_SCHEDULER_TIMEOUT: seconds to reach a Dask scheduler
-    query_timeout: float = 60.0  # MINUTES_QUERY_TIMEOUT: seconds one `minutes sql` or web query may run (0: no limit)
+    query_timeout: float = 30.0  # MINUTES_QUERY_TIMEOUT: seconds one `minutes sql` or web query may run (0: no limit)
     query_memory: str = "2GB"  # MINUTES_QUERY_MEMORY: DuckDB memory_limit of a read query
     query_temp: str = "4GB"  # MINUTES_QUERY_TEMP: the most a read query may spill to its private temp folder
     web_workers: int = 4  # MINUTES_WEB_WORKERS: requests reading the warehouse at once; the rest wait their turn
