@@ -182,3 +182,17 @@ def test_a_missing_warehouse_is_a_clear_page(tmp_path):
     with running(str(tmp_path / "saknas.duckdb"), TODAY) as url:
         status, _, body = get(url + "/beslut")
     assert status == 503 and "minutes import" in body.decode()
+
+
+def test_a_file_that_is_no_meeting_names_no_body_in_the_filters(import_docs, tmp_path):
+    import duckdb
+
+    from minutes.warehouse.overview import bodies
+    from minutes.warehouse.queries import facets
+    db = import_docs({"styrgrupp.md": MINUTES_MD, "inkop.md": "# Inköpslista till fikat\n\n- kaffe\n- bullar\n"})
+    con = duckdb.connect(str(db))
+    assert con.execute("select doc_type from documents where file_name = 'inkop.md'").fetchone() == ("other",)
+    con.execute("update core.documents set body = 'Inköpslista till fikat' where file_name = 'inkop.md'")
+    assert facets(con)["body"] == ["Styrgruppen för vårdnära service"]
+    assert [b["body"] for b in bodies(con, TODAY)] == ["Styrgruppen för vårdnära service"]
+    con.close()

@@ -155,11 +155,16 @@ def person_names(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def facets(con: duckdb.DuckDBPyConnection) -> dict[str, list]:
-    """The bodies, regions and meeting years there are, to filter by."""
+    """The bodies, regions and meeting years of the meetings there are, to filter by.
+
+    A file the rules could not tell as minutes (doc_type 'other': a shopping list) names no
+    body, whatever its title says.
+    """
     rows = _dicts(con, """
-        SELECT 'body' AS f, body AS v FROM documents WHERE body IS NOT NULL
-        UNION SELECT 'region', region FROM documents WHERE region IS NOT NULL
-        UNION SELECT 'year', CAST(year(meeting_date) AS VARCHAR) FROM documents WHERE meeting_date IS NOT NULL""")
+        WITH meetings AS (SELECT * FROM documents WHERE doc_type <> 'other')
+        SELECT 'body' AS f, body AS v FROM meetings WHERE body IS NOT NULL
+        UNION SELECT 'region', region FROM meetings WHERE region IS NOT NULL
+        UNION SELECT 'year', CAST(year(meeting_date) AS VARCHAR) FROM meetings WHERE meeting_date IS NOT NULL""")
     out: dict[str, list] = {"body": [], "region": [], "year": []}
     for r in rows:
         out[r["f"]].append(r["v"])
