@@ -146,6 +146,7 @@ def test_bad_parameters_are_400_in_swedish_never_500(site):
         assert request(url, path)[0] in (200, 404), path
 
 
+@pytest.mark.slow
 def test_a_slow_request_does_not_hold_up_the_others(site):
     """While a search waits 4 s for a warehouse another process holds, the style sheet comes at once."""
     url, db, _, _ = site
