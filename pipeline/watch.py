@@ -170,7 +170,12 @@ class Watcher:
                  self.folder, self.settings.watch_interval, self.settings.watch_settle)
         while not self.stop.is_set():
             started = time.monotonic()
-            result = self.step()
+            try:
+                result = self.step()
+            except Exception:  # a bug must not end the service: say so, and look again later
+                log.exception("the look at %s failed; trying again in %g s", self.folder,
+                              self.settings.watch_interval)
+                result = Pass()
             pause = self.settings.watch_interval - (time.monotonic() - started)
             if result.waiting:  # look again as soon as a new file may have settled
                 pause = min(pause, self.settings.watch_settle)

@@ -53,6 +53,10 @@ def site(tmp_path_factory):
              "txt": render(MINUTES_MD.replace("2025-02-04", "2025-02-07"), folder / "styrgrupp.txt"),
              "swap": render(MINUTES_MD.replace("2025-02-04", "2025-02-08"), folder / "byts.md"),
              "link": render(MINUTES_MD.replace("2025-02-04", "2025-02-09"), folder / "lank.md")}
+    (folder / "arkiv").mkdir()
+    render(MINUTES_MD.replace("2025-02-04", "2025-02-10"), folder / "arkiv" / "via.md")
+    (folder / "genvag").symlink_to(folder / "arkiv")  # a share reached through a link
+    files["via"] = folder / "genvag" / "via.md"
     files["html"] = folder / "sida.html"
     files["html"].write_text("<html><body><script>alert(1)</script><p>Protokoll Htmlnämnden 2025-08-06</p>"
                              "<p>Beslut: Nämnden godkänner htmltest.</p></body></html>\n", encoding="utf-8")
@@ -105,6 +109,12 @@ def test_a_file_whose_bytes_changed_or_became_a_symlink_is_not_served(site, tmp_
         status, _, body, _ = request(url, f"/fil/{ids[kind]}")
         assert status == 404 and b"ANDRAD" not in body and b"HEMLIGT" not in body, kind
         assert "importera den igen" in body.decode()
+
+
+def test_a_file_in_a_folder_reached_through_a_link_is_served(site):
+    url, _, ids, files = site
+    status, _, body, _ = request(url, f"/fil/{ids['via']}")
+    assert status == 200 and body == files["via"].read_bytes()
 
 
 def test_every_response_carries_the_security_headers(site):

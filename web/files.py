@@ -1,7 +1,7 @@
 """/fil/<id>: the imported file itself, only while its bytes are the ones imported.
 
 The path comes from the warehouse (never from the request), is opened without following a
-symlink (O_NOFOLLOW on the file, and the path must be its own real path), its sha256 must
+symlink (O_NOFOLLOW), its sha256 must
 match the stored one, and the content type comes from the format minutes detected: a PDF
 or a .txt/.md text is shown in the browser, anything else (a .docx, an .html or .svg read as
 text) is an attachment, so a file can never run as a page of this site.
@@ -34,10 +34,12 @@ GONE = "Filen finns inte längre där den importerades från, eller har ändrats
 
 
 def _open_unchanged(path: str, sha256: str) -> int | None:
-    """A descriptor of the file at `path` when it is no symlink and its bytes hash to `sha256`."""
+    """A descriptor of the file at `path` when it is no symlink and its bytes hash to `sha256`.
+
+    The file itself must not be a symlink (O_NOFOLLOW); a folder on the way may be one (an
+    archive share mounted through a link), since the bytes must hash to the stored sha256 anyway.
+    """
     try:
-        if os.path.realpath(path) != os.path.abspath(path):  # a symlink anywhere on the way
-            return None
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
     except OSError:
         return None
