@@ -37,6 +37,8 @@ def serve_cmd(db: str, host: str, port: int, today: str | None, trusted_hosts: t
     Examples:
       minutes serve
       minutes serve --db region.duckdb --port 8080
+      minutes serve --edit                              # correct rows from the pages, on this computer
+      minutes serve --host 0.0.0.0 --trusted-host protokoll.kommun.se
     """
     import uvicorn
 
