@@ -1,6 +1,8 @@
 """Shared fixtures: small Swedish documents rendered at test time, and the CLI runner."""
 from __future__ import annotations
 
+import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -56,20 +58,50 @@ def minutes_folder(tmp_path) -> Path:
     return folder
 
 
+def imported(docs: dict[str, str], where: Path) -> Path:
+    """Render {"file name.pdf": markdown, ...} into where/in and import them into where/w.duckdb."""
+    from minutes.cli import main
+    folder = where / "in"
+    folder.mkdir(exist_ok=True)
+    for name, md in docs.items():
+        render(md, folder / name)
+    db = where / "w.duckdb"
+    res = CliRunner().invoke(main, ["import", str(folder), "--db", str(db)])
+    assert res.exit_code == 0, res.output
+    return db
+
+
 @pytest.fixture
-def import_docs(runner, tmp_path):
+def import_docs(tmp_path):
     """import_docs({"file name.pdf": markdown, ...}) -> the warehouse they were imported into."""
-    def _import(docs: dict[str, str]) -> Path:
-        from minutes.cli import main
-        folder = tmp_path / "in"
-        folder.mkdir(exist_ok=True)
-        for name, md in docs.items():
-            render(md, folder / name)
-        db = tmp_path / "w.duckdb"
-        res = runner.invoke(main, ["import", str(folder), "--db", str(db)])
-        assert res.exit_code == 0, res.output
-        return db
-    return _import
+    return lambda docs: imported(docs, tmp_path)
+
+
+# --- a real browser (headless Chromium) ------------------------------------------------------
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+
+
+def chrome(width: int = 1280, height: int = 900, downloads: Path | None = None):
+    """Headless Chromium showing pages at `width` x `height` CSS pixels (a phone is 390 x 844)."""
+    if not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)):
+        pytest.fail("Chromium and chromedriver are needed: apt-get install chromium chromium-driver")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = CHROMIUM
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", f"--window-size={max(width, 500)},{height}"):
+        opts.add_argument(arg)
+    if downloads:
+        opts.add_experimental_option("prefs", {"download.default_directory": str(downloads),
+                                               "download.prompt_for_download": False})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600})
+    return driver
 
 
 @pytest.fixture(scope="session")

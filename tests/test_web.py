@@ -4,7 +4,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-import shutil
 import time
 import urllib.error
 import urllib.parse
@@ -12,7 +11,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import MINUTES_MD
+from conftest import MINUTES_MD, chrome
 
 from minutes.web.serve import running
 
@@ -117,38 +116,17 @@ def test_serve_defaults_to_this_computer_only(runner, small_site, monkeypatch):
 
 # --- a real browser ---------------------------------------------------------------------------
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-
-
 @pytest.fixture(scope="module")
-def demo_site(tmp_path_factory):
-    """The demo warehouse: the bundled samples imported as `make demo` does."""
-    from click.testing import CliRunner
-
-    from minutes.cli import main
-    if not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)):
-        pytest.fail("Chromium and chromedriver are needed: apt-get install chromium chromium-driver")
-    db = tmp_path_factory.mktemp("demo") / "minutes.duckdb"
-    res = CliRunner().invoke(main, ["import", str(ROOT / "samples"), "--db", str(db), "-q"])
-    assert res.exit_code == 0, res.output
-    with running(str(db), TODAY) as url:
+def demo_site(demo_db):
+    with running(str(demo_db), TODAY) as url:
         yield url
 
 
 @pytest.fixture
 def browser(tmp_path):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900"):
-        opts.add_argument(arg)
     downloads = tmp_path / "downloads"
     downloads.mkdir()
-    opts.add_experimental_option("prefs", {"download.default_directory": str(downloads),
-                                           "download.prompt_for_download": False})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
+    driver = chrome(downloads=downloads)
     driver.downloads = downloads
     yield driver
     driver.quit()
@@ -198,10 +176,24 @@ def test_pages_render_in_a_browser(demo_site, browser, tmp_path):
         data = shot.read_bytes()
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
     browser.get(demo_site + "/beslut")
-    assert len(browser.find_elements(By.CSS_SELECTOR, "svg.chart rect")) >= 2
+    assert len(browser.find_elements(By.CSS_SELECTOR, "figure.chart svg rect")) >= 2
 
 
 def test_a_missing_warehouse_is_a_clear_page(tmp_path):
     with running(str(tmp_path / "saknas.duckdb"), TODAY) as url:
         status, _, body = get(url + "/beslut")
     assert status == 503 and "minutes import" in body.decode()
+
+
+def test_a_file_that_is_no_meeting_names_no_body_in_the_filters(import_docs, tmp_path):
+    import duckdb
+
+    from minutes.warehouse.overview import bodies
+    from minutes.warehouse.queries import facets
+    db = import_docs({"styrgrupp.md": MINUTES_MD, "inkop.md": "# Inköpslista till fikat\n\n- kaffe\n- bullar\n"})
+    con = duckdb.connect(str(db))
+    assert con.execute("select doc_type from documents where file_name = 'inkop.md'").fetchone() == ("other",)
+    con.execute("update core.documents set body = 'Inköpslista till fikat' where file_name = 'inkop.md'")
+    assert facets(con)["body"] == ["Styrgruppen för vårdnära service"]
+    assert [b["body"] for b in bodies(con, TODAY)] == ["Styrgruppen för vårdnära service"]
+    con.close()

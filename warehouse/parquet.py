@@ -23,7 +23,6 @@ import duckdb
 from minutes.core.tables import exported_views, partitioned_views
 
 from .errors import WarehouseError
-from .store import lock_down
 
 #: The partition values of a document without a region or without a meeting date.
 MISSING_REGION, MISSING_YEAR = "okänd", 0
@@ -98,7 +97,10 @@ def export_folder(target: str | Path) -> Path:
 
 
 def parquet_connection(folder: str | Path) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB with one view per exported view, able to read only those Parquet files."""
+    """An in-memory DuckDB with one view per exported view, allowed to read only those Parquet files.
+
+    The caller locks it down (`limits.limited`): no other file access, configuration locked.
+    """
     folder = local_folder(folder)
     if not folder.is_dir():
         raise WarehouseError(f"No Parquet export at {folder}; write one with `minutes export --format parquet --out "
@@ -117,7 +119,7 @@ def parquet_connection(folder: str | Path) -> duckdb.DuckDBPyConnection:
         con.close()
         raise WarehouseError(f"{folder} holds no Parquet files of a minutes export; check the path.")
     con.execute("SET allowed_paths = ?", [allowed])
-    return lock_down(con)
+    return con
 
 
 def sql_path(p: Path) -> str:

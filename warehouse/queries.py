@@ -181,11 +181,16 @@ def person_names(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def facets(con: duckdb.DuckDBPyConnection) -> dict[str, list]:
-    """The bodies, regions and meeting years there are, to filter by."""
+    """The bodies, regions and meeting years of the meetings there are, to filter by.
+
+    A file the rules could not tell as minutes (doc_type 'other': a shopping list) names no
+    body, whatever its title says.
+    """
     rows = _dicts(con, """
-        SELECT 'body' AS f, body AS v FROM documents WHERE body IS NOT NULL
-        UNION SELECT 'region', region FROM documents WHERE region IS NOT NULL
-        UNION SELECT 'year', CAST(year(meeting_date) AS VARCHAR) FROM documents WHERE meeting_date IS NOT NULL""")
+        WITH meetings AS (SELECT * FROM documents WHERE doc_type <> 'other')
+        SELECT 'body' AS f, body AS v FROM meetings WHERE body IS NOT NULL
+        UNION SELECT 'region', region FROM meetings WHERE region IS NOT NULL
+        UNION SELECT 'year', CAST(year(meeting_date) AS VARCHAR) FROM meetings WHERE meeting_date IS NOT NULL""")
     out: dict[str, list] = {"body": [], "region": [], "year": []}
     for r in rows:
         out[r["f"]].append(r["v"])
@@ -208,7 +213,7 @@ def document(con: duckdb.DuckDBPyConnection, document_id: str) -> dict | None:
     }
 
 
-def source_path(con: duckdb.DuckDBPyConnection, document_id: str) -> str | None:
-    """The path a document was imported from."""
-    rows = _dicts(con, "SELECT source_path FROM documents WHERE document_id = ?", [document_id])
-    return rows[0]["source_path"] if rows else None
+def stored_file(con: duckdb.DuckDBPyConnection, document_id: str) -> dict | None:
+    """The path a document was imported from, the sha256 of its bytes then, and its detected format."""
+    rows = _dicts(con, "SELECT source_path, sha256, format FROM documents WHERE document_id = ?", [document_id])
+    return rows[0] if rows else None

@@ -5,31 +5,29 @@ import duckdb
 
 from minutes.core import ids
 
+from .corrections import explained
 from .errors import WarehouseError
-from .store import LOCK_WAIT, connect, lock_down
+from .limits import QueryLimits, limited, time_limit
+from .store import LOCK_WAIT, connect
 
-
-def sandboxed(db: str, wait: float = LOCK_WAIT) -> duckdb.DuckDBPyConnection:
-    """A read-only connection that cannot touch any other file, attach databases or load extensions.
-
-    Analysts' SQL runs here: DuckDB's own switches (no external access, configuration locked)
-    refuse COPY ... TO, ATTACH, INSTALL/LOAD and read_csv('/etc/passwd'), whatever the query says.
-    """
-    return lock_down(connect(db, read_only=True, wait=wait))
-
-
-#: Statements that only read; any other (insert, delete, create, copy, attach, set, …) is refused before it runs.
-_READING = ("SELECT", "EXPLAIN", "CALL")
-_READ_ONLY = ("minutes sql only reads the warehouse; write to it with `minutes import`, or copy rows out with "
-              "`minutes export`.")
+#: What `minutes sql` runs: queries, and EXPLAIN of them; anything else is refused before it runs.
+_READING = (duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN)
+_ONLY_READS = ("minutes sql only reads the warehouse; it cannot read or write other files, "
+               "attach databases or load extensions (use `minutes export` for files).")
+_NO_WRITES = ("minutes sql only reads the warehouse; write to it with `minutes import`, "
+              "or copy rows out with `minutes export`.")
+_WRITING = {duckdb.StatementType.INSERT, duckdb.StatementType.UPDATE, duckdb.StatementType.DELETE,
+            duckdb.StatementType.CREATE, duckdb.StatementType.DROP, duckdb.StatementType.ALTER}
 
 
 def run_readonly(db: str, query: str, params: list | None = None, parquet: str | None = None,
-                 wait: float = LOCK_WAIT) -> list[tuple[list[str], list[tuple]]]:
+                 wait: float = LOCK_WAIT, limits: QueryLimits = QueryLimits()) -> list[tuple[list[str], list[tuple]]]:
     """Run the statements of `query` in the sandbox, on the warehouse or on a Parquet export.
 
-    Returns (column names, rows) for each statement, in order. Parameters go to a query of one
-    statement only.
+    Returns (column names, rows) for each statement, in order; parameters go to a query of one
+    statement only. The sandbox: a read-only connection that cannot touch any other file, attach
+    databases or load extensions (DuckDB's own switches, configuration locked), only SELECT and
+    EXPLAIN statements, and the time, memory and temp-folder limits of `limits`.
     """
     if not query.strip():
         raise WarehouseError('Give a query, e.g. minutes sql "select count(*) from decisions".')
@@ -37,29 +35,47 @@ def run_readonly(db: str, query: str, params: list | None = None, parquet: str |
         from .parquet import parquet_connection
         con = parquet_connection(parquet)
     else:
-        con = sandboxed(db, wait)
+        con = connect(db, read_only=True, wait=wait)
     try:
-        statements = con.extract_statements(query)
-        if not statements:
-            raise WarehouseError('Give a query, e.g. minutes sql "select count(*) from decisions".')
-        if any(st.type.name not in _READING for st in statements):
-            raise WarehouseError(_READ_ONLY)
-        results = []
-        for st in statements:
-            cur = con.execute(st, params or []) if len(statements) == 1 else con.execute(st)
-            results.append(([d[0] for d in cur.description], cur.fetchall()) if cur.description else ([], []))
-        return results
+        with limited(con, limits):
+            statements = _only_reads(con, query)
+            results = []
+            with time_limit(con, limits.seconds):
+                for st in statements:
+                    cur = con.execute(st, params or []) if len(statements) == 1 else con.execute(st)
+                    results.append(([d[0] for d in cur.description], cur.fetchall()) if cur.description
+                                   else ([], []))
+            return results
     except duckdb.PermissionException as e:
-        raise WarehouseError("minutes sql only reads the warehouse; it cannot read or write other files, "
-                             "attach databases or load extensions (use `minutes export` for files).") from e
+        raise WarehouseError(_ONLY_READS) from e
+    except duckdb.OutOfMemoryException as e:
+        raise WarehouseError(f"The query needed more memory than its limit ({limits.memory}); narrow it down or "
+                             "raise the limit with --query-memory.") from e
     except duckdb.Error as e:
         first = str(e).splitlines()[0]
         if "read-only" in first or "read_only" in first or "lock_configuration" in first or \
                 "Cannot change configuration" in first:
-            raise WarehouseError(_READ_ONLY) from e
+            raise WarehouseError(_NO_WRITES) from e
         raise WarehouseError(f"The query failed: {first}") from e
     finally:
         con.close()
+
+
+def _only_reads(con: duckdb.DuckDBPyConnection, query: str) -> list:
+    """The statements of `query`; a statement that is not a query (COPY, SET, ATTACH, ...) is refused before
+    anything runs."""
+    try:
+        statements = con.extract_statements(query)
+    except duckdb.Error as e:
+        raise WarehouseError(f"The query failed: {str(e).splitlines()[0]}") from e
+    for statement in statements:
+        if statement.type in _WRITING:
+            raise WarehouseError(_NO_WRITES)
+        if statement.type not in _READING:
+            raise WarehouseError(_ONLY_READS)
+    if not statements:
+        raise WarehouseError('Give a query, e.g. minutes sql "select count(*) from decisions".')
+    return statements
 
 
 #: The fields `explain` shows when a row has them, in this order.
@@ -105,6 +121,9 @@ def _explain_row(con: duckdb.DuckDBPyConnection, text: str, parsed: ids.RowId) -
     else:
         rec = _one(con, f"SELECT * FROM {table.view} WHERE {table.id_column} = ?", [text])
     noun = table.name.rstrip("s").replace("_", " ")
+    corrected = explained(con, text)
+    if rec is None and corrected:
+        return [f"{noun} {text} (no longer in the views)"] + corrected
     if rec is None:
         raise WarehouseError(f"No {noun} with id {text} in this warehouse; list ids with `minutes sql`.")
     doc = _one(con, "SELECT source_path, body, meeting_date FROM documents WHERE document_id = ?",
@@ -121,6 +140,7 @@ def _explain_row(con: duckdb.DuckDBPyConnection, text: str, parsed: ids.RowId) -
     for field in _SHOWN:
         if rec.get(field) is not None and not (field == "text" and table.name == "blocks"):
             lines.append(f"  {field + ':':<10}{rec[field]}")
+    lines += corrected
     source = rec.get("source_text") or (rec.get("text") if table.name == "blocks" else None)
     if source:
         lines.append("  source:")

@@ -12,6 +12,7 @@ import logging
 import os
 import re
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -19,10 +20,12 @@ from typing import Any, Iterator
 
 import duckdb
 
+from minutes.core.ids import content_key
 from minutes.core.tables import BY_NAME, DOCUMENT_ROWS, TABLES
 from minutes.text import key
 
 from .errors import WarehouseError
+from .corrections import apply as apply_corrections
 from .search import insert_postings
 
 log = logging.getLogger(__name__)
@@ -243,6 +246,9 @@ class Warehouse:
                     if table.name != "postings":
                         self.insert_rows(table.name, [row for r in records for row in r.rows.get(table.name, [])])
                 insert_postings(self, _concat([r.rows["postings"] for r in records if r.rows.get("postings")]))
+                for c in apply_corrections(self, paths):
+                    log.warning("correction %s of %s (%s) no longer finds its row in %s; see `minutes corrections`",
+                                c["correction_id"], c["row_id"], c["field"] or "marked wrong", c["source_path"])
             for path, size, mtime_ns in touches:
                 self.con.execute("UPDATE core.documents SET size_bytes = ?, mtime_ns = ? WHERE source_path = ?",
                                  [size, mtime_ns, path])
@@ -262,6 +268,8 @@ class Warehouse:
             columns = {c: [r.get(c) for r in rows] for c in rows[0]}
             for key_column, source in BY_NAME[table].keys:
                 columns[key_column] = [key_of(v) for v in columns[source]]
+            if BY_NAME[table].identity:
+                columns["row_key"] = row_keys(rows, BY_NAME[table].identity)
             self.insert_columns(table, columns)
 
     def insert_columns(self, table: str, columns: dict[str, list]) -> None:
@@ -306,6 +314,17 @@ class Warehouse:
         return out
 
 
+def row_keys(rows: list[dict[str, Any]], identity: tuple[str, ...]) -> list[str]:
+    """Each row's content key (ids.content_key) from its identity columns, counted per document."""
+    seen: Counter = Counter()
+    out = []
+    for r in rows:
+        texts = [key(r.get(c)) or "" for c in identity]
+        seen[(r["document_id"], *texts)] += 1
+        out.append(content_key(texts, seen[(r["document_id"], *texts)]))
+    return out
+
+
 def key_of(value: str | list | None) -> str | None:
     """A key column's value: the key of a text, or of a list of texts joined by " | "."""
     if isinstance(value, (list, tuple)):
@@ -340,8 +359,24 @@ def _backfill_keys(wh: Warehouse) -> None:
     rebuild(wh)
 
 
+def _backfill_row_keys(wh: Warehouse) -> None:
+    """After the upgrade to schema 6: the content key of every stored row that corrections are keyed on."""
+    log.info("computing row keys of stored rows")
+    for table in TABLES:
+        if table.identity:
+            cur = wh.con.execute(f"SELECT {table.id_column}, document_id, {', '.join(table.identity)} "
+                                 f"FROM core.{table.name} ORDER BY document_id, {table.id_column}")
+            names = [d[0] for d in cur.description]
+            rows = [dict(zip(names, r)) for r in cur.fetchall()]
+            if rows:
+                wh.con.execute("CREATE OR REPLACE TEMP TABLE _row_keys AS SELECT unnest(?) AS id, unnest(?) AS k",
+                               [[r[table.id_column] for r in rows], row_keys(rows, table.identity)])
+                wh.con.execute(f"UPDATE core.{table.name} SET row_key = _row_keys.k FROM _row_keys "
+                               f"WHERE core.{table.name}.{table.id_column} = _row_keys.id")
+
+
 #: Python work that follows a migration: (schema version, function).
-_BACKFILLS = ((2, _backfill_search_and_persons), (4, _backfill_keys))
+_BACKFILLS = ((2, _backfill_search_and_persons), (4, _backfill_keys), (6, _backfill_row_keys))
 
 
 def _concat(tables: list[dict[str, list]]) -> dict[str, list] | None:

@@ -97,3 +97,10 @@ CREATE OR REPLACE VIEW decisions_full AS
 SELECT c.decision_id, c.document_id, d.meeting_date, d.body, d.region, s.number AS paragraph, s.case_number,
        c.section_title AS agenda_item, c.kind, c.text, d.file_name, c.page, c.rule, c.source_text, c.ordinal
 FROM core.decisions c JOIN core.documents d USING (document_id) LEFT JOIN core.sections s USING (section_id);
+
+-- Corrections (schema 6): who corrected which row, when and why; the other views already show
+-- the corrected values.
+CREATE OR REPLACE VIEW corrections AS
+SELECT correction_id, row_id, table_name, field, value, original, note, author, created_at, status, checked_at,
+       source_path, row_key
+FROM core.corrections;

@@ -10,16 +10,20 @@ from typing import Iterator
 
 import uvicorn
 
+from minutes.core.settings import Settings
+
 from .app import create_app
 
 
 @contextlib.contextmanager
-def running(db: str, today: dt.date | None = None) -> Iterator[str]:
+def running(db: str, today: dt.date | None = None, settings: Settings = Settings(),
+            edit_rows: bool = False) -> Iterator[str]:
     """Serve `db` on a free local port for the length of the with-block; yields the base URL."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(db, today), host="127.0.0.1", port=port, log_level="warning"))
+    app = create_app(db, today, settings, edit_rows=edit_rows)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20

@@ -7,9 +7,12 @@ variable (`envvar=`); a command builds one `Settings` from them and passes it do
     importing  minutes import
     querying   minutes sql, search, assigned, decisions, people, export, explain
     serving    minutes serve
+    correcting minutes correct, corrections
+    watching   minutes watch
     output     tables, CSV and JSON
 """
-from . import importing, querying, serving  # noqa: F401  (each module adds its commands to `main`)
+# each module adds its commands to `main`
+from . import correcting, importing, querying, serving, watching  # noqa: F401
 from .base import main
 
 __all__ = ["main"]

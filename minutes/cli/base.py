@@ -40,6 +40,26 @@ def main(ctx: click.Context, lock_wait: float) -> None:
     ctx.obj = Settings(lock_wait=lock_wait)
 
 
+def _size(ctx, param, value: str) -> str:
+    """A memory or disk size as DuckDB takes it: 2GB, 500MB."""
+    if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", value.strip(), flags=re.IGNORECASE):
+        raise click.BadParameter(f"{value!r} is not a size; write it like 2GB or 500MB.")
+    return value.strip()
+
+
+def query_limit_options(fn):
+    """--query-timeout, --query-memory and --query-temp: the limits of each read query (sql, serve)."""
+    fn = click.option("--query-temp", default=Settings.query_temp, show_default=True, envvar="MINUTES_QUERY_TEMP",
+                      show_envvar=True, callback=_size,
+                      help="The most one query may spill to its private temp folder.")(fn)
+    fn = click.option("--query-memory", default=Settings.query_memory, show_default=True,
+                      envvar="MINUTES_QUERY_MEMORY", show_envvar=True, callback=_size,
+                      help="The most memory one query may use (DuckDB's memory_limit).")(fn)
+    return click.option("--query-timeout", default=Settings.query_timeout, show_default=True,
+                        type=click.FloatRange(0), envvar="MINUTES_QUERY_TIMEOUT", show_envvar=True,
+                        help="Seconds one query may run before it is stopped (0: no limit).")(fn)
+
+
 def settings(**changes) -> Settings:
     """The command's Settings: the group's, with this command's options applied."""
     base = click.get_current_context().find_object(Settings) or Settings()

@@ -1,6 +1,7 @@
 """`minutes import`: files and folders into the warehouse, with progress and a summary."""
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import sys
@@ -77,6 +78,7 @@ def import_cmd(paths: tuple[str, ...], db: str, workers: int, force: bool, no_oc
                       libreoffice=libreoffice, convert_timeout=convert_timeout, batch_documents=batch_size,
                       scheduler_timeout=scheduler_timeout)
     bar = _LazyProgress(enabled=not quiet and sys.stderr.isatty())
+    started = dt.datetime.now()
     try:
         summary = import_paths(paths, db, settings=chosen, workers=workers, force=force, ocr=not no_ocr,
                                engine=engine, scheduler=scheduler, out_parquet=out_parquet, progress=bar.update,
@@ -86,6 +88,7 @@ def import_cmd(paths: tuple[str, ...], db: str, workers: int, force: bool, no_oc
     finally:
         bar.close()
     _report(summary, db, quiet, debug)
+    _orphans(db, started)
     if summary.failed:
         sys.exit(1)
 
@@ -129,6 +132,20 @@ def _names(paths: list[str]) -> str:
     """File names for a summary line: the first few, then how many more."""
     names = ", ".join(os.path.basename(p) for p in paths[:_LISTED])
     return names + (f" and {len(paths) - _LISTED} more" if len(paths) > _LISTED else "")
+
+
+def _orphans(db: str, since: dt.datetime) -> None:
+    """Say when a file imported again left people's corrections without their row."""
+    from minutes.warehouse.corrections import listed
+
+    from .base import reading
+
+    with reading(db) as con:
+        orphaned = listed(con, orphaned_only=True, since=since)
+    if orphaned:
+        n = len(orphaned)
+        said = "1 correction no longer finds its row" if n == 1 else f"{n} corrections no longer find their rows"
+        click.echo(f"{said} (the file changed); see `minutes corrections --orphaned`.", err=True)
 
 
 class _LazyProgress:

@@ -8,7 +8,7 @@ import click
 from minutes.core.enums import DecisionKind, SearchKind, values
 from minutes.core.tables import public_views
 
-from .base import db_option, format_option, main, parse_date, reading, settings
+from .base import db_option, format_option, main, parse_date, query_limit_options, reading, settings
 from .output import clean, render
 
 
@@ -21,10 +21,15 @@ from .output import clean, render
 @click.option("--parquet", "parquet", metavar="DIR",
               help="Query a Parquet export (`minutes export --format parquet` or `minutes import --out-parquet`) "
                    "instead of --db.")
-def sql_cmd(query: str, db: str, fmt: str, max_width: int, parquet: str | None) -> None:
+@query_limit_options
+def sql_cmd(query: str, db: str, fmt: str, max_width: int, parquet: str | None, query_timeout: float,
+            query_memory: str, query_temp: str) -> None:
     """Run a read-only SQL query against the warehouse.
 
     The public interface is the views {views} (see docs/warehouse-contract.md).
+
+    Only queries run (SELECT, EXPLAIN), each within a time and memory limit, with a temp
+    folder of its own that is removed afterwards.
 
     \b
     Examples:
@@ -33,10 +38,12 @@ def sql_cmd(query: str, db: str, fmt: str, max_width: int, parquet: str | None) 
       minutes sql "select region, year, count(*) from decisions group by all" --parquet export/
     """
     from minutes.warehouse import WarehouseError
+    from minutes.warehouse.limits import QueryLimits
     from minutes.warehouse.query import run_readonly
 
+    chosen = settings(query_timeout=query_timeout, query_memory=query_memory, query_temp=query_temp)
     try:
-        results = run_readonly(db, query, parquet=parquet, wait=settings().lock_wait)
+        results = run_readonly(db, query, parquet=parquet, wait=chosen.lock_wait, limits=QueryLimits.of(chosen))
     except WarehouseError as e:
         raise click.ClickException(str(e))
     if len(results) > 1 and fmt != "table":

@@ -42,6 +42,17 @@ def parse(text: str) -> RowId | None:
     return RowId(m.group(1), BY_LETTER[m.group(2)], int(m.group(3)))
 
 
+def content_key(texts: list[str], occurrence: int = 1) -> str:
+    """A row's key by its content, not its place: the same texts (already folded) give the same key.
+
+    Row ids are positional (a changed file can renumber its rows); a correction is keyed on
+    the document's path and this key instead, so it finds its row again after a re-import.
+    The n-th row with the same texts in a document gets `occurrence` n.
+    """
+    digest = hashlib.sha1("\x1f".join(texts).encode("utf-8")).hexdigest()[:16]
+    return digest if occurrence == 1 else f"{digest}.{occurrence}"
+
+
 def is_document_id(text: str) -> bool:
     return bool(DOCUMENT_ID.fullmatch(text.strip()))
 

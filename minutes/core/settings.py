@@ -22,6 +22,13 @@ class Settings:
     convert_timeout: float = 300.0  # MINUTES_CONVERT_TIMEOUT: seconds LibreOffice may take over one conversion
     batch_documents: int = 250  # the most documents written in one transaction (`--batch-size`)
     scheduler_timeout: float = 30.0  # MINUTES_SCHEDULER_TIMEOUT: seconds to reach a Dask scheduler
+    query_timeout: float = 30.0  # MINUTES_QUERY_TIMEOUT: seconds one `minutes sql` or web query may run (0: no limit)
+    query_memory: str = "2GB"  # MINUTES_QUERY_MEMORY: DuckDB memory_limit of a read query
+    query_temp: str = "4GB"  # MINUTES_QUERY_TEMP: the most a read query may spill to its private temp folder
+    web_workers: int = 4  # MINUTES_WEB_WORKERS: requests reading the warehouse at once; the rest wait their turn
+    trusted_hosts: tuple[str, ...] = ()  # MINUTES_TRUSTED_HOSTS: host names the site answers to besides its own
+    watch_interval: float = 10.0  # MINUTES_WATCH_INTERVAL: seconds between two looks at a watched folder
+    watch_settle: float = 2.0  # MINUTES_WATCH_SETTLE: seconds a new file's size must stay the same before import
 
 
 #: A batch is also written after this many pages or seconds of work: each write closes the file so

@@ -22,6 +22,7 @@ class Table:
     partitioned: bool = True  # the Parquet export splits it by the document's region and year
     digits: int = 3  # digits of the number in a row id
     keys: tuple[tuple[str, str], ...] = ()  # (key column, the column it is the key of): computed when written
+    identity: tuple[str, ...] = ()  # columns whose text identifies a row in its document (row_key; corrections)
 
     @property
     def public(self) -> bool:
@@ -35,9 +36,10 @@ TABLES: tuple[Table, ...] = (
     Table("sections", "S", "section_id", view="sections"),
     Table("attendees", "P", "attendee_id", view="attendees",
           keys=(("name_key", "name"), ("role_key", "role"), ("organisation_key", "organisation"),
-                ("initials_key", "initials"))),
-    Table("decisions", "D", "decision_id", view="decisions"),
-    Table("assignments", "A", "assignment_id", view="assignments", keys=(("owner_key", "owner"),)),
+                ("initials_key", "initials")), identity=("name",)),
+    Table("decisions", "D", "decision_id", view="decisions", identity=("text",)),
+    Table("assignments", "A", "assignment_id", view="assignments", keys=(("owner_key", "owner"),),
+          identity=("owner", "task")),
     Table("motions", "M", "motion_id", view="motions"),
     Table("votes", "V", "vote_id", view="votes"),
     Table("person_votes", None, None, view="person_votes"),
@@ -53,6 +55,7 @@ TABLES: tuple[Table, ...] = (
     Table("attendee_persons", None, None, per_document=False, exported=False),
     Table("assignment_persons", None, None, per_document=False, exported=False),
     Table("runs", None, "run_id", per_document=False, exported=False),
+    Table("corrections", None, "correction_id", per_document=False, view="corrections", partitioned=False),
 )
 
 #: The views for common questions, built on the others (not tables of their own).

@@ -60,3 +60,22 @@ def query_terms(query: str) -> list[tuple[str, bool]]:
                     break
             out.append((root, len(root) >= MIN_ROOT))
     return out
+
+
+_SPAN = re.compile(r"[0-9A-Za-zÅÄÖÉÜåäöéü]{2,}")
+
+
+def match_spans(text: str, query: str) -> list[tuple[int, int]]:
+    """Where the words of `text` that `query` finds are, as (start, end): for highlighting a hit.
+
+    A word matches as the search matches it: its stem equals a query root, or starts with it.
+    """
+    roots = query_terms(query)
+    if not roots:
+        return []
+    spans = []
+    for m in _SPAN.finditer(text):
+        s = stem(m.group().lower())
+        if any(s == root or (prefix and s.startswith(root)) for root, prefix in roots):
+            spans.append(m.span())
+    return spans

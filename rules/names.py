@@ -1,0 +1,108 @@
+"""People's names: a name model rather than a regular expression per layout.
+
+A name is two to four name words — capitalised words in any alphabet's letters ("Marković",
+"Søren", "Núñez"), hyphenated ("Lars-Olof", "Wigh-Senestad"), with internal capitals
+("RosMarie") — with an optional middle initial ("Jonas T. Berg") and particles ("Mimmi von
+Troil"). rules/sv/names.yaml holds the words that settle doubtful cases: known given names,
+words that begin an organisation or a place, words that end an address or a firm.
+`find` gives every name in a text; `leading` the name an attendee line starts with.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import regex
+from pydantic import BaseModel, ConfigDict
+
+from minutes.text import fold
+
+from .loader import load
+from .vocab import vocab
+
+_WORD = r"\p{Lu}(?:\p{Ll}+(?:\p{Lu}\p{Ll}+)?|'\p{Lu}\p{Ll}+)"  # Anna, RosMarie, O'Neill
+_COMPOUND = rf"{_WORD}(?:-(?:{_WORD}|\p{{Ll}}{{2,}}))?"  # Lars-Olof, Boström-Lambrén
+_INITIAL = r"\p{Lu}\.?"  # the T in Jonas T. Berg
+
+
+class _Data(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    particles: list[str]
+    given_names: list[str]
+    not_given: list[str]
+    not_surnames: list[str]
+
+
+@dataclass(frozen=True)
+class Name:
+    """A person's name found in a text, with its span and whether its first word is a known given name."""
+
+    text: str
+    start: int
+    end: int
+    known: bool
+
+
+class NameModel:
+    def __init__(self) -> None:
+        data = _Data.model_validate(load("names"))
+        self.given = {fold(n) for n in data.given_names}
+        self.not_given = {fold(n) for n in data.not_given}
+        self.not_surnames = {fold(n) for n in data.not_surnames}
+        particles = "|".join(sorted((regex.escape(p) for p in data.particles), key=len, reverse=True))
+        gap = r"[ \t]+"
+        self.rx = regex.compile(
+            rf"(?<![\p{{L}}\p{{N}}'-]){_COMPOUND}(?:{gap}(?:{_INITIAL}{gap})?(?:(?:{particles}){gap})?{_COMPOUND}){{1,3}}"
+            rf"(?:{gap}{_INITIAL}(?=[ \t]*(?:[(,;]|$)))?(?![\p{{L}}\p{{N}}])")  # "Öman Jan C. (KD)": surname first
+        self.particles = {fold(p) for p in data.particles}
+
+    def is_given(self, word: str) -> bool:
+        """A known given name, or a hyphenated one whose first part is ("Ann-Sofie")."""
+        f = fold(word)
+        return f in self.given or f.split("-")[0] in self.given
+
+    def find(self, text: str) -> list[Name]:
+        """Every person's name in `text`, in order."""
+        out = []
+        for m in self.rx.finditer(text):
+            name = self._trim(m.group(0), m.start(), text[m.end():])
+            if name is not None:
+                out.append(name)
+        return out
+
+    def leading(self, text: str) -> Name | None:
+        """The name a line or list item starts with ("Anna Berg (S), ordförande" -> Anna Berg)."""
+        stripped = text.lstrip(" \t•-–*·")
+        m = self.rx.match(stripped)
+        if not m:
+            return None
+        offset = len(text) - len(stripped)
+        return self._trim(m.group(0), offset, stripped[m.end():])
+
+    def _trim(self, found: str, offset: int, after: str) -> Name | None:
+        """Drop what cannot end a person's name; None for an organisation, a place, or fewer than two name words.
+
+        A title glued to the name goes: "Per-Olof Strand Miljöchef", "Anders Ek Teknisk chef".
+        """
+        spans = [(m.start(), m.end()) for m in regex.finditer(r"\S+", found)]
+        words = [found[a:b] for a, b in spans]
+        if fold(words[0]) in self.not_given:
+            return None  # "Region Norrmark", "Västra Götaland": an organisation's or a place's name
+        v = vocab()
+        next_word = after.split()[0].strip(",.;") if after.split() else ""
+        title_next = next_word[:1].islower() and bool(v.role(next_word) or fold(next_word) in v.role_suffixes)
+        while len(words) > 2 and (fold(words[-1]) in self.not_surnames or v.role(words[-1]) or title_next):
+            words.pop()
+            title_next = False
+        if fold(words[-1]) in self.not_surnames:
+            return None  # "Hans Väg 12": an address
+        parts = [w for w in words if fold(w) not in self.particles and not regex.fullmatch(_INITIAL, w)]
+        if len(parts) < 2:
+            return None
+        end = spans[len(words) - 1][1]
+        return Name(found[:end], offset, offset + end, self.is_given(words[0]))
+
+
+@lru_cache(maxsize=1)
+def names() -> NameModel:
+    return NameModel()

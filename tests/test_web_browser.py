@@ -1,0 +1,147 @@
+"""Every page in headless Chromium at a phone's width (390 x 844) and a desktop's (1280 x 900):
+no horizontal scrolling, no serious accessibility violation (axe-core), every control reachable
+with the keyboard, and the things a registrar looks for on the page."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import urllib.parse
+from pathlib import Path
+
+import pytest
+from conftest import chrome
+
+from minutes.web.serve import running
+
+TODAY = dt.date(2025, 3, 1)
+AXE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text(encoding="utf-8")
+SIZES = {"phone": (390, 844), "desktop": (1280, 900)}
+SHOPPING = "# Inköpslista\n\nHandla till fikat:\n\n- kaffe\n- bullar\n"
+
+
+@pytest.fixture(scope="module")
+def site(demo_db, tmp_path_factory):
+    """The demo warehouse plus a file that is no meeting, served with corrections on."""
+    from click.testing import CliRunner
+    from conftest import render
+
+    from minutes.cli import main
+    folder = tmp_path_factory.mktemp("extra")
+    render(SHOPPING, folder / "inkop.md")
+    assert CliRunner().invoke(main, ["import", str(folder), "--db", str(demo_db), "-q"]).exit_code == 0
+    with running(str(demo_db), TODAY, edit_rows=True) as url:
+        yield url, demo_db
+
+
+def pages(db) -> list[str]:
+    import duckdb
+    con = duckdb.connect(str(db), read_only=True)
+    docs = [r[0] for r in con.execute("select document_id from documents order by file_name").fetchall()]
+    task = con.execute("select assignment_id from assignments order by assignment_id").fetchone()[0]
+    con.close()
+    q = urllib.parse.quote
+    return ["/", "/?q=budget", "/?q=ordetsomintefinns", "/uppdrag", f"/uppdrag?vem={q('Helena Sjöberg')}",
+            "/uppdrag?vem=Ingensomhelst", "/beslut", "/beslut?sida=1&ordning=organ", "/organ",
+            f"/organ?namn={q('Socialnämnden')}", "/sidan-finns-inte", "/beslut?year=%C2%B2", f"/ratta/{task}"] + \
+        [f"/dokument/{d}" for d in docs]
+
+
+@pytest.fixture(scope="module", params=list(SIZES))
+def browser(request):
+    driver = chrome(*SIZES[request.param])
+    driver.size_name = request.param
+    driver.width = SIZES[request.param][0]
+    yield driver
+    driver.quit()
+
+
+def axe_violations(driver) -> list[dict]:
+    driver.execute_script(AXE)
+    result = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {resultTypes: ['violations']}).then(r => done(JSON.stringify(r.violations)))"
+        ".catch(e => done(JSON.stringify([{id: 'axe-error', impact: 'critical', description: String(e)}])));")
+    return json.loads(result)
+
+
+@pytest.mark.slow
+def test_every_page_fits_the_screen_and_passes_axe(site, browser):
+    url, db = site
+    problems = []
+    for path in pages(db):
+        browser.get(url + path)
+        wide = browser.execute_script("return document.documentElement.scrollWidth")
+        if wide > browser.width:  # (a phone's window widens to what overflows, so the width is the screen's)
+            problems.append(f"{path}: {wide} px wide on a {browser.width} px screen")
+        for v in axe_violations(browser):
+            if v["impact"] in ("serious", "critical"):
+                nodes = [n["target"] for n in v.get("nodes", [])][:3]
+                problems.append(f"{path}: {v['id']} ({v['impact']}): {v.get('help', v.get('description'))} {nodes}")
+    assert not problems, f"at {browser.size_name} width:\n" + "\n".join(problems)
+
+
+def _tab_through(browser, limit: int = 400) -> list[str]:
+    """Press Tab until focus comes back around; the ids (or paths) of the elements it reached."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+    browser.execute_script("document.activeElement && document.activeElement.blur(); window.focus();")
+    reached: list[str] = []
+    for _ in range(limit):
+        ActionChains(browser).send_keys(Keys.TAB).perform()
+        here = browser.execute_script(_PATH_OF, None)
+        if here in reached:
+            break
+        reached.append(here)
+    return reached
+
+
+_PATH_OF = """
+const el = arguments[0] || document.activeElement;
+if (!el || el === document.body) return 'body';
+const parts = [];
+for (let n = el; n && n.nodeType === 1 && n !== document.body; n = n.parentElement) {
+  const i = Array.prototype.indexOf.call(n.parentElement.children, n);
+  parts.unshift(n.tagName.toLowerCase() + ':' + i);
+}
+return parts.join('/');
+"""
+_CONTROLS = """
+return Array.from(document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary'))
+  .filter(el => { const r = el.getBoundingClientRect();
+                  return (r.width > 0 && r.height > 0) || el.classList.contains('skip'); })
+  .filter(el => !el.closest('details:not([open]) > :not(summary)'))
+  .filter(el => !(el.tagName === 'INPUT' && el.closest('datalist')));
+"""
+
+
+@pytest.mark.slow
+def test_the_keyboard_reaches_every_control(site, browser):
+    url, db = site
+    missed = {}
+    for path in pages(db):
+        browser.get(url + path)
+        controls = browser.execute_script(_CONTROLS)
+        wanted = {browser.execute_script(_PATH_OF, c) for c in controls}
+        reached = set(_tab_through(browser, limit=len(wanted) + 20))
+        if wanted - reached:
+            missed[path] = sorted(wanted - reached)[:5]
+    assert not missed, f"at {browser.size_name} width, not reached with Tab: {missed}"
+
+
+@pytest.mark.slow
+def test_the_menu_marks_the_page_and_the_skip_link_works(site, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    url, _ = site
+    browser.get(url + "/beslut")
+    current = browser.find_elements(By.CSS_SELECTOR, "nav a[aria-current=page]")
+    assert [a.text for a in current] == ["Beslut"]
+    browser.execute_script("document.activeElement && document.activeElement.blur()")
+    from selenium.webdriver.common.action_chains import ActionChains
+    ActionChains(browser).send_keys(Keys.TAB).perform()
+    skip = browser.switch_to.active_element
+    assert skip.text == "Hoppa till innehållet" and skip.is_displayed()
+    skip.send_keys(Keys.ENTER)
+    assert browser.switch_to.active_element.get_attribute("id") == "innehall"
+    for label in browser.find_elements(By.CSS_SELECTOR, "form label"):
+        assert label.is_displayed() and label.text.strip(), label.get_attribute("for")
