@@ -6,8 +6,10 @@ from minutes.core.records import Assignment, Attendee, Decision, Extraction, Mee
 from minutes.text import fold
 
 from .assignments import _Context, find_assignments
+from .assignments import rules as assignment_rules
 from .attendees import find_attendees
 from .decisions import find_decisions
+from .decisions import rules as decision_rules
 from .meeting import infer_region, meeting_facts
 from .ocrfix import looks_ocr, repair
 from .owners import OwnerResolver
@@ -46,14 +48,20 @@ def _about_a_meeting(meeting: Meeting, attendees: list[Attendee]) -> bool:
     return meeting.doc_type != "other" or bool(meeting.body or meeting.meeting_date or attendees)
 
 
-#: Rules that stand on their own outside minutes: a "Beslut:" label, an action table, "Ansvarig:".
-_STANDALONE = ("sv.decision.label.", "sv.assignment.action_table", "sv.assignment.ansvarig_label")
-
-
 def _labelled_only(decisions: list[Decision], assignments: list[Assignment]
                    ) -> tuple[list[Decision], list[Assignment]]:
     """In a document that is not about a meeting (an article, a recipe, English minutes), prose such
-    as "beslutade att" or "får i uppdrag att" reports something; it is not a decision taken here."""
-    kept = [d for d in decisions if d.rule.startswith(_STANDALONE)]
+    as "beslutade att" or "får i uppdrag att" reports something; it is not a decision taken here.
+
+    Only the rules flagged `standalone` in the YAML stand on their own: a "Beslut:" label, an
+    action table, "Ansvarig:" (and what a label's rule finds after it: `<id>.inline`, `<id>.continued`).
+    """
+    standalone = decision_rules().standalone + assignment_rules().standalone
+    kept = [d for d in decisions if _from_rule(d.rule, standalone)]
     ordinals = {d.ordinal for d in kept}
-    return kept, [a for a in assignments if a.decision in ordinals or a.rule.startswith(_STANDALONE)]
+    return kept, [a for a in assignments if a.decision in ordinals or _from_rule(a.rule, standalone)]
+
+
+def _from_rule(rule: str, ids: tuple[str, ...]) -> bool:
+    """Whether `rule` is one of `ids` or a rule derived from one ("sv.decision.label.beslut.inline")."""
+    return rule in ids or rule.startswith(tuple(i + "." for i in ids))
