@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from minutes.core.document import Document
+from minutes.core.enums import DocType
 from minutes.core.records import Assignment, Attendee, Decision, Extraction, Meeting
 from minutes.text import fold
 
@@ -34,7 +35,7 @@ def analyse(doc: Document, file_name: str | None = None) -> Extraction:
     decisions, consumed = find_decisions(doc, block_section)
     ctx = _Context(meeting.meeting_date, meeting.next_meeting, OwnerResolver(attendees, meeting.body))
     assignments = find_assignments(doc, decisions, consumed, block_section, ctx,
-                                   plan=meeting.doc_type == "handlingsplan")
+                                   plan=meeting.doc_type == DocType.HANDLINGSPLAN)
     if not _about_a_meeting(meeting, attendees):
         decisions, assignments = _labelled_only(decisions, assignments)
     case_numbers(doc, sections, block_section)
@@ -45,7 +46,7 @@ def analyse(doc: Document, file_name: str | None = None) -> Extraction:
 
 def _about_a_meeting(meeting: Meeting, attendees: list[Attendee]) -> bool:
     """Whether anything marks the document as minutes or a plan: a type, a body, a date or attendees."""
-    return meeting.doc_type != "other" or bool(meeting.body or meeting.meeting_date or attendees)
+    return meeting.doc_type != DocType.OTHER or bool(meeting.body or meeting.meeting_date or attendees)
 
 
 def _labelled_only(decisions: list[Decision], assignments: list[Assignment]

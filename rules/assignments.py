@@ -64,10 +64,10 @@ class AssignmentRules:
         words = {"STARTS": data.subject_starts_after, "STRONG": data.strong_deadline_words,
                  "ENDINGS": data.participle_endings, "LEADING": data.task_leading}
         self.boundary = lex.compile(r"(?:^|[:;”\"“]|\s[–—]\s|\?|\b{STARTS}\b)\s*", source, re.I, words=words)
-        self.cleft = re.compile(data.cleft, re.I)
+        self.cleft = data.cleft
         self.strong_lead = lex.compile(r"\b{STRONG}\b", source, folded=True, words=words)
         self.past = frozenset(fold(w) for w in data.past_tense)
-        self.history = re.compile("|".join(data.history_markers), re.I)
+        self.history = data.history_markers
         self.perfect = frozenset(fold(w) for w in data.perfect_auxiliaries)
         self.participle = lex.compile(r"\w+{ENDINGS}$", source, words=words)
         self.not_participle = frozenset(fold(w) for w in data.not_participles)
@@ -173,7 +173,7 @@ def _from_text(text: str, ctx: _Context, in_decision: bool, decision: int | None
 def _is_history(sentence: str, h: Hit) -> bool:
     """'Regionsjukvårdsledningen gav den 12 september X i uppdrag ...' reports an earlier assignment."""
     first = fold(h.matched.split()[0]) if h.matched.split() else ""
-    return first in rules().past and bool(rules().history.search(sentence))
+    return first in rules().past and any(rx.search(sentence) for rx in rules().history)
 
 
 def _reports(after_owner: str) -> bool:

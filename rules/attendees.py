@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from minutes.core.document import Block, Document
-from minutes.core.enums import AttendeeStatus
+from minutes.core.enums import AttendeeStatus, DocType
 from minutes.core.records import Attendee
 from minutes.text import fold, squash
 
@@ -40,7 +40,7 @@ def _patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     """(paragraphs a person took part in, an item cell "punkt 3-5", its leading word) from people.yaml."""
     v = vocab()
     items = {"ITEMS": v.people.agenda_items.words}
-    return (re.compile(v.people.paragraphs, re.I),
+    return (v.people.paragraphs,
             pattern(r"(?:§§?\s*|{ITEMS}\s*)?\d{1,3}[a-z]?(?:\s*[-–—]\s*\d{1,3}[a-z]?)?", words=items),
             pattern(r"^(?:{ITEMS}|§§?)\s*", words=items))
 
@@ -232,7 +232,7 @@ class _Collector:
 
 def find_attendees(doc: Document, doc_type: str | None = None) -> list[Attendee]:
     """All attendees listed in the document."""
-    if doc_type == "kallelse":
+    if doc_type == DocType.KALLELSE:
         return []
     out = _Collector()
     political = _political([b.text for b in doc.blocks[:80]])

@@ -2,9 +2,8 @@
 
 The shapes of a deadline ("senast 30/9", "innan midsommar", "v. 47", "Q4", "hösten 2024",
 "till nästa möte") are named patterns in rules/sv/calendar.yaml, each resolved by one of the
-small functions below (`RESOLVERS`, keyed by the shape's `resolver`). Textual dates ("den 2
-september", "15 april 2025") are read by dateparser (Swedish, day-month order); a date
-without a year is the first such date on or after the meeting date.
+small functions below (`RESOLVERS`, keyed by the shape's `resolver`); month names come from
+rules/sv/lexicon.yaml. A date without a year is the first such date on or after the meeting date.
 """
 from __future__ import annotations
 
@@ -12,7 +11,6 @@ import calendar as _cal
 import datetime as dt
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Callable
 
 from dateutil.easter import easter
@@ -60,6 +58,7 @@ class _Calendar:
         self.named_days = {fold(k): v for k, v in data.named_days.items()}
         self.seasons = {fold(k): v for k, v in data.seasons.items()}
         self.units = {fold(k): v for k, v in data.units.items()}
+        self.no_day_month = frozenset(fold(w) for w in data.no_day_month)
         words = {"LEAD_WORDS": data.lead_words, "NAMED_DAYS": data.named_days, "SEASONS": data.seasons,
                  "UNITS": data.units, "NEXT_MEETING_WORDS": data.next_meeting_words,
                  "NO_DATE_WORDS": data.no_date_words}
@@ -70,8 +69,8 @@ class _Calendar:
 
     @staticmethod
     def _compile(template: str, source: str, words: dict) -> re.Pattern:
-        """A pattern of calendar.yaml for folded text: its word lists filled in folded, then the rest folded."""
-        return re.compile(fold_regex(lexicon().fill(template, source, folded=True, words=words)))
+        """A pattern of calendar.yaml for folded text: folded, then its word lists filled in folded."""
+        return re.compile(lexicon().fill(fold_regex(template), source, folded=True, words=words))
 
     def lead_before(self, folded: str, start: int) -> int:
         """Start of the deadline words ("senast", "innan", ...) right before `start`, or `start`."""
@@ -111,25 +110,10 @@ def _first_on_or_after(make, ref: dt.date | None, year: int | None) -> dt.date |
     return d if d is None or d >= ref else make(ref.year + 1)
 
 
-@lru_cache(maxsize=4096)
-def _dateparser_day_month(text: str) -> tuple[int, int, int | None] | None:
-    """(day, month, year or None) for a textual Swedish date, read by dateparser."""
-    parser = _dateparser()
-    data = parser.get_date_data(text)
-    if data is None or data.date_obj is None:
-        return None
-    has_year = "year" in (getattr(data, "parts", None) or ())
-    d = data.date_obj
-    return d.day, d.month, (d.year if has_year else None)
-
-
-@lru_cache(maxsize=1)
-def _dateparser():
-    from dateparser.date import DateDataParser
-    # Only absolute dates: the texts are "30 september"-like by the time they get here. The first
-    # date a process parses still builds dateparser's time-zone regexes (about 70 ms, once).
-    return DateDataParser(languages=["sv"], settings={"DATE_ORDER": "DMY", "REQUIRE_PARTS": ["day", "month"],
-                                                      "PREFER_DATES_FROM": "future", "PARSERS": ["absolute-time"]})
+def _a_day_of(day: int, month: int, year: int | None) -> bool:
+    """Whether `day` is a day of `month`: 29 February in a leap year (or with no year given)."""
+    last = 29 if month == 2 and (year is None or _cal.isleap(year)) else _cal.monthrange(2001, month)[1]
+    return 1 <= day <= last and (year is None or year >= 1)
 
 
 def _safe(make):
@@ -153,12 +137,11 @@ def _iso_date(cal: _Calendar, shape: Shape, m: re.Match, when: _When) -> _Resolv
 
 
 def _day_month(cal: _Calendar, shape: Shape, m: re.Match, when: _When) -> _Resolved:
-    """"2 september", "12-14 mars" (the last day), "15 april 2025": read by dateparser."""
-    day = int(m["last_day"] or m["day"])
-    parsed = _dateparser_day_month(f"{day} {m['month']}" + (f" {m['year']}" if m["year"] else ""))
-    if parsed is None:
+    """"2 september", "12-14 mars" (the last day), "15 april 2025": the month from the lexicon."""
+    day, month = int(m["last_day"] or m["day"]), cal.month_of[m["month"]]
+    year = int(m["year"]) if m["year"] else None
+    if m["month"] in cal.no_day_month or not _a_day_of(day, month, year):
         return _NOTHING
-    day, month, year = parsed
     return _first_on_or_after(_safe(lambda y: dt.date(y, month, day)), when.ref, year), shape.precision
 
 

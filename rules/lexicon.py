@@ -10,6 +10,7 @@ patterns over folded text); folding is the loader's job, never the author's.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterable
 
 from minutes.text import fold
@@ -71,13 +72,19 @@ class Lexicon:
             if not found:
                 raise RuleDataError(f"{source}: the word list {{{key}}} is empty, so {template!r} would match "
                                     "anywhere; give it words.")
-            return "(?:" + alternation(fold(w) for w in found) + ")" if folded else "(?:" + alternation(found) + ")"
+            return _alternation(tuple(found), folded)
 
         return _PLACEHOLDER.sub(one, template)
 
     def compile(self, template: str, source: str, flags: int = 0, **kwargs) -> re.Pattern:
         """`fill`, then compile; a bad pattern raises RuleDataError naming `source`."""
         return compile_regex(self.fill(template, source, **kwargs), source, flags)
+
+
+@lru_cache(maxsize=256)
+def _alternation(words: tuple[str, ...], folded: bool) -> str:
+    """A group matching any of `words` (folded first when `folded`); a list is filled in many patterns."""
+    return "(?:" + alternation(fold(w) for w in words) + ")" if folded else "(?:" + alternation(words) + ")"
 
 
 @built_once

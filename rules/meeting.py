@@ -35,9 +35,7 @@ class _Patterns:
     def __init__(self) -> None:
         m = vocab().meeting
         source = where("meeting")
-        self.time_range = re.compile(m.time_range, re.I)
-        self.time_one = re.compile(m.time_one, re.I)
-        self.title_date = re.compile(m.title_date)
+        self.time_range, self.time_one, self.title_date = m.time_range, m.time_one, m.title_date
         self.title_doc_words = frozenset(fold(w) for w in m.title_doc_words)
         self.region = lexicon().compile(r"^(.*?)\s+{REGION_WORDS}\s+(.+)$", source,
                                         words={"REGION_WORDS": m.region_words})
@@ -169,7 +167,7 @@ def body_from_title(title: str) -> str | None:
                 break
     text = _patterns().title_date.sub("", text)  # a date first
     for cut in m.title_cuts:
-        mm = re.search(cut, text)
+        mm = cut.search(text)
         if mm:
             text = text[:mm.start()]
     text = re.sub(r"\s+\d{4}(-\d{2}){0,2}$", "", text).strip(" .,:;-–")

@@ -3,9 +3,11 @@
 The rules already compare words in folded form (no diacritics), so "Foljs" and "Följs"
 match. What folding cannot undo is a letter read as another character: "6kad" (ökad),
 "Jénk&ping" (Jönköping), "p&" (på), "mdjlighet" (möjlighet), "SOSR" (SÖSR), "IlIhammar"
-(Ilhammar), "& 12" or "8 12 Budget" (§ 12), a bullet glued to its item ("«Förvaltningen"). A word is mended only when a candidate spelling is a word we
-know: from the document's own clean text, the rule vocabularies (rules/sv/*.yaml) or
-Swedish function words. Nothing is mended in documents that do not look OCR'd.
+(Ilhammar), "& 12" or "8 12 Budget" (§ 12), a bullet glued to its item ("«Förvaltningen").
+The confusions are language data (rules/sv/ocr.yaml). A word is mended only when a candidate
+spelling is a word we know: from the document's own clean text, the language pack
+(rules/sv/*.yaml) or Swedish function words. Nothing is mended in documents that do not look
+OCR'd.
 """
 from __future__ import annotations
 

@@ -33,7 +33,8 @@ def _words() -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[
 @lru_cache(maxsize=1)
 def _trims() -> tuple[re.Pattern, re.Pattern]:
     """The words an owner is trimmed of at its start ("Vidare", a date) and at its end ("ska", "att")."""
-    leading = pattern(r"^(?:(?:{OWNER_LEADING}|den \d{1,2} [{LOWER}]+(?: \d{4})?|\d{4}-\d{2}-\d{2})[,]?\s+)+", re.I)
+    dates = "|".join(vocab().people.owner_leading_dates)
+    leading = pattern(rf"^(?:(?:{{OWNER_LEADING}}|{dates})[,]?\s+)+", re.I)
     trailing = pattern(r"(?:[\s,]+(?:{OWNER_TRAILING}|\(|\)))+$", re.I)
     return leading, trailing
 

@@ -22,6 +22,7 @@ from minutes.core.records import (
     Vote,
 )
 from minutes.core import enums
+from minutes.core.enums import AttendeeStatus
 from minutes.text import fold, squash
 
 from .lexicon import lexicon
@@ -112,7 +113,8 @@ def find_protocol(doc: Document, sections: list[Section], block_section: list[in
 
     def vote_of(sec: int | None, b: Block, rule: str, source: str) -> Vote:
         if sec not in votes:
-            votes[sec] = Vote(sec, enums.VoteMethod.ACCLAMATION.value, b.page, rule, source, decision=first_decision.get(sec))
+            votes[sec] = Vote(sec, enums.VoteMethod.ACCLAMATION.value, b.page, rule, source,
+                              decision=first_decision.get(sec))
         return votes[sec]
 
     for b, sec in zip(doc.blocks, block_section):
@@ -126,7 +128,7 @@ def find_protocol(doc: Document, sections: list[Section], block_section: list[in
         for s in sentences(b.text):
             text = squash(s.text)
             _sentence(r, text, b, sec, number.get(sec), out, vote_of)
-    voters = sum(1 for a in attendees if a.status in ("present", "substitute") and a.party)
+    voters = sum(1 for a in attendees if a.status in (AttendeeStatus.PRESENT, AttendeeStatus.SUBSTITUTE) and a.party)
     for v in votes.values():
         _settle(v, voters)
         out.votes.append(v)

@@ -8,19 +8,20 @@ from typing import Iterable, Iterator
 from minutes.text import fold
 
 
-_GROUP_NAME = re.compile(r"\(\?P[<=][^>)]*[>)]")  # (?P<name> and (?P=name): named as written
+# kept as written: group names, (?P<name> and (?P=name), and placeholders such as {MONTHS}
+_AS_WRITTEN = re.compile(r"\(\?P[<=][^>)]*[>)]|\{[A-Z][A-Z_]*\}")
 
 
 def fold_regex(pattern: str) -> str:
-    """Fold the letters of a regular expression written with å ä ö, leaving escapes (\\b, \\S) and
-    group names alone, so that it matches folded text."""
+    """Fold the letters of a regular expression written with å ä ö, leaving escapes (\\b, \\S), group
+    names and {PLACEHOLDERS} alone, so that it matches folded text."""
     out, i = [], 0
     while i < len(pattern):
         if pattern[i] == "\\" and i + 1 < len(pattern):
             out.append(pattern[i:i + 2])
             i += 2
             continue
-        if pattern[i] == "(" and (m := _GROUP_NAME.match(pattern, i)):
+        if pattern[i] in "({" and (m := _AS_WRITTEN.match(pattern, i)):
             out.append(m.group())
             i = m.end()
             continue

@@ -9,7 +9,7 @@ which tests/test_rule_examples.py runs.
 """
 import datetime as dt
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidator, model_validator
 
@@ -26,24 +26,32 @@ def _regex(pattern: str) -> str:
     return pattern
 
 
-def _folded_regex(pattern: object) -> re.Pattern:
-    if not isinstance(pattern, str):
-        raise ValueError("expected a regular expression")
-    problem = lookahead_problem(pattern)
-    try:
-        compiled = re.compile(fold_regex(pattern))
-    except re.error as e:
-        problem = f"bad regular expression {pattern!r}: {e}"
-    if problem:
-        raise ValueError(problem)
+def _compiler(folded: bool):
+    def compiled(pattern: object) -> re.Pattern:
+        if not isinstance(pattern, str):
+            raise ValueError("expected a regular expression")
+        problem = lookahead_problem(pattern)
+        try:
+            rx = re.compile(fold_regex(pattern) if folded else pattern)
+        except re.error as e:
+            problem = f"bad regular expression {pattern!r}: {e}"
+        if problem:
+            raise ValueError(problem)
+        return rx
     return compiled
 
 
-#: a regular expression, checked (see `loader.regex_problem`)
+#: a regular expression, checked (see `loader.regex_problem`) and kept as written
 Regex = Annotated[str, AfterValidator(_regex)]
+#: a regular expression, checked and compiled (flags are written in it: "(?i)" ignores case)
+Pattern = Annotated[re.Pattern, PlainValidator(_compiler(folded=False))]
 #: a regular expression over folded text: written with å ä ö, compiled folded (see `regex.fold_regex`)
-FoldedRegex = Annotated[re.Pattern, PlainValidator(_folded_regex)]
+FoldedRegex = Annotated[re.Pattern, PlainValidator(_compiler(folded=True))]
 Words = list[str]
+#: a file's examples: test data, checked by tests/test_rule_examples.py against the models of
+#: rules/examples.py (the rules never read them, so loading the pack does not build those models)
+Examples = list[dict[str, Any]]
+MatchExamples = dict[str, Words]  # match: [...], no_match: [...]
 
 
 class Data(BaseModel):
@@ -68,11 +76,6 @@ class Rules(Data):
         return []
 
 
-class MatchExamples(Data):
-    match: Words
-    no_match: Words
-
-
 # lexicon.yaml ---------------------------------------------------------------------------------
 class Letters(Data):
     upper: str
@@ -80,10 +83,6 @@ class Letters(Data):
     accented: str
     name_upper: str
     name_lower: str
-
-
-class LexiconExamples(Data):
-    one_sentence: Words
 
 
 class FunctionWords(Data):
@@ -108,7 +107,7 @@ class LexiconFile(Data):
     parties: dict[str, str | None]
     abbreviations: Words
     query_root_endings: Words
-    examples: LexiconExamples
+    examples: dict[str, Words]
 
 
 # people.yaml ----------------------------------------------------------------------------------
@@ -136,34 +135,6 @@ class AgendaItems(Data):
     written: str
 
 
-class PeopleExample(Data):
-    """One of: a `label` and the status/role it gives (or `stop`); a role `word` and its role; an
-    attendee `cell` and the person read from it; a table `header` and its `columns`; an `owner`
-    and its `owner_kind`."""
-
-    label: str | None = None
-    word: str | None = None
-    cell: str | None = None
-    header: Words | None = None
-    owner: str | None = None
-    status: AttendeeStatus | None = None
-    role: str | None = None
-    stop: bool = False
-    name: str | None = None
-    initials: str | None = None
-    party: str | None = None
-    organisation: str | None = None
-    columns: dict[str, int] | None = None
-    owner_kind: OwnerKind | None = None
-
-    @model_validator(mode="after")
-    def _one_kind(self):
-        given = [k for k in ("label", "word", "cell", "header", "owner") if getattr(self, k) is not None]
-        if len(given) != 1:
-            raise ValueError("an example is one of label, word, cell, header or owner")
-        return self
-
-
 class PeopleFile(Data):
     status_labels: dict[AttendeeStatus, Words]
     nonvoting_labels: dict[str, str]
@@ -179,12 +150,13 @@ class PeopleFile(Data):
     group_acronyms: Words
     chair_words: Words
     through_words: Words
+    owner_leading_dates: list[Regex]
     definite_endings: Words
     column_headers: ColumnHeaders
     marks: Marks
     agenda_items: AgendaItems
-    paragraphs: Regex
-    examples: list[PeopleExample]
+    paragraphs: Pattern
+    examples: Examples
 
 
 # organisations.yaml ---------------------------------------------------------------------------
@@ -202,14 +174,9 @@ class HealthcareRegion(Data):
 
 
 class ShapePattern(Data):
-    pattern: Regex
+    pattern: Pattern
     words: Words
     suffix: str  # the name found is "<name> <suffix>"
-
-
-class OrganisationExample(Data):
-    text: str
-    found: Words
 
 
 class OrganisationsFile(Data):
@@ -218,7 +185,7 @@ class OrganisationsFile(Data):
     municipality_patterns: list[ShapePattern]
     city_patterns: list[ShapePattern]
     known_units: Words
-    examples: list[OrganisationExample]
+    examples: Examples
 
 
 # meeting.yaml ---------------------------------------------------------------------------------
@@ -235,48 +202,27 @@ class Labels(Data):
     next_meeting: Words
 
 
-class MeetingExample(Data):
-    """A document (Markdown, as tests render it) and the meeting facts read from it."""
-
-    document: str
-    file_name: str | None = None
-    title: str | None = None
-    doc_type: DocType | None = None
-    body: str | None = None
-    region: str | None = None
-    meeting_date: dt.date | None = None
-    start_time: str | None = None
-    end_time: str | None = None
-    place: str | None = None
-    next_meeting: dt.date | None = None
-
-
 class MeetingFile(Data):
     doc_types: list[DocTypeWords]
     labels: Labels
     title_prefixes: Words
-    title_date: Regex
-    title_cuts: list[Regex]
+    title_date: Pattern
+    title_cuts: list[Pattern]
     title_doc_words: Words
     body_suffixes: Words
     body_heads: Words
     genitive_endings: Words
     region_words: Words
     page_header_date_words: Words
-    time_range: Regex
-    time_one: Regex
+    time_range: Pattern
+    time_one: Pattern
     place_trailing: Words
-    examples: list[MeetingExample]
+    examples: Examples
 
 
 # ocr.yaml -------------------------------------------------------------------------------------
-class OcrExample(Data):
-    text: str
-    mended: str
-
-
 class OcrFile(Data):
     confusions: dict[str, str]
     likeliest: dict[str, str]
     suspicious: str
-    examples: list[OcrExample]
+    examples: Examples

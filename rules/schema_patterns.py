@@ -9,7 +9,7 @@ from pydantic import model_validator
 
 from minutes.core.enums import DecisionKind, Precision, Vote
 
-from .schema import Data, FoldedRegex, MatchExamples, Regex, Rules, Words
+from .schema import Data, Examples, FoldedRegex, MatchExamples, Pattern, Regex, Rules, Words
 
 
 # calendar.yaml --------------------------------------------------------------------------------
@@ -30,7 +30,7 @@ class Resolver(StrEnum):
     """How a deadline shape's match becomes a date (the functions of rules/deadlines.py)."""
 
     ISO_DATE = "iso_date"  # groups year, month, day
-    DAY_MONTH = "day_month"  # day (last_day), month name, year: read by dateparser
+    DAY_MONTH = "day_month"  # day (last_day), month name, year
     NUMERIC_DATE = "numeric_date"  # day, month, year or year2 (two digits)
     ISO_WEEK = "iso_week"  # week, year: the Friday of that week
     MONTH_END = "month_end"  # month name, year
@@ -72,15 +72,6 @@ class Season(Data):
     next_year: bool = False
 
 
-class DeadlineExample(Data):
-    text: str
-    meeting: dt.date | None = None
-    next_meeting: dt.date | None = None
-    date: dt.date | None
-    precision: Precision | None = None  # the shape's own when not given
-    words: str | None = None  # the deadline text found, when it is not the whole example
-
-
 class Shape(Data):
     id: str
     resolver: Resolver
@@ -90,7 +81,7 @@ class Shape(Data):
     undated: Undated = Undated.DROP
     ends: dict[int, int] | None = None  # period_end: the month each period ends
     years_ahead: int = 0  # meeting_year_end
-    examples: list[DeadlineExample]
+    examples: Examples
 
     @model_validator(mode="after")
     def _period(self):
@@ -107,6 +98,7 @@ class CalendarFile(Rules):
     next_meeting_words: Words
     no_date_words: Words
     units: dict[str, Unit]
+    no_day_month: Words
     shapes: list[Shape]
 
     def _with_ids(self) -> list:
@@ -181,20 +173,6 @@ class Scope(StrEnum):
     INITIALS = "initials"
 
 
-class AssignmentExample(Data):
-    text: str | None = None
-    owner: str | None = None
-    task: str | None = None
-    no_match: str | None = None
-
-    @model_validator(mode="after")
-    def _one_kind(self):
-        if (self.no_match is None) == (self.text is None) or (self.text is not None and None in (self.owner,
-                                                                                                 self.task)):
-            raise ValueError("an example is a text with its owner and task, or a no_match text")
-        return self
-
-
 class AssignmentRule(Data):
     id: str
     pattern: str
@@ -204,7 +182,7 @@ class AssignmentRule(Data):
     scope: Scope
     score: float
     standalone: bool = False  # counts in a document that is not about a meeting too
-    examples: list[AssignmentExample]
+    examples: Examples
 
 
 class ActionTable(Data):
@@ -221,10 +199,10 @@ class AssignmentsFile(Rules):
     report_verbs: Words
     action_table: ActionTable
     subject_starts_after: Words
-    cleft: Regex
+    cleft: Pattern
     strong_deadline_words: Words
     past_tense: Words
-    history_markers: list[Regex]
+    history_markers: list[Pattern]
     perfect_auxiliaries: Words
     participle_endings: Words
     not_participles: Words
@@ -236,16 +214,10 @@ class AssignmentsFile(Rules):
 
 
 # protocol.yaml --------------------------------------------------------------------------------
-class ProtocolExample(Data):
-    text: str | None = None
-    expect: dict[str, str] | None = None
-    no_match: str | None = None
-
-
 class ProtocolRule(Data):
     id: str
     regex: str  # pieces such as {NAME} are filled in before it is compiled
-    examples: list[ProtocolExample]
+    examples: Examples
 
 
 class VoteTable(Data):

@@ -126,7 +126,7 @@ class Vocab:
                     raise RuleDataError(f"rules/sv/organisations.yaml: {key}[{i}].words is empty; "
                                         "list the words every match holds.")
         # (pattern, words one of which the folded text must hold, the suffix of the name it gives)
-        self._shape_res = [(re.compile(sp.pattern), tuple(fold(w) for w in sp.words), sp.suffix)
+        self._shape_res = [(sp.pattern, tuple(fold(w) for w in sp.words), sp.suffix)
                            for _, patterns in shapes for sp in patterns]
         self.org_by_name = {o.name: o for _, o in self._org_aliases}
         self._org_by_alias = dict(self._org_aliases)

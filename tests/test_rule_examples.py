@@ -75,6 +75,22 @@ def test_assignment_rules(rule_id, text, owner, task):
     assert all(fold(a.task).startswith(fold(task)) for a in found), [a.task for a in found]
 
 
+@pytest.mark.parametrize("name", ["lexicon", "calendar", "decisions", "assignments", "people", "organisations",
+                                  "meeting", "protocol", "ocr"])
+def test_every_example_is_well_formed(name):
+    from minutes.rules.examples import problems
+    assert problems(name) == []
+
+
+def test_a_malformed_example_is_reported_with_its_place(monkeypatch):
+    from minutes.rules import examples
+    data = copy.deepcopy(load("calendar"))
+    data["shapes"][1]["examples"][0]["meeting"] = "igår"
+    monkeypatch.setattr(examples, "load", lambda name: data)
+    [problem] = examples.problems("calendar")
+    assert problem.startswith("rules/sv/calendar.yaml: shapes[1] (day_month).examples[0]: meeting: Input should be a valid date")
+
+
 def test_every_rule_has_positive_and_negative_examples():
     for kind in ("labels", "triggers", "preambles"):
         for rule in DEC[kind]:
@@ -203,7 +219,8 @@ def test_rule_data_is_validated_with_a_clear_message():
     refused(lambda d: d["rules"][0].update(owner="bfore"),
             r"rules/sv/assignments\.yaml: rules\[0\] \(sv\.assignment\.uppdras\)\.owner: Input should be 'before', "
             r"'inside', 'after' or 'none'; got 'bfore'")
-    refused(lambda d: d["rules"][1].pop("score"), r"rules\[1\] \(sv\.assignment\.far_i_uppdrag\)\.score: field required")
+    refused(lambda d: d["rules"][1].pop("score"),
+            r"rules\[1\] \(sv\.assignment\.far_i_uppdrag\)\.score: field required")
     refused(lambda d: d["rules"][0].update(requires="(["), r"\.requires: bad regular expression")
     refused(lambda d: d["action_table"].update(owner_header=["vem"]), r"action_table\.owner_header: unknown key")
     refused(lambda d: d["rules"][2].update(id=d["rules"][0]["id"]), "rule id 'sv.assignment.uppdras' is used twice")
