@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 from minutes.core.document import Document
+from minutes.core.enums import DocType
 from minutes.core.records import Assignment, Attendee, Decision, Extraction, Meeting
 from minutes.text import fold
 
 from .assignments import _Context, find_assignments
+from .assignments import rules as assignment_rules
 from .attendees import find_attendees
 from .decisions import find_decisions
+from .decisions import rules as decision_rules
 from .meeting import infer_region, meeting_facts
 from .ocrfix import looks_ocr, repair
 from .owners import OwnerResolver
@@ -32,7 +35,7 @@ def analyse(doc: Document, file_name: str | None = None) -> Extraction:
     decisions, consumed = find_decisions(doc, block_section)
     ctx = _Context(meeting.meeting_date, meeting.next_meeting, OwnerResolver(attendees, meeting.body))
     assignments = find_assignments(doc, decisions, consumed, block_section, ctx,
-                                   plan=meeting.doc_type == "handlingsplan")
+                                   plan=meeting.doc_type == DocType.HANDLINGSPLAN)
     if not _about_a_meeting(meeting, attendees):
         decisions, assignments = _labelled_only(decisions, assignments)
     case_numbers(doc, sections, block_section)
@@ -43,17 +46,23 @@ def analyse(doc: Document, file_name: str | None = None) -> Extraction:
 
 def _about_a_meeting(meeting: Meeting, attendees: list[Attendee]) -> bool:
     """Whether anything marks the document as minutes or a plan: a type, a body, a date or attendees."""
-    return meeting.doc_type != "other" or bool(meeting.body or meeting.meeting_date or attendees)
-
-
-#: Rules that stand on their own outside minutes: a "Beslut:" label, an action table, "Ansvarig:".
-_STANDALONE = ("sv.decision.label.", "sv.assignment.action_table", "sv.assignment.ansvarig_label")
+    return meeting.doc_type != DocType.OTHER or bool(meeting.body or meeting.meeting_date or attendees)
 
 
 def _labelled_only(decisions: list[Decision], assignments: list[Assignment]
                    ) -> tuple[list[Decision], list[Assignment]]:
     """In a document that is not about a meeting (an article, a recipe, English minutes), prose such
-    as "beslutade att" or "får i uppdrag att" reports something; it is not a decision taken here."""
-    kept = [d for d in decisions if d.rule.startswith(_STANDALONE)]
+    as "beslutade att" or "får i uppdrag att" reports something; it is not a decision taken here.
+
+    Only the rules flagged `standalone` in the YAML stand on their own: a "Beslut:" label, an
+    action table, "Ansvarig:" (and what a label's rule finds after it: `<id>.inline`, `<id>.continued`).
+    """
+    standalone = decision_rules().standalone + assignment_rules().standalone
+    kept = [d for d in decisions if _from_rule(d.rule, standalone)]
     ordinals = {d.ordinal for d in kept}
-    return kept, [a for a in assignments if a.decision in ordinals or a.rule.startswith(_STANDALONE)]
+    return kept, [a for a in assignments if a.decision in ordinals or _from_rule(a.rule, standalone)]
+
+
+def _from_rule(rule: str, ids: tuple[str, ...]) -> bool:
+    """Whether `rule` is one of `ids` or a rule derived from one ("sv.decision.label.beslut.inline")."""
+    return rule in ids or rule.startswith(tuple(i + "." for i in ids))

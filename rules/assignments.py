@@ -14,69 +14,68 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from minutes.core.document import Block, Document
+from minutes.core.enums import Precision
 from minutes.core.records import Assignment, Decision
 from minutes.text import fold, fold_same_length, squash
 
 from .deadlines import Deadline, find_deadline
-from .loader import checked, unique_ids
+from .lexicon import lexicon, pattern
+from .loader import built_once, load_model, where
 from .matcher import Hit, PatternSet
 from .owners import OwnerResolver, clean_owner, plausible_owner, split_owners
+from .schema_patterns import AssignmentsFile, OwnerAt, Scope, TaskAt
 from .text import Sentence, alternation, same_words, sentences, words
 from .vocab import label_key
 
-_SPEC = {
-    "rules": [{
-        "id": str, "pattern": str, "requires?": "regex",
-        "owner": ("before", "inside", "after", "none"),
-        "task": ("after", "from", "from_verb", "context"),
-        "scope": ("any", "decision", "initials"),
-        "score": float,
-        "examples": [{"text?": str, "owner?": str, "task?": str, "no_match?": str}],
-    }],
-    "task_verbs": [str],
-    "report_verbs": [str],
-    "action_table": {"id": str, "task_headers": [str], "owner_headers": [str], "deadline_headers": [str]},
-}
-_BOUNDARY = re.compile(r"(?:^|[:;”\"“]|\s[–—]\s|\?|\b(?:att|eftersom|när|där|då|om att|samt att|och att)\b)\s*",
-                       re.I)
-_CLEFT = re.compile(r"\b(?:är|blir) det\s+(.+?)\s+som\s*$", re.I)
-_STRONG_LEAD = re.compile(r"\b(?:senast|innan|före|fore|inför|infor|tills?|fram till|klart|klar|deadline)\b")
-_INITIALS_OWNER = re.compile(r"^[A-ZÅÄÖ]{2,3}(?:\s*(?:,|och|&|/)\s*[A-ZÅÄÖ]{2,3})*$")
-_PAST = {"gav", "fick", "gavs", "uppdrogs", "uppdrog", "tog", "bad", "ansvarade", "återkom"}
-_HISTORY = re.compile(r"\btidigare\b|\bföregående möte|\bförra mötet|\bden \d{1,2} [a-zåäö]+(?: \d{4})?|"
-                      r"\b\d{4}-\d{2}-\d{2}\b", re.I)
-
+_INITIALS_OWNER = pattern(r"^[{UPPER}]{2,3}(?:\s*(?:,|{AND}|&|/)\s*[{UPPER}]{2,3})*$")
 
 @dataclass
 class _Rule:
     id: str
-    owner: str
-    task: str
-    scope: str
+    owner: OwnerAt
+    task: TaskAt
+    scope: Scope
     score: float
 
 
 class AssignmentRules:
     def __init__(self) -> None:
-        data = checked("assignments", _SPEC)
-        unique_ids(data["rules"], "rules/sv/assignments.yaml")
+        data = load_model("assignments", AssignmentsFile)
         self.data = data
-        self.rules = {r["id"]: _Rule(r["id"], r["owner"], r["task"], r["scope"], float(r["score"]))
-                      for r in data["rules"]}
-        self.patterns = PatternSet(data["rules"], "rules/sv/assignments.yaml")
-        verbs = alternation(fold(v) for v in data["task_verbs"])
+        self.rules = {r.id: _Rule(r.id, r.owner, r.task, r.scope, r.score) for r in data.rules}
+        self.patterns = PatternSet([r.model_dump() for r in data.rules], where("assignments"))
+        verbs = alternation(fold(v) for v in data.task_verbs)
         self.task_verb = re.compile(rf"(?<![\w-])({verbs})(?![\w-])")
-        self.report_verbs = [fold(v) for v in data["report_verbs"]]
-        at = data["action_table"]
-        self.table_id = at["id"]
-        self.table_headers = {k: {label_key(x) for x in at[k]} for k in ("task_headers", "owner_headers",
-                                                                          "deadline_headers")}
+        self.report_verbs = [fold(v) for v in data.report_verbs]
+        at = data.action_table
+        self.table_id = at.id
+        self.table_headers = {k: {label_key(x) for x in getattr(at, k)} for k in ("task_headers", "owner_headers",
+                                                                                   "deadline_headers")}
+        #: rules whose assignments count in a document that is not about a meeting too
+        self.standalone = tuple(r.id for r in [*data.rules, at] if r.standalone)
+        self._words(data)
+
+    def _words(self, data: AssignmentsFile) -> None:
+        """The word lists and patterns of assignments.yaml that shape owners and tasks."""
+        source = where("assignments")
+        lex = lexicon()
+        words = {"STARTS": data.subject_starts_after, "STRONG": data.strong_deadline_words,
+                 "ENDINGS": data.participle_endings, "LEADING": data.task_leading}
+        self.boundary = lex.compile(r"(?:^|[:;”\"“]|\s[–—]\s|\?|\b{STARTS}\b)\s*", source, re.I, words=words)
+        self.cleft = data.cleft
+        self.strong_lead = lex.compile(r"\b{STRONG}\b", source, folded=True, words=words)
+        self.past = frozenset(fold(w) for w in data.past_tense)
+        self.history = data.history_markers
+        self.perfect = frozenset(fold(w) for w in data.perfect_auxiliaries)
+        self.participle = lex.compile(r"\w+{ENDINGS}$", source, words=words)
+        self.not_participle = frozenset(fold(w) for w in data.not_participles)
+        self.runs_over = frozenset(fold(w) for w in data.runs_over_after)
+        self.task_leading = lex.compile(r"^(?:{LEADING}|,|:)\s+", source, re.I, words=words)
 
 
-@lru_cache(maxsize=1)
+@built_once
 def rules() -> AssignmentRules:
     return AssignmentRules()
 
@@ -126,7 +125,7 @@ def _runs_over(prev: str, nxt: str) -> bool:
     if not prev or prev.endswith((".", "!", "?", ":", ";")):
         return False
     last = fold(prev.split()[-1])
-    return nxt[:1].islower() or last in ("att", "och", "for", "till", "av", "i", "med", "om", "pa", "som", "samt")
+    return nxt[:1].islower() or last in rules().runs_over
 
 
 def _from_text(text: str, ctx: _Context, in_decision: bool, decision: int | None, section: int | None,
@@ -142,7 +141,7 @@ def _from_text(text: str, ctx: _Context, in_decision: bool, decision: int | None
         hits = sorted(r.patterns.find(sent.text), key=lambda h: -r.rules[h.rule].score) if gate else []
         for h in hits:
             rule = r.rules[h.rule]
-            if rule.scope == "decision" and not in_decision:
+            if rule.scope == Scope.DECISION and not in_decision:
                 continue
             if any(s <= sent.start + h.start < e for s, e in taken):
                 continue  # inside the task of a stronger hit ("ber X att ... återkomma med")
@@ -164,7 +163,7 @@ def _from_text(text: str, ctx: _Context, in_decision: bool, decision: int | None
                 taken.append((sent.start, sent.end))
     if decision is not None and not found:
         dl = find_deadline(text, ctx.ref, ctx.next_meeting)
-        if dl and (dl.date or dl.precision is None) and _STRONG_LEAD.search(fold(dl.text)):
+        if dl and (dl.date or dl.precision is None) and rules().strong_lead.search(fold(dl.text)):
             task = _strip_deadline(text, dl)
             found.append(Assignment(None, None, task, dl.date, dl.text, dl.precision, decision, section, page,
                                     "sv.assignment.deadline_in_decision", squash(text)[:1000], 0.6))
@@ -174,32 +173,28 @@ def _from_text(text: str, ctx: _Context, in_decision: bool, decision: int | None
 def _is_history(sentence: str, h: Hit) -> bool:
     """'Regionsjukvårdsledningen gav den 12 september X i uppdrag ...' reports an earlier assignment."""
     first = fold(h.matched.split()[0]) if h.matched.split() else ""
-    return first in _PAST and bool(_HISTORY.search(sentence))
-
-
-_PARTICIPLE = re.compile(r"\w+(?:at|it|tt|ts|rt|gt|nt|dd)$")
-_NOT_PARTICIPLE = {"det", "ett", "att", "inte", "mycket", "helt", "nytt", "gott", "redan", "bra", "fortsatt", "alltid",
-                   "just", "snart", "kvar", "sitt", "sin", "eget", "mest", "minst"}
+    return first in rules().past and any(rx.search(sentence) for rx in rules().history)
 
 
 def _reports(after_owner: str) -> bool:
     """'har tagit beslut', 'har därmed tilldelats', 'återberättar': what happened, not a task."""
+    r = rules()
     f = fold(after_owner).split()
     if not f:
         return True
-    if any(" ".join(f).startswith(v) for v in rules().report_verbs):
+    if any(" ".join(f).startswith(v) for v in r.report_verbs):
         return True
-    if f[0] in ("har", "hade"):
-        return any(_PARTICIPLE.fullmatch(w.strip(".,")) and w.strip(".,") not in _NOT_PARTICIPLE for w in f[1:4])
+    if f[0] in r.perfect:
+        return any(r.participle.fullmatch(w.strip(".,")) and w.strip(".,") not in r.not_participle for w in f[1:4])
     return False
 
 
 def _subject_before(sentence: str, at: int) -> str | None:
     before = sentence[:at]
-    m = _CLEFT.search(before)
+    m = rules().cleft.search(before)
     if m:
         return m.group(1)
-    cuts = [mm.end() for mm in _BOUNDARY.finditer(before)]
+    cuts = [mm.end() for mm in rules().boundary.finditer(before)]
     start = max(cuts) if cuts else 0
     return before[start:]
 
@@ -207,31 +202,31 @@ def _subject_before(sentence: str, at: int) -> str | None:
 def _from_hit(h: Hit, rule: _Rule, sent: Sentence, sents: list[Sentence], si: int, text: str,
               ctx: _Context) -> list[Assignment] | None:
     s = sent.text
-    if rule.owner == "before":
+    if rule.owner == OwnerAt.BEFORE:
         owner = _subject_before(s, h.start)
-    elif rule.owner == "inside":
+    elif rule.owner == OwnerAt.INSIDE:
         span = h.captures.get("owner")
         owner = s[span[0]:span[1]] if span else None
-        if owner and rule.scope == "initials":
+        if owner and rule.scope == Scope.INITIALS:
             owner = owner.strip()
             if not _INITIALS_OWNER.match(owner) or _reports(s[span[1]:]):
                 return None
         elif owner:
             owner = ctx.resolver.drop_giver(clean_owner(owner) or "")
-    elif rule.owner == "after":
+    elif rule.owner == OwnerAt.AFTER:
         owner = s[h.end:]
     else:
         owner = None
     owner = clean_owner(owner)
-    if rule.owner != "none" and not plausible_owner(owner):
+    if rule.owner != OwnerAt.NONE and not plausible_owner(owner):
         return None
-    if rule.task == "after":
+    if rule.task == TaskAt.AFTER:
         task = s[h.end:]
         if not words(task) and si + 1 < len(sents):
             task = sents[si + 1].text
-    elif rule.task == "from":
+    elif rule.task == TaskAt.FROM:
         task = s[h.start:]
-    elif rule.task == "from_verb":
+    elif rule.task == TaskAt.FROM_VERB:
         span = h.captures.get("owner")
         task = s[span[1]:] if span else s[h.start:]
     else:  # context: the rest of the item
@@ -259,7 +254,7 @@ def _make(owner: str | None, task: str, sent: Sentence, sents: list[Sentence], s
     if dl is None:  # the deadline may be in the rest of the item: "Resultat meddelas till AK innan midsommar."
         rest = " ".join(x.text for x in sents[si + 1:])
         dl = find_deadline(rest, ctx.ref, ctx.next_meeting) if rest else None
-        if dl is not None and dl.precision == "day" and not _STRONG_LEAD.search(fold(dl.text)):
+        if dl is not None and dl.precision == Precision.DAY and not rules().strong_lead.search(fold(dl.text)):
             dl = None
     task = _strip_deadline(task, dl) if dl and dl.text in task else task
     task = _clean_task(task)
@@ -283,7 +278,7 @@ def _strip_deadline(task: str, dl: Deadline) -> str:
 
 def _clean_task(task: str) -> str:
     t = squash(task)
-    t = re.sub(r"^(?:(?:med|om) att|att|,|:)\s+", "", t, flags=re.I)
+    t = rules().task_leading.sub("", t)
     t = t.strip(" ,;:–-")
     t = re.sub(r"\s+([,.])", r"\1", t)
     return t.rstrip(".").strip()

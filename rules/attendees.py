@@ -16,21 +16,33 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from minutes.core.document import Block, Document
+from minutes.core.enums import AttendeeStatus, DocType
 from minutes.core.records import Attendee
 from minutes.text import fold, squash
 
+from .lexicon import pattern
 from .text import PERSON_NAME, initials_of
 from .vocab import label_key, label_keys, split_label, vocab
 
 _PAREN = re.compile(r"\(([^()]*)\)")
 _TIME_SPAN = re.compile(r"(?<![\d§])(\d{1,2})[.:]?(\d{2})\s*[-–—]\s*(\d{1,2})[.:]?(\d{2})(?!\d)")
-_ITEMS = re.compile(r"(?:§§?\s*|punkt(?:erna)?\s*|p\.\s*)?(\d{1,3}[a-z]?(?:\s*[-–—]\s*\d{1,3}[a-z]?)?)")
-_PARAGRAPHS = re.compile(r"(?:(?:fr\.?o\.?m\.?|från|t\.?o\.?m\.?|till och med|till)\s*)?§§?\s*\d+(?:\s*[-–—]\s*\d+)?"
-                         r"(?:\s*(?:,|och)\s*§?\s*\d+(?:\s*[-–—]\s*\d+)?)*", re.I)
-_CODE = re.compile(r"^[A-ZÅÄÖ]{1,4}$")
-_SPLIT = re.compile(r",\s*|;\s*|\s+och\s+(?=[A-ZÅÄÖ])")
+_CODE = pattern(r"^[{UPPER}]{1,4}$")
+_PARTY_AFTER = pattern(r"\s*\(([{UPPER}]{1,4})\)")
+_SHORT_CODE = pattern(r"\(([{UPPER}]{1,3})\)")
+_SPLIT = pattern(r",\s*|;\s*|\s+{AND}\s+(?=[{UPPER}])")
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    """(paragraphs a person took part in, an item cell "punkt 3-5", its leading word) from people.yaml."""
+    v = vocab()
+    items = {"ITEMS": v.people.agenda_items.words}
+    return (v.people.paragraphs,
+            pattern(r"(?:§§?\s*|{ITEMS}\s*)?\d{1,3}[a-z]?(?:\s*[-–—]\s*\d{1,3}[a-z]?)?", words=items),
+            pattern(r"^(?:{ITEMS}|§§?)\s*", words=items))
 
 
 @dataclass
@@ -52,7 +64,7 @@ def classify_label(text: str) -> _Label | None:
             status, role = v.status_of[key]
             return _Label("status", status, role)
         if key in v.role_label:
-            return _Label("role", "present", v.role_label[key])
+            return _Label("role", AttendeeStatus.PRESENT.value, v.role_label[key])
     return None
 
 
@@ -80,7 +92,7 @@ def _attended(text: str) -> str | None:
     m = _TIME_SPAN.search(text)
     if m:
         return f"{int(m.group(1)):02d}:{m.group(2)}–{int(m.group(3)):02d}:{m.group(4)}"
-    m = _PARAGRAPHS.search(text)
+    m = _patterns()[0].search(text)
     if m:
         return squash(m.group(0))
     return None
@@ -94,61 +106,75 @@ def parse_person(text: str, organisation: str | None = None, political: bool = F
     m = PERSON_NAME.match(text)
     if not m:
         return []
-    name = m.group(0)
+    name_words = m.group(0).split()
     # a role word glued to the name by the layout ("Anna Svensson Ordförande") is not part of it
-    name_words = name.split()
     while len(name_words) > 2 and v.role(name_words[-1]):
         name_words.pop()
     name = " ".join(name_words)
-    if fold(name.split()[0]) in v.not_first_names or any(s < len(name) for s, _, _ in v.find_orgs(text)):
+    if fold(name_words[0]) in v.not_first_names or any(s < len(name) for s, _, _ in v.find_orgs(text)):
         return []  # "Region Kalmar län" is an organisation, not a person
-    rest = text[len(name):]
-    person = Attendee(name=name, status="present")
-    extra: list[Attendee] = []
-    # "tjänstgörande ersättare för Lars Holm (KD)"
-    for marker in v.people["substitute_for"]:
+    person = Attendee(name=name, status=AttendeeStatus.PRESENT.value)
+    rest, replaced = _substitute(person, text[len(name):])
+    for pm in _PAREN.finditer(rest):
+        _codes(person, pm.group(1), political)
+    _rest(person, _PAREN.sub(" ", rest), political)
+    if organisation and organisation.strip():
+        person.organisation = v.normalise_org(organisation)
+    return [person] + replaced
+
+
+def _substitute(person: Attendee, rest: str) -> tuple[str, list[Attendee]]:
+    """"tjänstgörande ersättare för Lars Holm (KD)": the person substitutes, Lars is absent.
+    Returns the text before the marker and the people replaced."""
+    v = vocab()
+    for marker, role in v.people.substitute_for.items():
         mm = re.search(rf"\b{re.escape(marker)}\s+({PERSON_NAME.pattern})", rest, re.I)
         if mm:
-            person.status = "substitute"
-            replaced = Attendee(name=mm.group(1), status="absent")
-            after = rest[mm.end():]
-            pm = re.match(r"\s*\(([A-ZÅÄÖ]{1,4})\)", after)
+            person.status = AttendeeStatus.SUBSTITUTE.value
+            replaced = Attendee(name=mm.group(1), status=AttendeeStatus.ABSENT.value)
+            pm = _PARTY_AFTER.match(rest[mm.end():])
             if pm and pm.group(1) in v.parties:
                 replaced.party = pm.group(1)
-            extra.append(replaced)
-            rest = rest[:mm.start()]
-            if fold("ersättare") in fold(marker):
-                person.role = "tjänstgörande ersättare" if fold("tjänstgörande") in fold(marker) else "ersättare"
-            break
-    # parenthesised codes: initials, party, agenda items, times
-    for pm in _PAREN.finditer(rest):
-        inner = pm.group(1).strip()
-        for part in [p.strip() for p in inner.split(",") if p.strip()]:
-            if _CODE.match(part):
-                if part in v.parties and (political or part not in (initials_of(name), initials_of(name)[:2])):
-                    if political or len(part) <= 2 and part != initials_of(name)[:len(part)]:
-                        person.party = person.party or part
-                        continue
-                person.initials = person.initials or part
-            elif v.role(part):
-                person.role = person.role or v.role(part)
-            elif re.fullmatch(r"(?:§§?\s*|punkt(?:erna)?\s*)?\d{1,3}[a-z]?(?:\s*[-–—]\s*\d{1,3}[a-z]?)?", part):
-                if _TIME_SPAN.search(part):
-                    person.attended = _attended(part)
-                else:
-                    person.attended = person.attended or ("punkt " + re.sub(r"^(punkt(erna)?|§§?)\s*", "", part)
-                                                          if not part.startswith("§") else part)
-            elif _attended(part):
-                person.attended = person.attended or _attended(part)
-            elif not person.organisation:
-                person.organisation = v.normalise_org(part)
-    rest = _PAREN.sub(" ", rest)
+            if role:
+                person.role = role
+            return rest[:mm.start()], [replaced]
+    return rest, []
+
+
+def _codes(person: Attendee, inner: str, political: bool) -> None:
+    """What a parenthesis after a name says: initials, party, role, agenda items, times, organisation."""
+    v = vocab()
+    initials = initials_of(person.name)
+    for part in [p.strip() for p in inner.strip().split(",") if p.strip()]:
+        if _CODE.match(part):
+            if part in v.parties and (political or part not in (initials, initials[:2])):
+                if political or len(part) <= 2 and part != initials[:len(part)]:
+                    person.party = person.party or part
+                    continue
+            person.initials = person.initials or part
+        elif v.role(part):
+            person.role = person.role or v.role(part)
+        elif _patterns()[1].fullmatch(part):
+            if _TIME_SPAN.search(part):
+                person.attended = _attended(part)
+            else:
+                item = f"{v.people.agenda_items.written} {_patterns()[2].sub('', part)}"
+                person.attended = person.attended or (item if not part.startswith("§") else part)
+        elif _attended(part):
+            person.attended = person.attended or _attended(part)
+        elif not person.organisation:
+            person.organisation = v.normalise_org(part)
+
+
+def _rest(person: Attendee, rest: str, political: bool) -> None:
+    """The text after a name, parentheses removed: times or paragraphs, role, party, organisation."""
+    v = vocab()
     if person.attended is None:
         att = _attended(rest)
         if att:
             person.attended = att
             rest = _TIME_SPAN.sub(" ", rest)
-            rest = _PARAGRAPHS.sub(" ", rest)
+            rest = _patterns()[0].sub(" ", rest)
     for part in _split_outside_parens(rest):
         part = part.strip(" .,;:–-")
         if not part:
@@ -162,15 +188,12 @@ def parse_person(text: str, organisation: str | None = None, political: bool = F
             continue
         if not person.organisation and not role:
             person.organisation = v.normalise_org(part)
-    if organisation and organisation.strip():
-        person.organisation = v.normalise_org(organisation)
-    return [person] + extra
 
 
 def _political(texts: list[str]) -> bool:
     """Whether the codes in parentheses of a list are mostly party letters."""
     v = vocab()
-    codes = [c for t in texts for c in re.findall(r"\(([A-ZÅÄÖ]{1,3})\)", t)]
+    codes = [c for t in texts for c in _SHORT_CODE.findall(t)]
     return bool(codes) and sum(c in v.parties for c in codes) / len(codes) > 0.6 and \
         sum(len(c) == 1 for c in codes) > 0
 
@@ -183,7 +206,7 @@ class _Collector:
     def add(self, found: list[Attendee], label: _Label, block: Block, source: str, rule: str) -> None:
         for i, a in enumerate(found):
             if i == 0:
-                if label.status == "absent" or (label.status and a.status != "substitute"):
+                if label.status == AttendeeStatus.ABSENT or (label.status and a.status != AttendeeStatus.SUBSTITUTE):
                     a.status = label.status
                 if label.role and not a.role:
                     a.role = label.role
@@ -209,7 +232,7 @@ class _Collector:
 
 def find_attendees(doc: Document, doc_type: str | None = None) -> list[Attendee]:
     """All attendees listed in the document."""
-    if doc_type == "kallelse":
+    if doc_type == DocType.KALLELSE:
         return []
     out = _Collector()
     political = _political([b.text for b in doc.blocks[:80]])
@@ -282,12 +305,6 @@ def _running(value: str, label: _Label, block: Block, out: _Collector, political
     return found_any
 
 
-_HEADER_NAME = {"namn", "deltagare", "ledamot", "ledamoter", "person", "namn/roll"}
-_HEADER_ORG = {"organisation", "region", "forvaltning", "enhet", "verksamhet", "kommun", "myndighet", "parti"}
-_HEADER_ROLE = {"roll", "funktion", "titel", "befattning", "uppdrag"}
-_YES = {"x", "ja", "närvarande", "narvarande", "n", "✓", "✔", "deltog", "j"}
-
-
 def _table(b: Block, out: _Collector, political: bool) -> None:
     rows = b.rows or []
     header = _column_header(rows[0]) if rows else None
@@ -349,19 +366,14 @@ def _label_row(cells: list[str], label: _Label, b: Block, out: _Collector, polit
 
 
 def _column_header(row: list[str]) -> dict[str, int] | None:
-    keys = [label_key(c) for c in row]
+    """Columns of a header row (Namn | Organisation | Närvarande): name, organisation, role, present, absent."""
+    headers = vocab().column_headers
     cols: dict[str, int] = {}
-    for i, k in enumerate(keys):
-        if k in _HEADER_NAME or k.startswith("namn"):
-            cols.setdefault("name", i)
-        elif k in _HEADER_ORG:
-            cols.setdefault("org", i)
-        elif k in _HEADER_ROLE:
-            cols.setdefault("role", i)
-        elif k.startswith(("narvarande", "narvaro", "deltog")):
-            cols.setdefault("present", i)
-        elif k.startswith(("franvarande", "forhinder", "franvaro")):
-            cols.setdefault("absent", i)
+    for i, k in enumerate(label_key(c) for c in row):
+        for column, words, starts in headers:
+            if k in words or k.startswith(starts):
+                cols.setdefault(column, i)
+                break
     if "name" in cols and len(cols) >= 2:
         return cols
     return None
@@ -373,16 +385,16 @@ def _header_table(rows: list[list[str]], cols: dict[str, int], b: Block, out: _C
         def cell(key: str) -> str:
             i = cols.get(key)
             return row[i].strip() if i is not None and i < len(row) else ""
-        found = parse_person(cell("name"), organisation=cell("org") or None, political=political)
+        found = parse_person(cell("name"), organisation=cell("organisation") or None, political=political)
         if not found:
             continue
-        status = "present"
+        status = AttendeeStatus.PRESENT
         if "present" in cols or "absent" in cols:
-            present_mark = fold(cell("present")) in _YES if "present" in cols else None
-            absent_mark = fold(cell("absent")) in _YES if "absent" in cols else None
+            present_mark = fold(cell("present")) in v.attended_marks if "present" in cols else None
+            absent_mark = fold(cell("absent")) in v.attended_marks if "absent" in cols else None
             if absent_mark or present_mark is False and "absent" not in cols or \
-                    fold(cell("present")) in {"nej", "-", "franvarande"}:
-                status = "absent"
+                    fold(cell("present")) in v.not_attended_marks:
+                status = AttendeeStatus.ABSENT
         role = v.role(cell("role")) if cell("role") else None
-        out.add(found, _Label("status", status, role or (cell("role") or None)), b, " | ".join(row),
+        out.add(found, _Label("status", status.value, role or (cell("role") or None)), b, " | ".join(row),
                 "sv.attendee.header_table")

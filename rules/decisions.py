@@ -9,28 +9,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from minutes.core.document import Block, Document
+from minutes.core.enums import DecisionKind
 from minutes.core.records import Decision
 from minutes.text import fold, squash
 
-from .loader import checked, unique_ids
+from .lexicon import pattern
+from .loader import built_once, load_model, where
 from .matcher import PatternSet
-from .text import fold_regex, same_word_sets, sentences, word_set, words
+from .schema_patterns import DecisionsFile
+from .text import same_word_sets, sentences, word_set, words
 
-KINDS = ("beslut", "ställningstagande", "förslag", "summering")
-_SUBORDINATOR = re.compile(r"\b(?:för att|eftersom|därför att|då|när|om|som|vilket|innan|sedan|medan)\b")
-_EXAMPLES = {"match": [str], "no_match": [str]}
-_SPEC = {
-    "labels": [{"id": str, "kind": KINDS, "regex": "regex", "examples": _EXAMPLES}],
-    "not_labels": {"regex": "regex", "examples": _EXAMPLES},
-    "continuation_words": [str],
-    "triggers": [{"id": str, "pattern": str, "examples": _EXAMPLES}],
-    "report_markers": ["regex"],
-    "motion_markers": ["regex"],
-    "preambles": [{"id": str, "kind": KINDS, "regex": "regex", "examples": _EXAMPLES}],
-}
+_BESLUT = DecisionKind.BESLUT.value  # a decision with no label saying otherwise
 
 
 @dataclass
@@ -42,15 +33,18 @@ class Label:
 
 class DecisionRules:
     def __init__(self) -> None:
-        data = checked("decisions", _SPEC)
-        unique_ids(data["labels"] + data["triggers"] + data["preambles"], "rules/sv/decisions.yaml")
-        self.labels = [(lab["id"], lab["kind"], re.compile(fold_regex(lab["regex"]))) for lab in data["labels"]]
-        self.not_label = re.compile(fold_regex(data["not_labels"]["regex"]))
-        self.continuation = {fold(w) for w in data["continuation_words"]}
-        self.triggers = PatternSet(data["triggers"], "rules/sv/decisions.yaml")
-        self.report = [re.compile(fold_regex(r)) for r in data["report_markers"]]
-        self.motion = [re.compile(fold_regex(r)) for r in data["motion_markers"]]
-        self.preambles = [(p["id"], p["kind"], re.compile(fold_regex(p["regex"]))) for p in data["preambles"]]
+        data = load_model("decisions", DecisionsFile)
+        self.labels = [(lab.id, lab.kind, lab.regex) for lab in data.labels]  # regexes over folded text
+        self.not_label = data.not_labels.regex
+        self.continuation = {fold(w) for w in data.continuation_words}
+        self.triggers = PatternSet([t.model_dump() for t in data.triggers], where("decisions"))
+        self.report = data.report_markers
+        self.motion = data.motion_markers
+        self.preambles = [(p.id, p.kind, p.regex) for p in data.preambles]
+        self.preamble_endings = tuple(" " + fold(w) for w in data.preamble_endings)
+        self.subordinator = pattern(r"\b{SUBORDINATORS}\b", folded=True)
+        #: rules whose decisions count in a document that is not about a meeting too
+        self.standalone = tuple(lab.id for lab in data.labels if lab.standalone)
         self.data = data
 
     def label_of(self, text: str) -> Label | None:
@@ -86,7 +80,7 @@ class DecisionRules:
     def in_subordinate_clause(self, sentence: str, at: int) -> bool:
         """A trigger inside 'för att ... godkändes' or 'som ... beslutade' reports, it does not decide."""
         before = fold(sentence[:at])
-        last = max((m.end() for m in _SUBORDINATOR.finditer(before)), default=-1)
+        last = max((m.end() for m in self.subordinator.finditer(before)), default=-1)
         return last >= 0 and "," not in before[last:]
 
     def preamble(self, text: str) -> tuple[str, str] | None:
@@ -99,7 +93,7 @@ class DecisionRules:
         return None
 
 
-@lru_cache(maxsize=1)
+@built_once
 def rules() -> DecisionRules:
     return DecisionRules()
 
@@ -137,7 +131,7 @@ def find_decisions(doc: Document, block_section: list[int | None]) -> tuple[list
         pre = r.preamble(b.text) if b.kind in ("paragraph", "list_item") else None
         if pre is not None and i + 1 < len(blocks) and blocks[i + 1].kind == "list_item":
             consumed.add(i)
-            i = _list_scope(blocks, i + 1, Label(pre[0], _context_kind(blocks, i) or "beslut"), out, consumed)
+            i = _list_scope(blocks, i + 1, Label(pre[0], _context_kind(blocks, i) or _BESLUT), out, consumed)
             continue
         i += 1
 
@@ -151,7 +145,7 @@ def find_decisions(doc: Document, block_section: list[int | None]) -> tuple[list
             hits = [h for h in r.triggers.find(sent.text) if not r.in_subordinate_clause(sent.text, h.start)]
             if hits and not r.is_report(sent.text) and not r.is_motion(sent.text):
                 # a short paragraph is the decision with its context; in a long one, the sentence
-                out.add(b.text if len(sents) <= 3 else sent.text, "beslut", hits[0].rule, idx)
+                out.add(b.text if len(sents) <= 3 else sent.text, _BESLUT, hits[0].rule, idx)
                 if len(sents) <= 3:
                     break
     return merge_repeats(out.decisions), consumed
@@ -214,8 +208,9 @@ def _label_scope(blocks: list[Block], j: int, lab: Label, label_level: int | Non
 
 
 def _is_preamble(text: str) -> bool:
+    """A paragraph that introduces a list: it ends in ":" or in a word such as "att"."""
     t = text.rstrip()
-    return t.endswith(":") or (fold(t).endswith(" att") and len(t) < 200)
+    return t.endswith(":") or (fold(t).endswith(rules().preamble_endings) and len(t) < 200)
 
 
 def _list_scope(blocks: list[Block], j: int, lab: Label, out: _Collected, consumed: set[int]) -> int:
@@ -240,7 +235,7 @@ def _list_scope(blocks: list[Block], j: int, lab: Label, out: _Collected, consum
         consumed.add(j)
         j += 1
     for idx, text, marker in items:
-        out.add(text, lab.kind or "beslut", lab.rule, idx, marker if marker and marker != "•" else None)
+        out.add(text, lab.kind or _BESLUT, lab.rule, idx, marker if marker and marker != "•" else None)
     return j
 
 
@@ -265,23 +260,12 @@ def _continuations(blocks: list[Block], j: int, lab: Label, out: _Collected, con
             continue
         first_word = fold(b.text.split()[0]) if b.text.split() else ""
         if first_word in r.continuation or (r.triggers.find(b.text) and not r.is_report(b.text)):
-            out.add(b.text, lab.kind or "beslut", lab.rule + ".continued", j)
+            out.add(b.text, lab.kind or _BESLUT, lab.rule + ".continued", j)
             consumed.add(j)
             j += 1
             continue
         break
     return j
-
-
-def _tokens(text: str) -> set[str]:
-    return {w for w in (fold(x) for x in words(text)) if len(w) > 1}
-
-
-def similar(a: str, b: str) -> float:
-    ta, tb = _tokens(a), _tokens(b)
-    if not ta or not tb:
-        return 0.0
-    return len(ta & tb) / len(ta | tb)
 
 
 def merge_repeats(decisions: list[Decision]) -> list[Decision]:

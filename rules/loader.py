@@ -1,15 +1,18 @@
-"""Load the Swedish rule data under rules/sv/ and check it before any rule runs.
+"""Load the Swedish language pack under rules/sv/ and validate it before any rule runs.
 
-Each YAML file is data: vocabularies, labels, calendars and named patterns. A small
-declarative check catches a typo in a file at load time with a message that names the
-file, the entry and the problem, rather than as a wrong extraction much later.
+Each YAML file is data: a lexicon, vocabularies, labels, a calendar and named patterns. Its
+shape is a pydantic model (rules/schema.py); a malformed file fails when it is loaded, with a
+message that names the file, the entry and the problem, rather than as a wrong extraction
+much later.
 """
 from __future__ import annotations
 
+import functools
+import gc
 import re
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 import yaml
 
@@ -17,10 +20,17 @@ LANG = "sv"
 # libyaml's safe loader when PyYAML was built with it: it reads the rule files ten times faster
 # (60 ms of every import's start-up otherwise); the same documents, the same safety.
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+M = TypeVar("M")
+T = TypeVar("T")
 
 
 class RuleDataError(ValueError):
     """A rule data file is malformed; the message names the file and the entry."""
+
+
+def where(name: str) -> str:
+    """How messages name a data file: rules/sv/<name>.yaml."""
+    return f"rules/{LANG}/{name}.yaml"
 
 
 @lru_cache(maxsize=None)
@@ -30,95 +40,132 @@ def load(name: str) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError as e:
-        raise RuleDataError(f"rules/{LANG}/{name}.yaml is missing from the installation; reinstall minutes.") from e
+        raise RuleDataError(f"{where(name)} is missing from the installation; reinstall minutes.") from e
     try:
         return yaml.load(text, Loader=_SafeLoader)
     except yaml.YAMLError as e:
-        raise RuleDataError(f"rules/{LANG}/{name}.yaml is not valid YAML: {e}") from e
+        raise RuleDataError(f"{where(name)} is not valid YAML: {e}") from e
 
 
-def check(value: Any, spec: Any, where: str) -> None:
-    """Validate `value` against `spec` and raise RuleDataError naming `where` on the first problem.
-
-    A spec is a Python type (`str`, `int`, ...), a tuple of allowed literal values, a one-element
-    list `[spec]` for a list of items, or a dict of key -> spec where a key ending in '?' is optional
-    and the key '*' stands for any other key. The string "regex" checks that a string compiles (and
-    that a leading lookahead names every letter a match can start with: `check_lookahead`).
-    """
-    if spec is Any:
-        return
-    if spec == "regex":
-        if not isinstance(value, str):
-            raise RuleDataError(f"{where}: expected a regular expression string, got {value!r}")
+def built_once(build: Callable[[], T]) -> Callable[[], T]:
+    """A builder of rule data run once per process (an lru_cache) with the cyclic garbage collector
+    paused: building allocates many long-lived objects and no garbage cycles, and every full
+    collection it would set off scans all objects of the process (spaCy's too) for nothing."""
+    @lru_cache(maxsize=1)
+    @functools.wraps(build)
+    def once() -> T:
+        paused = gc.isenabled()
+        gc.disable()
         try:
-            re.compile(value)
-        except re.error as e:
-            raise RuleDataError(f"{where}: bad regular expression {value!r}: {e}") from e
-        check_lookahead(value, where)
-        return
-    if isinstance(spec, tuple):
-        if value not in spec:
-            raise RuleDataError(f"{where}: must be one of {', '.join(map(str, spec))}; got {value!r}")
-        return
-    if isinstance(spec, list):
-        if not isinstance(value, list):
-            raise RuleDataError(f"{where}: expected a list, got {type(value).__name__}")
-        for i, item in enumerate(value):
-            check(item, spec[0], f"{where}[{i}]")
-        return
-    if isinstance(spec, dict):
-        if not isinstance(value, dict):
-            raise RuleDataError(f"{where}: expected a mapping, got {type(value).__name__}")
-        keys = {k.rstrip("?"): k for k in spec if k != "*"}
-        for k, v in value.items():
-            if k in keys:
-                check(v, spec[keys[k]], f"{where}.{k}")
-            elif "*" in spec:
-                check(v, spec["*"], f"{where}.{k}")
-            else:
-                raise RuleDataError(f"{where}: unknown key {k!r} (expected one of {', '.join(sorted(keys))})")
-        for k, raw in keys.items():
-            if not raw.endswith("?") and k not in value:
-                raise RuleDataError(f"{where}: missing required key {k!r}")
-        return
-    if spec is float and isinstance(value, int):
-        return
-    if not isinstance(value, spec):
-        raise RuleDataError(f"{where}: expected {spec.__name__}, got {value!r}")
+            return build()
+        finally:
+            if paused:
+                gc.enable()
+    return once
 
 
-def checked(name: str, spec: Any) -> Any:
-    """Load rules/sv/<name>.yaml and validate it against `spec`."""
-    data = load(name)
-    check(data, spec, f"rules/{LANG}/{name}.yaml")
-    return data
+_MODELS: dict[str, Any] = {}
 
 
-def check_lookahead(pattern: str, where: str) -> None:
-    """A regex that starts with a lookahead of its first letters, `(?=[Dd])(?i:dnr|diarienr)`,
-    must name every letter a match can start with: one left out would miss those matches silently.
+def load_model(name: str, model: type[M]) -> M:
+    """rules/sv/<name>.yaml validated against `model` (a pydantic model of rules/schema.py), cached."""
+    if name not in _MODELS:
+        _MODELS[name] = validate(load(name), model, where(name))
+    return _MODELS[name]
 
+
+def validate(data: Any, model: type[M], source: str) -> M:
+    """`data` as an instance of `model`, or RuleDataError naming `source`, the entry and the problem."""
+    from pydantic import ValidationError
+
+    try:
+        return model.model_validate(data)  # type: ignore[attr-defined]
+    except ValidationError as e:
+        errors = e.errors()
+        first = errors[0]
+        more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
+        entry = _entry(data, first["loc"])
+        raise RuleDataError(f"{source}: {entry}{_problem(first)}{more}") from None
+
+
+def _entry(data: Any, loc: tuple) -> str:
+    """'rules[3] (sv.assignment.uppdras).owner: ' for a location in the parsed file."""
+    out, node = "", data
+    for part in loc:
+        if part == "[key]":
+            out += " (the key)"
+            continue
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+        node = node[part] if isinstance(node, (list, dict)) and _has(node, part) else None
+        if isinstance(part, int) and isinstance(node, dict) and isinstance(node.get("id"), str):
+            out += f" ({node['id']})"
+    return f"{out}: " if out else ""
+
+
+def _has(node: list | dict, part: Any) -> bool:
+    return part in node if isinstance(node, dict) else isinstance(part, int) and part < len(node)
+
+
+def _problem(error: dict) -> str:
+    msg = error["msg"]
+    if error["type"] in ("value_error", "assertion_error"):  # a validator's own message, after pydantic's prefix
+        msg = msg.split(", ", 1)[-1]
+    if error["type"] in ("missing", "extra_forbidden"):
+        return msg.lower() if error["type"] == "missing" else "unknown key (not one this file has)"
+    return f"{msg}; got {error['input']!r}"
+
+
+def regex_problem(pattern: str) -> str | None:
+    """Why `pattern` cannot serve as a rule's regular expression, or None: it must compile, and
+    its leading lookahead, if it has one, must name every letter a match can start with
+    (`lookahead_problem`)."""
+    try:
+        re.compile(pattern)
+    except re.error as e:
+        return f"bad regular expression {pattern!r}: {e}"
+    return lookahead_problem(pattern)
+
+
+def lookahead_problem(pattern: str) -> str | None:
+    """Why the leading lookahead of `pattern` is wrong, or None (also for a pattern without one).
+
+    A regex that starts with a lookahead of its first letters, `(?=[Dd])(?i:dnr|diarienr)`, must
+    name every letter a match can start with: one left out would miss those matches silently.
     The lookahead is kept by hand beside the words for speed (the engine skips ahead to those
     letters); this check keeps the two in step when a word is added.
     """
-    from .text import leading_lookahead
+    from .regex import leading_lookahead
 
     found = leading_lookahead(pattern)
     if found is None:
-        return
+        return None
     lead, rest = found
     if lead is None or rest is None:
-        raise RuleDataError(f"{where}: cannot tell which letters a match of {pattern!r} starts with, so its "
-                            "leading lookahead cannot be checked; remove the lookahead")
+        return (f"cannot tell which letters a match of {pattern!r} starts with, so its leading lookahead "
+                "cannot be checked; remove the lookahead")
     missing = rest - lead
     if missing:
-        raise RuleDataError(f"{where}: the leading lookahead of {pattern!r} leaves out {''.join(sorted(missing))!r}, "
-                            "which a match can start with; add them to it")
+        return (f"the leading lookahead of {pattern!r} leaves out {''.join(sorted(missing))!r}, which a match "
+                "can start with; add them to it")
+    return None
 
 
-def unique_ids(rules: list[dict], where: str) -> None:
-    seen = set()
-    for r in rules:
-        if r["id"] in seen:
-            raise RuleDataError(f"{where}: rule id {r['id']!r} is used twice")
-        seen.add(r["id"])
+def check_lookahead(pattern: str, source: str) -> None:
+    """Raise RuleDataError naming `source` when the leading lookahead of `pattern` is wrong."""
+    problem = lookahead_problem(pattern)
+    if problem:
+        raise RuleDataError(f"{source}: {problem}")
+
+
+def compile_regex(pattern: str, source: str, flags: int = 0) -> re.Pattern:
+    """`pattern` compiled, or RuleDataError naming `source` when it does not compile or its leading
+    lookahead is wrong."""
+    try:
+        compiled = re.compile(pattern, flags)
+    except re.error as e:
+        raise RuleDataError(f"{source}: bad regular expression {pattern!r}: {e}") from e
+    check_lookahead(pattern, source)
+    return compiled

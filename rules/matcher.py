@@ -24,7 +24,8 @@ from functools import lru_cache
 
 from minutes.text import fold
 
-from .loader import RuleDataError, checked
+from .lexicon import lexicon
+from .loader import RuleDataError
 from .text import alternation
 
 _STOP = [".", "!", "?", ";", ":"]
@@ -44,13 +45,12 @@ class Hit:
 
 @lru_cache(maxsize=1)
 def nlp():
-    """The shared blank Swedish pipeline with the abbreviations of rules/sv/tokenizer.yaml."""
+    """The shared blank Swedish pipeline with the abbreviations of rules/sv/lexicon.yaml."""
     import spacy
     from spacy.symbols import ORTH
 
     pipeline = spacy.blank("sv")
-    data = checked("tokenizer", {"abbreviations": [str]})
-    for abbr in data["abbreviations"]:
+    for abbr in lexicon().words("abbreviations"):
         for form in {abbr, abbr.lower(), abbr.upper(), abbr[:1].upper() + abbr[1:]}:
             pipeline.tokenizer.add_special_case(form, [{ORTH: form}])
     return pipeline

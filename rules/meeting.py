@@ -14,21 +14,40 @@ from functools import lru_cache
 from pathlib import Path
 
 from minutes.core.document import Block, Document
+from minutes.core.enums import DocType
 from minutes.core.records import Meeting
 from minutes.text import fold, fold_same_length, squash
 
 from .deadlines import find_all
-from .text import alternation, word_starts
+from .lexicon import lexicon
+from .loader import where
+from .regex import alternation, word_starts
 from .vocab import label_key, label_keys, split_label, vocab
 
 HEADER_BLOCKS = 40
 LONGEST_LABEL = 40  # characters of a header label ("Sammanträdesdatum"); longer is a sentence
-_TIME = r"(\d{1,2}[.:]\d{2}|\d{4}|\d{1,2})"
-_TIME_RANGE = re.compile(
-    rf"(?<![\d§/-])(?:(kl\.?|klockan)\s*)?{_TIME}\s*(?:[-–—]{{1,2}}|till)\s*(?:kl\.?\s*)?{_TIME}(?!\d|\s?-\s?\d|\s*/)",
-    re.I)
-_TIME_ONE = re.compile(rf"(?:\b(?:kl\.?|klockan)\s*){_TIME}(?![\d/])", re.I)
 _PAREN = re.compile(r"\([^)]*\)")
+
+
+class _Patterns:
+    """The regexes of meeting.yaml, compiled once."""
+
+    def __init__(self) -> None:
+        m = vocab().meeting
+        source = where("meeting")
+        self.time_range, self.time_one, self.title_date = m.time_range, m.time_one, m.title_date
+        self.title_doc_words = frozenset(fold(w) for w in m.title_doc_words)
+        self.region = lexicon().compile(r"^(.*?)\s+{REGION_WORDS}\s+(.+)$", source,
+                                        words={"REGION_WORDS": m.region_words})
+        self.page_header_date_words = tuple(fold(w) for w in m.page_header_date_words)
+        self.place_trailing = lexicon().compile(r"\b{TRAILING}\s*$", source, re.I,
+                                                words={"TRAILING": m.place_trailing})
+        self.weekday = lexicon().compile(r"\b{WEEKDAYS}\b", source, re.I)
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> _Patterns:
+    return _Patterns()
 
 
 def parse_time(t: str) -> str | None:
@@ -48,13 +67,14 @@ def parse_time(t: str) -> str | None:
 def find_times(text: str, labelled: bool) -> tuple[str | None, str | None]:
     """Start and end time in `text`; without a time label, only 'kl.'-marked times count."""
     text = _PAREN.sub(" ", text)  # "(ajournering 10:00–10:15)"
-    for m in _TIME_RANGE.finditer(text):
+    p = _patterns()
+    for m in p.time_range.finditer(text):
         if not labelled and not m.group(1) and not (":" in m.group(2) or "." in m.group(2)):
             continue
         a, b = parse_time(m.group(2)), parse_time(m.group(3))
         if a and b and a < b:
             return a, b
-    m = _TIME_ONE.search(text)
+    m = p.time_one.search(text)
     if m and parse_time(m.group(1)):
         return parse_time(m.group(1)), None
     if labelled:
@@ -112,14 +132,14 @@ def find_title(doc: Document) -> tuple[int | None, str | None]:
 
 def doc_type(title: str | None, doc: Document, file_name: str | None) -> str | None:
     """Document type from the title, then the first blocks, then the file name."""
-    types = vocab().meeting["doc_types"]
+    types = vocab().meeting.doc_types
 
     def match(text: str) -> str | None:
         f = fold(text)
         for t in types:
-            for w in t["words"]:
+            for w in t.words:
                 if re.search(rf"\b\w*{re.escape(fold(w))}\b", f):  # the word, or a compound ending in it
-                    return t["type"]
+                    return t.type
         return None
 
     if title and (found := match(title)):
@@ -140,24 +160,23 @@ def body_from_title(title: str) -> str | None:
     changed = True
     while changed:
         changed = False
-        for p in sorted(m["title_prefixes"], key=len, reverse=True):
+        for p in sorted(m.title_prefixes, key=len, reverse=True):
             if fold(text).startswith(fold(p) + " "):
                 text = text[len(p):].strip(" :-–")
                 changed = True
                 break
-    text = re.sub(r"^(?:den\s+)?(?:\d{1,2}\s+[a-zåäö]+\.?\s+\d{4}|\d{4}-\d{2}-\d{2})[\s,:–-]+", "", text)  # a date first
-    for cut in m["title_cuts"]:
-        mm = re.search(cut, text)
+    text = _patterns().title_date.sub("", text)  # a date first
+    for cut in m.title_cuts:
+        mm = cut.search(text)
         if mm:
             text = text[:mm.start()]
     text = re.sub(r"\s+\d{4}(-\d{2}){0,2}$", "", text).strip(" .,:;-–")
     words = text.split()
-    for doc_word in ("protokoll", "minnesanteckningar", "mötesanteckningar", "anteckningar", "kallelse", "rapport"):
-        if len(words) >= 2 and fold(words[-1]) == doc_word:  # "Socialnämndens protokoll"
-            words = words[:-1]
-            last = words[-1]
-            if any(fold(last).endswith(end) for end in m["genitive_endings"]) and len(last) > 4:
-                words[-1] = last[:-1]
+    if len(words) >= 2 and fold(words[-1]) in _patterns().title_doc_words:  # "Socialnämndens protokoll"
+        words = words[:-1]
+        last = words[-1]
+        if any(fold(last).endswith(end) for end in m.genitive_endings) and len(last) > 4:
+            words[-1] = last[:-1]
     body = " ".join(words).strip()
     return body or None
 
@@ -168,14 +187,14 @@ def looks_like_body(text: str) -> bool:
     if not t or len(t) > 80:
         return False
     first = t.split()[0]
-    if first in m["body_heads"] or fold(first) in {fold(h) for h in m["body_heads"]}:
+    if first in m.body_heads or fold(first) in {fold(h) for h in m.body_heads}:
         return True
-    return any(fold(t).endswith(fold(s)) or fold(t.split()[0]).endswith(fold(s)) for s in m["body_suffixes"])
+    return any(fold(t).endswith(fold(s)) or fold(t.split()[0]).endswith(fold(s)) for s in m.body_suffixes)
 
 
 def split_region(body: str) -> tuple[str, str | None]:
     """'Regionsjukvårdsledningen i Sydöstra sjukvårdsregionen' -> ('Regionsjukvårdsledningen', 'Sydöstra ...')."""
-    m = re.match(r"^(.*?)\s+(?:i|inom|för)\s+(.+)$", body)
+    m = _patterns().region.match(body)
     if m:
         orgs = vocab().find_orgs(m.group(2))
         if orgs and orgs[0][0] == 0 and orgs[0][1] >= len(m.group(2)) - 1:
@@ -214,19 +233,30 @@ def infer_region(doc: Document, body: str | None, organisations: list[str | None
 
 def meeting_facts(doc: Document, file_name: str | None = None) -> Meeting:
     """Read the header of a document into a Meeting."""
-    v = vocab()
-    labels = v.meeting["labels"]
     header = _Header(doc)
     meeting = Meeting()
-    prov = meeting.provenance
     title_idx, title = find_title(doc)
     meeting.title = title
     if title:
-        prov["title"] = f"sv.meeting.title: {title}"
-    meeting.doc_type = doc_type(title, doc, file_name) or "other"
+        meeting.provenance["title"] = f"sv.meeting.title: {title}"
+    meeting.doc_type = doc_type(title, doc, file_name) or DocType.OTHER.value
+    _date(meeting, doc, header, title_idx)
+    _times(meeting, header)
+    found = header.value(vocab().meeting.labels.place)
+    if found:
+        place = _clean_place(found[0])
+        if place:
+            meeting.place = place
+            meeting.provenance["place"] = f"sv.meeting.place.label: {squash(found[0])[:120]}"
+    _body(meeting, header, title)
+    meeting.next_meeting = next_meeting_date(doc, meeting.meeting_date)
+    return meeting
 
-    # date: labelled, then the title and the lines after it
-    found = header.value(labels["date"])
+
+def _date(meeting: Meeting, doc: Document, header: _Header, title_idx: int | None) -> None:
+    """The meeting date: labelled, then in the title and the lines after it, then in a page header."""
+    prov = meeting.provenance
+    found = header.value(vocab().meeting.labels.date)
     if found and full_dates(found[0]):
         meeting.meeting_date = full_dates(found[0])[0][0]
         prov["meeting_date"] = f"sv.meeting.date.label: {squash(found[0])[:120]}"
@@ -241,40 +271,38 @@ def meeting_facts(doc: Document, file_name: str | None = None) -> Meeting:
                 break
     if meeting.meeting_date is None:
         for b in doc.blocks[:HEADER_BLOCKS]:
-            if b.furniture and re.search(r"sammanträdesdatum|mötesdatum|datum", fold(b.text)) and full_dates(b.text):
+            if b.furniture and any(w in fold(b.text) for w in _patterns().page_header_date_words) \
+                    and full_dates(b.text):
                 meeting.meeting_date = full_dates(b.text)[0][0]
                 prov["meeting_date"] = f"sv.meeting.date.page_header: {squash(b.text)[:120]}"
                 break
 
-    # times: labelled values first, then 'kl.' times in the header lines
-    time_keys = {label_key(x) for x in labels["time"]}
-    other_keys = {label_key(x) for x in labels["place"] + labels["date"]}
+
+def _times(meeting: Meeting, header: _Header) -> None:
+    """Start and end time: labelled values first, then 'kl.' times in the header lines."""
+    labels = vocab().meeting.labels
+    time_keys = {label_key(x) for x in labels.time}
+    other_keys = {label_key(x) for x in labels.place + labels.date}
     for key, value, _ in header.pairs:
         if key in time_keys or key in other_keys:
             start, end = find_times(value, labelled=key in time_keys)
             if start:
                 meeting.start_time, meeting.end_time = start, end
-                prov["start_time"] = f"sv.meeting.time.label: {squash(value)[:120]}"
-                break
-    if meeting.start_time is None:
-        for b in header.blocks[:12]:
-            if b.kind != "table":
-                start, end = find_times(b.text, labelled=False)
-                if start:
-                    meeting.start_time, meeting.end_time = start, end
-                    prov["start_time"] = f"sv.meeting.time.text: {squash(b.text)[:120]}"
-                    break
+                meeting.provenance["start_time"] = f"sv.meeting.time.label: {squash(value)[:120]}"
+                return
+    for b in header.blocks[:12]:
+        if b.kind != "table":
+            start, end = find_times(b.text, labelled=False)
+            if start:
+                meeting.start_time, meeting.end_time = start, end
+                meeting.provenance["start_time"] = f"sv.meeting.time.text: {squash(b.text)[:120]}"
+                return
 
-    # place
-    found = header.value(labels["place"])
-    if found:
-        place = _clean_place(found[0])
-        if place:
-            meeting.place = place
-            prov["place"] = f"sv.meeting.place.label: {squash(found[0])[:120]}"
 
-    # body and region
-    found = header.value(labels["body"])
+def _body(meeting: Meeting, header: _Header, title: str | None) -> None:
+    """The body (and the region its name gives): labelled, then from the title, then a header line."""
+    prov = meeting.provenance
+    found = header.value(vocab().meeting.labels.body)
     body = None
     if found and looks_like_body(found[0]):
         body = squash(found[0])
@@ -297,26 +325,23 @@ def meeting_facts(doc: Document, file_name: str | None = None) -> Meeting:
     meeting.body = body
     meeting.region = region
 
-    # next meeting
-    meeting.next_meeting = next_meeting_date(doc, meeting.meeting_date)
-    return meeting
-
 
 def _clean_place(value: str) -> str | None:
+    p = _patterns()
     text = _PAREN.sub(" ", value)
-    text = _TIME_RANGE.sub(" ", text)
-    text = _TIME_ONE.sub(" ", text)
+    text = p.time_range.sub(" ", text)
+    text = p.time_one.sub(" ", text)
     for d, s, e in sorted(full_dates(text), key=lambda x: -x[1]):
         text = text[:s] + " " + text[e:]
-    text = re.sub(r"\b(kl\.?|klockan|den)\s*$", "", squash(text), flags=re.I)
-    text = re.sub(r"\b(måndag|tisdag|onsdag|torsdag|fredag|lördag|söndag)(en)?\b", "", text, flags=re.I)
+    text = p.place_trailing.sub("", squash(text))
+    text = p.weekday.sub("", text)
     text = squash(text).strip(" ,;:-–")
     return text or None
 
 
 @lru_cache(maxsize=1)
 def _next_meeting_words() -> re.Pattern:
-    return re.compile(rf"({alternation(fold(w) for w in vocab().meeting['labels']['next_meeting'])})\b")
+    return re.compile(rf"({alternation(fold(w) for w in vocab().meeting.labels.next_meeting)})\b")
 
 
 def next_meeting_date(doc: Document, meeting_date: dt.date | None) -> dt.date | None:

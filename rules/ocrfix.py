@@ -3,9 +3,11 @@
 The rules already compare words in folded form (no diacritics), so "Foljs" and "Följs"
 match. What folding cannot undo is a letter read as another character: "6kad" (ökad),
 "Jénk&ping" (Jönköping), "p&" (på), "mdjlighet" (möjlighet), "SOSR" (SÖSR), "IlIhammar"
-(Ilhammar), "& 12" or "8 12 Budget" (§ 12), a bullet glued to its item ("«Förvaltningen"). A word is mended only when a candidate spelling is a word we
-know: from the document's own clean text, the rule vocabularies (rules/sv/*.yaml) or
-Swedish function words. Nothing is mended in documents that do not look OCR'd.
+(Ilhammar), "& 12" or "8 12 Budget" (§ 12), a bullet glued to its item ("«Förvaltningen").
+The confusions are language data (rules/sv/ocr.yaml). A word is mended only when a candidate
+spelling is a word we know: from the document's own clean text, the language pack
+(rules/sv/*.yaml) or Swedish function words. Nothing is mended in documents that do not look
+OCR'd.
 """
 from __future__ import annotations
 
@@ -18,24 +20,37 @@ from importlib import resources
 from minutes.core.document import Document
 from minutes.text import fold
 
-from .loader import load
+from .lexicon import lexicon, pattern
+from .loader import load, load_model, where
+from .schema import OcrFile
 
-_TOKEN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ0-9&@]+")
-_SWEDISH = set("åäöÅÄÖ")
-# What an OCR'd character may stand for (most likely first).
-CONFUSIONS = {"6": "ö", "0": "öo", "é": "öä", "è": "ö", "ó": "ö", "ò": "ö", "ë": "ö", "&": "åöä", "@": "åa",
-              "d": "ö", "I": "l", "1": "l"}
-_LIKELIEST = {"6": "ö", "&": "å", "1": "l", "0": "o", "@": "å"}  # when no known word decides
-# A digit or sign inside a word, an accent Swedish does not use, a capital I after a small letter.
-# Written as one leading character class with the context checked after it, so the regex engine
-# only stops at those few characters (nine times faster than lookbehinds first; same matches).
-_SUSPICIOUS = re.compile(r"[06&@1éèóòëI](?:(?<=[A-Za-zåäöÅÄÖ][06&@1])|(?<=[06&@1])(?=[a-zåäö]{2})|"
-                         r"(?<=[a-zåäö][éèóòë])(?=[a-zåäö])|(?<=[a-zåäö]I))")
+# A token: Latin-1 letters (\u00c0-\u00ff without × and ÷), digits and the signs OCR puts for letters.
+_TOKEN = re.compile(r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff0-9&@]+")
+
+
+class _Ocr:
+    """ocr.yaml: the confusions, and the patterns of OCR noise written with the lexicon's letters."""
+
+    def __init__(self) -> None:
+        data = load_model("ocr", OcrFile)
+        source = where("ocr")
+        self.confusions = data.confusions
+        self.likeliest = data.likeliest
+        self.letters = lexicon().non_ascii_letters  # å ä ö: a text layer without them lost them
+        self.suspicious = lexicon().compile(data.suspicious, source)
+        #: letters OCR puts for another letter, trusted only inside a word ("d" for "ö", "I" for "l")
+        self.inner_only = frozenset(c for c in data.confusions if c.isascii() and c.isalpha())
+        self.misread_small = frozenset(c for c in self.inner_only if c.islower())
+        self.capitals = frozenset(c for c in self.inner_only if c.isupper())
+
+
+_OCR = _Ocr()
+_SUSPICIOUS = _OCR.suspicious
 _SECTION = re.compile(r"(?<![\w&])&&?(?=\s?\d)")
-_SECTION_AT_START = re.compile(r"^(?:&|8|S)\s?(?=\d{1,3}[a-z]?\s+[A-ZÅÄÖ])")  # "8 21 Föreningsbidrag"
-_GLUED_BULLET = re.compile(r"^[«»•·*+©®]\s?(?=[A-ZÅÄÖ])")  # "«Förvaltningen får ..."
-_NAME_HYPHEN = re.compile(r"\b([A-ZÅÄÖ][a-zåäöé]+)- (?=[A-ZÅÄÖ][a-zåäöé]{2,})")
-_GLUED_INITIAL = re.compile(r"(?<=[a-zåäö] )([A-ZÅÄÖ])-(?=[A-ZÅÄÖ][a-zåäö]{2,})")  # "Johan D-Söderholm"
+_SECTION_AT_START = pattern(r"^(?:&|8|S)\s?(?=\d{1,3}[a-z]?\s+[{UPPER}])")  # "8 21 Föreningsbidrag"
+_GLUED_BULLET = pattern(r"^[«»•·*+©®]\s?(?=[{UPPER}])")  # "«Förvaltningen får ..."
+_NAME_HYPHEN = pattern(r"\b([{UPPER}][{LOWER}{ACCENTED}]+)- (?=[{UPPER}][{LOWER}{ACCENTED}]{2,})")
+_GLUED_INITIAL = pattern(r"(?<=[{LOWER}] )([{UPPER}])-(?=[{UPPER}][{LOWER}]{2,})")  # "Johan D-Söderholm"
 
 
 _ASCII_NOT_LETTERS = bytes(i for i in range(128) if not chr(i).isalpha())
@@ -57,15 +72,22 @@ def looks_ocr(doc: Document) -> bool:
     letters = count_letters(text)
     if letters < 400:
         return False
-    swedish = sum(text.count(c) for c in _SWEDISH) / letters
+    swedish = sum(text.count(c) for c in _OCR.letters) / letters
     if swedish < 0.004:
         return True
     return len(_SUSPICIOUS.findall(text)) / max(1, len(text.split())) > 0.01
 
 
+# Parts of the language pack that are no vocabulary to mend towards: the OCR file (its examples are
+# misreadings), the lexicon's letter classes, word endings and function words (the function words
+# the mender knows are spaCy's Swedish stop words).
+_NOT_VOCABULARY = {"ocr"}
+_NOT_VOCABULARY_KEYS = {"letters", "function_words", "query_root_endings"}
+
+
 @lru_cache(maxsize=1)
 def _rule_words() -> dict[str, str]:
-    """Folded word -> spelling, from every rule data file, plus Swedish function words."""
+    """Folded word -> spelling, from the rule data files, plus Swedish function words."""
     out: dict[str, str] = {}
     root = resources.files("minutes.rules").joinpath("sv")
 
@@ -83,8 +105,9 @@ def _rule_words() -> dict[str, str]:
                 walk(x)
 
     for entry in root.iterdir():
-        if entry.name.endswith(".yaml"):
-            walk(load(entry.name[:-len(".yaml")]))
+        name = entry.name.removesuffix(".yaml")
+        if entry.name.endswith(".yaml") and name not in _NOT_VOCABULARY:
+            walk({k: v for k, v in load(name).items() if k not in _NOT_VOCABULARY_KEYS})
     from spacy.lang.sv.stop_words import STOP_WORDS
     for w in STOP_WORDS:
         out.setdefault(fold(w), w)
@@ -96,8 +119,8 @@ def _abbreviations() -> dict[str, str]:
     from .vocab import vocab
     v = vocab()
     out = {}
-    for r in v.orgs["regions"] + v.orgs["healthcare_regions"]:
-        for a in r["abbreviations"]:
+    for r in [*v.orgs.regions, *v.orgs.healthcare_regions]:
+        for a in r.abbreviations:
             out[fold(a).upper()] = a
     return {k: a for k, a in out.items() if k != a}
 
@@ -108,7 +131,7 @@ class _Mender:
         self.doc_words = counts
         self.known: dict[str, str] = dict(_rule_words())
         for w, n in counts.items():  # the document's own clean spellings win
-            if len(w) >= 3 and (any(c in _SWEDISH for c in w) or n >= 2) and not _SUSPICIOUS.search(w):
+            if len(w) >= 3 and (any(c in _OCR.letters for c in w) or n >= 2) and not _SUSPICIOUS.search(w):
                 self.known[fold(w)] = w
         self.abbr = _abbreviations()
         self.changes = 0
@@ -119,7 +142,8 @@ class _Mender:
             self.changes += 1
             return self.abbr[token]
         suspicious = [m.start() for m in _SUSPICIOUS.finditer(token)]
-        if not suspicious and (fold(token) in self.known or "d" not in token[1:] or len(token) <= 4):
+        if not suspicious and (fold(token) in self.known or not _OCR.misread_small.intersection(token[1:])
+                               or len(token) <= 4):
             return token  # only an unknown word with a 'd' may hide a misread 'ö' ("mdjlighet")
         best = self._candidate(token, suspicious)
         if best is None or best == token:
@@ -129,14 +153,14 @@ class _Mender:
 
     def _candidate(self, token: str, suspicious: list[int]) -> str | None:
         """A known word the token can be read as, replacing at most three confusable characters."""
-        spots = [i for i, c in enumerate(token) if c in CONFUSIONS and (i > 0 or c not in "dI")]
+        spots = [i for i, c in enumerate(token) if c in _OCR.confusions and (i > 0 or c not in _OCR.inner_only)]
         if not spots or len(spots) > 6:
             return None
         for n in range(max(1, len(suspicious)), min(3, len(spots)) + 1):
             for chosen in itertools.combinations(spots, n):
                 if not set(suspicious) <= set(chosen):
                     continue  # every misread character must be read again
-                for subs in itertools.product(*(CONFUSIONS[token[i]] for i in chosen)):
+                for subs in itertools.product(*(_OCR.confusions[token[i]] for i in chosen)):
                     cand = list(token)
                     for i, ch in zip(chosen, subs):
                         cand[i] = ch
@@ -145,10 +169,10 @@ class _Mender:
                         return _same_case(found, token)
         for i in suspicious:  # a doubled letter misread: "IlIhammar" where the document also has "Ilhammar"
             dropped = token[:i] + token[i + 1:]
-            if token[i] == "I" and dropped in self.doc_words:
+            if token[i] in _OCR.capitals and dropped in self.doc_words:
                 return dropped
         if suspicious:  # no known word: the likeliest reading, if that leaves a word of letters only
-            guess = "".join(_LIKELIEST.get(c, c) if c in "61&0@" else c for c in token)
+            guess = "".join(_OCR.likeliest.get(c, c) for c in token)
             if guess.isalpha():
                 return guess
         return None

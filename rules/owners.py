@@ -8,22 +8,45 @@ from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from minutes.core.records import Attendee
 from minutes.text import fold, squash
 
+from .lexicon import lexicon, pattern
 from .text import PERSON_NAME
 from .vocab import vocab
 
-_INITIALS = re.compile(r"^[A-ZÅÄÖ]{2,3}$")
-_PRONOUNS = {"vi", "det", "man", "de", "den", "detta", "dessa", "han", "hon", "jag", "ni", "du", "denna", "som"}
-_PREPOSITIONS = {"under", "i", "vid", "till", "för", "for", "med", "om", "på", "pa", "efter", "inom", "från", "fran",
-                 "innan", "före", "fore", "sedan", "av", "mot", "enligt", "genom"}
-_PARTICLES = {"upp", "ut", "in", "fram", "over", "bort", "ner", "tillbaka", "igen", "vidare"}
-_LEADING = re.compile(r"^(?:(?:vidare|därefter|dessutom|sedan|slutligen|även|också|nu|då|därför|härmed|"
-                      r"samt|och|men|att|den \d{1,2} [a-zåäö]+(?: \d{4})?|\d{4}-\d{2}-\d{2})[,]?\s+)+", re.I)
-_TRAILING = re.compile(r"(?:[\s,]+(?:i|att|och|som|samt|ska|skall|får|kan|bör|behöver|kommer|har|vill|"
-                       r"också|även|fortsatt|därför|nu|gemensamt|själva|med|\(|\)))+$", re.I)
+_INITIALS = pattern(r"^[{UPPER}]{2,3}$")
+_CODE_AT_END = pattern(r"\s*\((?:[{UPPER}]{1,4})\)$")  # "Håkan Englund (RÖ)"
+_FIRST_NAME = pattern(r"[{UPPER}][{LOWER}{ACCENTED}]{2,11}")
+_SPLIT = pattern(r",\s*|\s+{AND}\s+|\s*/\s*|\s*&\s*")
+
+
+@lru_cache(maxsize=1)
+def _words() -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]:
+    """(pronouns, prepositions, particles, determiners) of the lexicon, folded."""
+    lex = lexicon()
+    return lex.folded("pronouns"), lex.folded("prepositions"), lex.folded("particles"), lex.folded("determiners")
+
+
+@lru_cache(maxsize=1)
+def _trims() -> tuple[re.Pattern, re.Pattern]:
+    """The words an owner is trimmed of at its start ("Vidare", a date) and at its end ("ska", "att")."""
+    dates = "|".join(vocab().people.owner_leading_dates)
+    leading = pattern(rf"^(?:(?:{{OWNER_LEADING}}|{dates})[,]?\s+)+", re.I)
+    trailing = pattern(r"(?:[\s,]+(?:{OWNER_TRAILING}|\(|\)))+$", re.I)
+    return leading, trailing
+
+
+@lru_cache(maxsize=1)
+def _definite() -> re.Pattern:
+    return pattern(r"(?:{ENDINGS})$", words={"ENDINGS": vocab().people.definite_endings})
+
+
+@lru_cache(maxsize=1)
+def _through() -> re.Pattern:
+    return pattern(r"^(.+?)\s+{THROUGH}\s+(.+)$", words={"THROUGH": vocab().people.through_words})
 
 
 def clean_owner(text: str | None) -> str | None:
@@ -31,12 +54,13 @@ def clean_owner(text: str | None) -> str | None:
     if not text:
         return None
     t = squash(text).strip(" ,;:.–-\"”“'")
-    t = _LEADING.sub("", t)
+    leading, trailing = _trims()
+    t = leading.sub("", t)
     prev = None
     while prev != t:
         prev = t
-        t = _TRAILING.sub("", t).strip(" ,;:.–-\"”“'")
-    t = re.sub(r"\s*\((?:[A-ZÅÄÖ]{1,4})\)$", "", t)  # "Håkan Englund (RÖ)"
+        t = trailing.sub("", t).strip(" ,;:.–-\"”“'")
+    t = _CODE_AT_END.sub("", t)
     if not t:
         return None
     return t
@@ -46,25 +70,25 @@ def plausible_owner(text: str | None) -> bool:
     """An owner names someone: not a pronoun, a preposition phrase, a date, or half a sentence."""
     if not text:
         return False
+    pronouns, prepositions, particles, determiners = _words()
     w = text.split()
     first = fold(w[0])
-    if first in _PRONOUNS or len(w) > 12:
+    if first in pronouns or len(w) > 12:
         return False
-    if first in _PREPOSITIONS and not vocab().role(w[0]):
+    if first in prepositions and not vocab().role(w[0]):
         return False
-    if fold(w[-1]) in _PARTICLES and len(w) > 1:
+    if fold(w[-1]) in particles and len(w) > 1:
         return False  # "RPO följer systematiskt upp": a verb, not a name
     if re.search(r"\d{4}-\d{2}-\d{2}|\b\d{1,2}/\d{1,2}\b", text):
         return False
-    if not (text[0].isupper() or vocab().role(w[0]) or vocab().is_group(text)
-            or first in ("respektive", "resp", "resp.", "alla", "samtliga", "berörda", "varje")):
+    if not (text[0].isupper() or vocab().role(w[0]) or vocab().is_group(text) or first in determiners):
         return False
     return True
 
 
 def split_owners(text: str) -> list[str]:
     """'AK och FE' -> ['AK', 'FE']; 'Johan, Jessica och Martin Takac' -> three; a unit name stays whole."""
-    parts = [p.strip() for p in re.split(r",\s*|\s+och\s+|\s*/\s*|\s*&\s*", text) if p.strip()]
+    parts = [p.strip() for p in _SPLIT.split(text) if p.strip()]
     if len(parts) < 2:
         return [text]
     v = vocab()
@@ -118,14 +142,14 @@ class OwnerResolver:
         first = self._first_name(owner)
         if first is not None:
             return first.name, "person"
-        m = re.match(r"^(.+?)\s+genom\s+(.+)$", owner)  # "Koncernkontoret genom koncernstab HR"
+        m = _through().match(owner)  # "Koncernkontoret genom koncernstab HR"
         if m:
             owner = m.group(2)
         if role:
             return owner, "role"
         if v.is_group(owner):
             return owner, "group"
-        if re.fullmatch(r"[A-ZÅÄÖ][a-zåäöé]{2,11}", owner) and not re.search(r"(en|et|na)$", owner):
+        if _FIRST_NAME.fullmatch(owner) and not _definite().search(owner):
             return owner, "person"  # a first name the attendee list does not know: "Henrietta"
         return owner, "organisation"
 
@@ -153,8 +177,8 @@ class OwnerResolver:
         w = owner.split()
         if len(w) >= 2:
             head = fold(w[0])
-            m = vocab().meeting
-            if (self.body and head == self.body.split()[0]) or head in ("ordf.", "ordf", "ordforanden") or \
-                    any(head.endswith(fold(s)) for s in m["body_suffixes"] if len(s) > 4):
+            v = vocab()
+            if (self.body and head == self.body.split()[0]) or head in v.chair_words or \
+                    any(head.endswith(fold(s)) for s in v.meeting.body_suffixes if len(s) > 4):
                 return " ".join(w[1:])
         return owner

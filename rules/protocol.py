@@ -7,7 +7,6 @@ sentence, and capitalised names plus "(M)" are clearer as a regex than as token 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from minutes.core.document import Block, Document
 from minutes.core.records import (
@@ -22,38 +21,45 @@ from minutes.core.records import (
     Section,
     Vote,
 )
+from minutes.core import enums
+from minutes.core.enums import AttendeeStatus
 from minutes.text import fold, squash
 
-from .loader import check_lookahead, checked, unique_ids
+from .lexicon import lexicon
+from .loader import built_once, load_model, where
+from .schema_patterns import ProtocolFile
 from .text import sentences
+from .vocab import vocab
 
-_SPEC = {
-    "pieces": {"NAME": "regex", "PARTY": "regex", "COUNT": "regex"},
-    "number_words": {"*": int},
-    "party_names": {"*": str},
-    "rules": [{"id": str, "regex": str, "examples": [dict]}],
-}
-VOTES = ("ja", "nej", "avstår", "frånvarande")
-_MARK = re.compile(r"^\s*(?:x|X|✓|✔|1|ja|Ja|JA)\s*$")
+#: the attributes of a Vote that count each way of voting, in the order of the Vote enum
+_COUNTED = dict(zip(enums.Vote, ("yes", "no", "abstain", "absent")))
+_VOTERING = enums.VoteMethod.VOTERING.value
 
 
 class ProtocolRules:
     def __init__(self) -> None:
-        data = checked("protocol", _SPEC)
-        unique_ids(data["rules"], "rules/sv/protocol.yaml")
+        data = load_model("protocol", ProtocolFile)
         self.data = data
-        self.numbers = {fold(k): v for k, v in data["number_words"].items()}
-        self.party_names = {fold(k): v for k, v in data["party_names"].items()}
-        self.rx = {r["id"].rsplit(".", 1)[1]: self.compile(r["regex"], f"rules/sv/protocol.yaml: {r['id']}")
-                   for r in data["rules"]}
-        self.person = self.compile(r"(?P<name>{NAME})\s*{PARTY}")
+        lex = lexicon()
+        self.numbers = lex.numbers
+        self.party_names = lex.party_of_name
+        self.rx = {r.id.rsplit(".", 1)[1]: self.compile(r.regex, f"{where('protocol')}: {r.id}") for r in data.rules}
+        self.person = self.compile(r"(?P<name>{NAME})\s*{PARTY}", where("protocol"))
+        self.gate = lex.compile("{GATE}", where("protocol"), folded=True, words={"GATE": data.gate_words})
+        table = data.vote_table
+        self.vote_columns = {vote: [fold(w) for w in words] for vote, words in table.columns.items()}
+        self.party_headers = frozenset(fold(w) for w in table.party_headers)
+        self.sum_rows = tuple(fold(w) for w in table.sum_rows)
+        self.marks = frozenset(fold(m) for m in vocab().people.marks.vote)
+        o = data.motion_outcomes
+        self.motion_word = fold(o.motion_word)
+        self.finding_words = {fold(k.opens): tuple(fold(w) for w in k.finding) for k in o.kinds}
+        self.motion_asks = lex.compile(r"({OPENS})\s+{JOINED}\s+(.+)$", where("protocol"), folded=True,
+                                       words={"OPENS": [k.opens for k in o.kinds], "JOINED": o.joined_by})
 
-    def compile(self, pattern: str, where: str = "") -> re.Pattern:
-        for key, piece in self.data["pieces"].items():
-            pattern = pattern.replace("{" + key + "}", piece)
-        if where:
-            check_lookahead(pattern, where)
-        return re.compile(pattern)
+    def compile(self, pattern: str, source: str) -> re.Pattern:
+        """A rule's regex with the pieces of protocol.yaml and the lexicon's lists filled in."""
+        return lexicon().compile(pattern, source, pieces=self.data.pieces)
 
     def count(self, value: str | None) -> int | None:
         if value is None:
@@ -73,7 +79,7 @@ class ProtocolRules:
         return m.group("partyname2") or m.group("partyname3")
 
 
-@lru_cache(maxsize=1)
+@built_once
 def rules() -> ProtocolRules:
     return ProtocolRules()
 
@@ -107,7 +113,8 @@ def find_protocol(doc: Document, sections: list[Section], block_section: list[in
 
     def vote_of(sec: int | None, b: Block, rule: str, source: str) -> Vote:
         if sec not in votes:
-            votes[sec] = Vote(sec, "acclamation", b.page, rule, source, decision=first_decision.get(sec))
+            votes[sec] = Vote(sec, enums.VoteMethod.ACCLAMATION.value, b.page, rule, source,
+                              decision=first_decision.get(sec))
         return votes[sec]
 
     for b, sec in zip(doc.blocks, block_section):
@@ -121,7 +128,7 @@ def find_protocol(doc: Document, sections: list[Section], block_section: list[in
         for s in sentences(b.text):
             text = squash(s.text)
             _sentence(r, text, b, sec, number.get(sec), out, vote_of)
-    voters = sum(1 for a in attendees if a.status in ("present", "substitute") and a.party)
+    voters = sum(1 for a in attendees if a.status in (AttendeeStatus.PRESENT, AttendeeStatus.SUBSTITUTE) and a.party)
     for v in votes.values():
         _settle(v, voters)
         out.votes.append(v)
@@ -132,11 +139,9 @@ def find_protocol(doc: Document, sections: list[Section], block_section: list[in
     return out
 
 
-_CHEAP = re.compile(r"yrka|proposition|rost|votering|reserv|jav")  # on folded text: no re.I, which is slow
-
-
 def _might_be_protocol(text: str) -> bool:
-    return bool(_CHEAP.search(fold(text)))
+    """Whether a block holds a gate word (on folded text: re.I is slow)."""
+    return bool(rules().gate.search(fold(text)))
 
 
 def _sentence(r: ProtocolRules, text: str, b: Block, sec: int | None, paragraph: str | None, out: Protocol,
@@ -150,7 +155,7 @@ def _sentence(r: ProtocolRules, text: str, b: Block, sec: int | None, paragraph:
             v.finding = m.group("finding").strip()
     if r.rx["votering"].search(text):
         v = vote_of(sec, b, "sv.protocol.votering", text)
-        v.method = "votering"
+        v.method = _VOTERING
         c = r.rx["vote_counts"].search(text)
         if c:
             v.yes, v.no = r.count(c.group("yes")), r.count(c.group("no"))
@@ -159,7 +164,7 @@ def _sentence(r: ProtocolRules, text: str, b: Block, sec: int | None, paragraph:
     m = r.rx["vote_meaning"].search(text)
     if m:
         v = vote_of(sec, b, "sv.protocol.vote_meaning", text)
-        v.method = "votering"
+        v.method = _VOTERING
         v.yes_means, v.no_means = m.group("yes").strip(), m.group("no").strip()
     if r.rx["reservation"].search(text):
         reason = r.rx["reservation_reason"].search(text)
@@ -178,21 +183,22 @@ def _vote_table(r: ProtocolRules, b: Block, sec: int | None, vote_of) -> None:
     rows = b.rows or []
     for h, header in enumerate(rows[:3]):
         keys = [fold(c).strip().rstrip(":") for c in header]
-        cols = {v: keys.index(fold(v)) for v in VOTES if fold(v) in keys}
-        if "ja" in cols and "nej" in cols:
+        cols = {vote: min(keys.index(w) for w in words if w in keys)
+                for vote, words in r.vote_columns.items() if any(w in keys for w in words)}
+        if enums.Vote.JA in cols and enums.Vote.NEJ in cols:
             break
     else:
         return
-    party_col = next((i for i, k in enumerate(keys) if k in ("parti", "partibeteckning")), None)
+    party_col = next((i for i, k in enumerate(keys) if k in r.party_headers), None)
     name_col = next(i for i in range(len(keys)) if i not in cols.values() and i != party_col)
     v = vote_of(sec, b, "sv.protocol.vote_table", table_source(rows))
-    v.method, v.rule, v.source = "votering", "sv.protocol.vote_table", table_source(rows)
+    v.method, v.rule, v.source = _VOTERING, "sv.protocol.vote_table", table_source(rows)
     for row in rows[h + 1:]:
         name = row[name_col].strip() if name_col < len(row) else ""
         if not name:
             continue
-        marked = [vote for vote, i in cols.items() if i < len(row) and _MARK.match(row[i] or "")]
-        if fold(name).startswith(("summa", "totalt", "resultat", "antal")):
+        marked = [vote for vote, i in cols.items() if i < len(row) and fold(row[i] or "").strip() in r.marks]
+        if fold(name).startswith(r.sum_rows):
             v.sum_row = {vote: int(row[i]) for vote, i in cols.items() if i < len(row) and row[i].strip().isdigit()}
             continue
         party = row[party_col].strip() if party_col is not None and party_col < len(row) else None
@@ -215,7 +221,7 @@ def _settle(v: Vote, voters: int) -> None:
     problems = list(v.problems)
     table = v.table_counts
     if table:
-        for attr, vote in (("yes", "ja"), ("no", "nej"), ("abstain", "avstår"), ("absent", "frånvarande")):
+        for vote, attr in _COUNTED.items():
             if vote not in table:
                 continue
             stated = getattr(v, attr)
@@ -229,38 +235,40 @@ def _settle(v: Vote, voters: int) -> None:
     cast = sum(n or 0 for n in (v.yes, v.no, v.abstain, v.absent))
     if voters >= 3 and cast > voters:
         problems.append(f"{cast} votes counted but only {voters} members could vote")
-    if v.method == "votering":
+    if v.method == _VOTERING:
         if v.yes is None or v.no is None:
             problems.append("the vote's counts are not stated")
         elif v.yes != v.no:
-            v.outcome = "ja" if v.yes > v.no else "nej"
+            v.outcome = enums.Vote.JA.value if v.yes > v.no else enums.Vote.NEJ.value
         else:
             v.outcome = "lika"
     v.counts_ok = not problems
     v.flag = "; ".join(problems) or None
 
 
-def _keys(motion: Motion) -> list[str]:
+def _keys(motion: Motion) -> list[tuple[tuple[str, ...], str]]:
     """How a decision or the chair's finding refers to a motion: 'Bo Linds yrkande', its own words."""
-    f = fold(motion.text)
-    keys = []
+    r = rules()
+    keys: list[tuple[tuple[str, ...], str]] = []
     names = motion.mover.split()
-    if len(names) > 1:
-        keys += [fold(motion.mover) + "s yrkande", fold(names[-1]) + "s yrkande"]
-    m = re.match(r"(bifall|avslag)\s+(?:till|pa)\s+(.+)$", f)
+    if len(names) > 1:  # "Bo Linds yrkande"
+        keys += [((), f"{fold(motion.mover)}s {r.motion_word}"), ((), f"{fold(names[-1])}s {r.motion_word}")]
+    m = r.motion_asks.match(fold(motion.text))  # "bifall till kommunstyrelsens förslag"
     if m:
-        verb = "bifall" if m.group(1) == "bifall" else "avsl"
-        keys.append(f"{verb}|{m.group(2).strip()}")
+        keys.append((r.finding_words[m.group(1)], m.group(2).strip()))
     return keys
 
 
-def _wins(key: str, finding: str, means: str) -> bool:
-    """Whether the chair's finding, or what the winning side of a vote stood for, names this motion."""
-    if "|" not in key:
-        return key in finding or key in means
-    verb, what = key.split("|", 1)
-    return (what in finding and (verb in finding or (verb == "bifall" and "enligt" in finding))) or \
-        (bool(means) and means.endswith(what))
+def _wins(key: tuple[tuple[str, ...], str], finding: str, means: str) -> bool:
+    """Whether the chair's finding, or what the winning side of a vote stood for, names this motion.
+
+    A key is (words, what): with no words, the finding or the side names `what` ("Bo Linds
+    yrkande"); with words, the finding names `what` and one of the words, or the side ends in it.
+    """
+    words, what = key
+    if not words:
+        return what in finding or what in means
+    return (what in finding and any(w in finding for w in words)) or (bool(means) and means.endswith(what))
 
 
 def _outcomes(motions: list[Motion], votes: list[Vote]) -> None:
@@ -268,7 +276,7 @@ def _outcomes(motions: list[Motion], votes: list[Vote]) -> None:
     for v in votes:
         here = [m for m in motions if m.section == v.section]
         finding = fold(v.finding or "")
-        means = fold({"ja": v.yes_means, "nej": v.no_means}.get(v.outcome or "") or "")
+        means = fold({enums.Vote.JA: v.yes_means, enums.Vote.NEJ: v.no_means}.get(v.outcome or "") or "")
         won = [m for m in here if any(_wins(k, finding, means) for k in _keys(m))]
         if len(won) == 1:
             for m in here:

@@ -1,13 +1,18 @@
-"""Text helpers for the rules: sentence splitting, name and word shapes, regex building."""
+"""Text helpers for the rules: sentence splitting, name and word shapes."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable, Iterator
 
 from minutes.text import fold
 
-WORD = re.compile(r"[0-9A-Za-zÀ-ÖØ-öø-ÿ]+(?:[-'][0-9A-Za-zÀ-ÖØ-öø-ÿ]+)*")
+from .lexicon import lexicon, pattern
+# the regex builders, for the modules that import them from here
+from .regex import alternation, first_chars, word_starts  # noqa: F401
+
+# A word: letters of the Latin-1 range (\u00c0-\u00ff without × and ÷) and digits, joined by - or '.
+_LETTER = r"0-9A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff"
+WORD = re.compile(rf"[{_LETTER}]+(?:[-'][{_LETTER}]+)*")
 
 
 def words(text: str) -> list[str]:
@@ -21,13 +26,10 @@ class Sentence:
     end: int
 
 
-# A full stop after one of these words does not end a sentence.
-_ABBREV_END = re.compile(
-    r"(?:\b(?:ordf|sekr|resp|bitr|kl|ca|jmf|jfr|enl|ang|inkl|exkl|t|f|bl|m\.fl|d\.v\.s|dvs|o|s|p|nr|ev|st|tel|vv|"
-    r"avd|adj|ers|ledam|v|kap|mom|dnr|proj|ordf\.v|fr\.o\.m|t\.o\.m|m\.m|mm|osv|etc|sept|okt|nov|dec|jan|feb|"
-    r"mar|apr|aug|tf|t\.f|dr|med|tj|enh|st|pkt|ref|Kompl|info|EC|VC|[A-ZÅÄÖ])\.)$",
-    re.IGNORECASE)
-_SENT_END = re.compile(r"[.!?]+[\"”’)]*(?=\s+[\"“”(]?[A-ZÅÄÖ0-9§])|[.!?]+[\"”’)]*$")
+# A full stop after an abbreviation of the lexicon, or after an initial ("D."), does not end a sentence.
+_ABBREV_END = pattern(r"(?:\b(?:{ABBREVIATED}|[{UPPER}])\.)$", re.IGNORECASE,
+                      words={"ABBREVIATED": [a.removesuffix(".") for a in lexicon().words("abbreviations")]})
+_SENT_END = pattern(r"[.!?]+[\"”’)]*(?=\s+[\"“”(]?[{UPPER}0-9§])|[.!?]+[\"”’)]*$")
 
 
 def sentences(text: str) -> list[Sentence]:
@@ -51,76 +53,15 @@ def sentences(text: str) -> list[Sentence]:
     return out
 
 
-_NAME_WORD = r"[A-ZÅÄÖÉÜ][a-zåäöéüøæ]+(?:-[A-ZÅÄÖÉÜ]?[a-zåäöéüøæ]+)?"
+_NAME_WORD = r"[{UPPER}{NAME_UPPER}][{LOWER}{NAME_LOWER}]+(?:-[{UPPER}{NAME_UPPER}]?[{LOWER}{NAME_LOWER}]+)?"
 #: A personal name: two to four capitalised words, allowing one middle initial ("Johan D Söderholm").
-PERSON_NAME = re.compile(
-    rf"{_NAME_WORD}(?:\s+(?:[A-ZÅÄÖ]\.?\s+)?(?:(?:von|af|de|van|der|la)\s+)?{_NAME_WORD}){{1,3}}")
-
-
-def looks_like_name(text: str) -> bool:
-    """True for "Anna Svensson", "Jan-Erik Karlsson", "Johan D Söderholm"; not for "Region Kalmar län"."""
-    return bool(PERSON_NAME.fullmatch(text.strip()))
+PERSON_NAME = pattern(_NAME_WORD + r"(?:\s+(?:[{UPPER}]\.?\s+)?(?:{NAME_PARTICLES}\s+)?" + _NAME_WORD + "){1,3}")
 
 
 def initials_of(name: str) -> str:
     """'Lena Bergvin Lundqvist' -> 'LBL'; 'Jan-Erik Karlsson' -> 'JEK'."""
     parts = re.split(r"[\s-]+", name.strip())
     return "".join(p[0].upper() for p in parts if p and p[0].isalpha())
-
-
-def fold_regex(pattern: str) -> str:
-    """Fold the letters of a regular expression written with å ä ö, leaving escapes (\\b, \\S) alone."""
-    out, i = [], 0
-    while i < len(pattern):
-        if pattern[i] == "\\" and i + 1 < len(pattern):
-            out.append(pattern[i:i + 2])
-            i += 2
-            continue
-        out.append(fold(pattern[i])[:1] or pattern[i])
-        i += 1
-    return "".join(out)
-
-
-def alternation(words: Iterable[str], space: str | None = None) -> str:
-    """A regex for any of `words`, the longest first, their shared beginnings written once.
-
-    "ansvar", "ansvarig", "ansvariga" become "ansvar(?:ig(?:a)?)?": Python's regex engine then
-    reads each beginning once instead of once per word (1.7 times faster for a 37-word gate).
-    Matches are those of "|".join(longest first). `space`, when given, is the regex written
-    for a space inside a word, e.g. one that also allows OCR's stray marks between words.
-    """
-    trie: dict = {}
-    for word in words:
-        if word:
-            node = trie
-            for ch in word:
-                node = node.setdefault(ch, {})
-            node[""] = {}  # a word ends here
-    return _trie_regex(trie, space)
-
-
-def _trie_regex(node: dict, space: str | None) -> str:
-    alts = [(space if ch == " " and space else re.escape(ch)) + _trie_regex(child, space)
-            for ch, child in sorted(node.items()) if ch]
-    if not alts:
-        return ""
-    body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-    return f"(?:{body})?" if "" in node else body  # greedy: a longer word is tried first
-
-
-def word_starts(rx: re.Pattern, text: str) -> Iterator[re.Match]:
-    """The matches of `rx` that begin a word: what "\b" + rx finds, for an `rx` that starts
-    with a letter, but three times faster. A leading \b stops Python's regex engine from
-    skipping ahead to the letters a match can start with; here it skips, and a match found
-    inside a word is dropped and the search goes on from its next character."""
-    pos = 0
-    while (m := rx.search(text, pos)) is not None:
-        start = m.start()
-        if start and (text[start - 1].isalnum() or text[start - 1] == "_"):
-            pos = start + 1
-            continue
-        yield m
-        pos = max(m.end(), start + 1)
 
 
 def same_words(a: str, b: str) -> bool:
@@ -152,93 +93,3 @@ def same_word_sets(ta: frozenset[str], tb: frozenset[str]) -> bool:
 
     return all(any(near(x, y) for y in only_b) for x in only_a) and \
         all(any(near(x, y) for x in only_a) for y in only_b)
-
-
-def first_chars(pattern: str) -> set[str] | None:
-    """The characters a match of `pattern` can start with, or None when any could (\\w, a dot, an
-    empty match) or the pattern is beyond this reading (back-references).
-
-    Lets the rule loader check a hand-written lookahead such as `(?=[Dd])` against the words after it.
-    """
-    from re import _parser  # Python's own regex parser, the same tree re.compile builds from
-
-    tree = _parser.parse(pattern)
-    return _first_chars(list(tree), tree.state.flags)
-
-
-def leading_lookahead(pattern: str) -> tuple[set[str] | None, set[str] | None] | None:
-    """For a pattern that starts with a lookahead of a set of characters, `(?=[Dd])...`: that set
-    and the characters the rest can start with (`first_chars`); None for any other pattern."""
-    from re import _constants as c
-    from re import _parser
-
-    if not pattern.startswith("(?=["):
-        return None  # most patterns: not parsed at all
-    tree = _parser.parse(pattern)
-    items = list(tree)
-    head = list(items[0][1][1])  # "[Dd]", or "[d]", which the parser reads as the letter d
-    if len(head) != 1 or head[0][0] not in (c.IN, c.LITERAL):
-        return None
-    return _first_chars(head, 0), _first_chars(items[1:], tree.state.flags)
-
-
-def _first_chars(items: list, flags: int) -> set[str] | None:
-    chars, nullable = _first_of(items, bool(flags & re.IGNORECASE))
-    return None if chars is None or nullable else chars
-
-
-def _first_of(items: list, ignore_case: bool) -> tuple[set[str] | None, bool]:
-    """(first characters, whether the sequence can match empty) of a parsed regex sequence."""
-    from re import _constants as c
-
-    out: set[str] = set()
-    for op, av in items:
-        if op is c.LITERAL:
-            chars, nullable = _cased({chr(av)}, ignore_case), False
-        elif op is c.IN:
-            chars, nullable = _cased(_class_chars(av), ignore_case), False
-        elif op is c.BRANCH:
-            firsts = [_first_of(branch, ignore_case) for branch in av[1]]
-            if any(f is None for f, _ in firsts):
-                return None, False
-            chars, nullable = set().union(*(f for f, _ in firsts)), any(n for _, n in firsts)
-        elif op is c.SUBPATTERN:  # a group, maybe with its own flags: (?i:...)
-            _, add, remove, sub = av
-            case = (ignore_case or bool(add & re.IGNORECASE)) and not remove & re.IGNORECASE
-            chars, nullable = _first_of(list(sub), case)  # the letters inside carry their own case
-        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
-            chars, nullable = _first_of(list(av[2]), ignore_case)
-            nullable = nullable or av[0] == 0
-        elif op is c.ATOMIC_GROUP:
-            chars, nullable = _first_of(list(av), ignore_case)
-        elif op in (c.AT, c.ASSERT, c.ASSERT_NOT):
-            chars, nullable = set(), True  # zero width: the next item decides
-        else:  # any character, a category, a back-reference
-            return None, False
-        if chars is None:
-            return None, False
-        out |= chars
-        if not nullable:
-            return out, False
-    return out, True
-
-
-def _cased(chars: set[str] | None, ignore_case: bool) -> set[str] | None:
-    """The characters and, when case is ignored, their other cases."""
-    if chars is None or not ignore_case:
-        return chars
-    return {v for ch in chars for v in (ch, ch.lower(), ch.upper())}
-
-
-def _class_chars(items: list) -> set[str] | None:
-    from re import _constants as c
-
-    out: set[str] = set()
-    for op, av in items:
-        if op is c.LITERAL:
-            out.add(chr(av))
-        elif op is c.RANGE and av[1] - av[0] <= 256:
-            out.update(chr(i) for i in range(av[0], av[1] + 1))
-        else:  # a negated class, \d, \w, a wide range
-            return None
-    return out

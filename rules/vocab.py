@@ -5,47 +5,17 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from minutes.core.enums import AttendeeStatus
 from minutes.text import fold, fold_same_length, squash
 
-from .loader import RuleDataError, checked
-from .text import alternation, word_starts
+from .lexicon import lexicon, pattern
+from .loader import RuleDataError, built_once, load_model
+from .schema import MeetingFile, OrganisationsFile, PeopleFile
+from .regex import alternation, word_starts
 
-STATUSES = ("present", "absent", "adjunct", "substitute")
 _GAP = re.compile(r"[\s'`´:;|\"]+")
-_REMARK = re.compile(r"\([^)]*\)\s*$")  # "Närvarande (ledamöter)"
-
-
-_PEOPLE = {
-    "status_labels": {s: [str] for s in STATUSES},
-    "nonvoting_labels": {"*": str},
-    "role_labels": {"*": str},
-    "stop_labels": [str],
-    "roles": {"*": [str]},
-    "role_suffixes": [str],
-    "parties": [str],
-    "substitute_for": [str],
-    "not_first_names": [str],
-    "groups": [str],
-    "group_endings": [str],
-    "group_acronyms": [str],
-}
-_ORG = {
-    "regions": [{"name": str, "aliases": [str], "abbreviations": [str], "healthcare_region": str}],
-    "healthcare_regions": [{"name": str, "aliases": [str], "abbreviations": [str]}],
-    "municipality_patterns": [{"pattern": "regex", "words": [str]}],
-    "city_patterns": [{"pattern": "regex", "words": [str]}],
-    "known_units": [str],
-}
-_MEETING = {
-    "doc_types": [{"type": ("protokoll", "minnesanteckningar", "handlingsplan", "rapport", "kallelse", "other"),
-                   "words": [str]}],
-    "labels": {"date": [str], "time": [str], "place": [str], "body": [str], "next_meeting": [str]},
-    "title_prefixes": [str],
-    "title_cuts": ["regex"],
-    "body_suffixes": [str],
-    "body_heads": [str],
-    "genitive_endings": [str],
-}
+_REMARK = re.compile(r"\([^)]*\)\s*$")  # a label's remark: "(ledamöter)"
+_ROLE_WORD = pattern(r"[{LOWER}{ACCENTED}-]{4,}")
 
 
 def label_key(text: str) -> str:
@@ -90,42 +60,54 @@ class Org:
 
 
 class Vocab:
+    """The people, organisation and meeting vocabularies (people.yaml, organisations.yaml, meeting.yaml)."""
+
     def __init__(self) -> None:
-        self.people = checked("people", _PEOPLE)
-        self.orgs = checked("organisations", _ORG)
-        self.meeting = checked("meeting", _MEETING)
-        p = self.people
+        self.people = p = load_model("people", PeopleFile)
+        self.orgs = load_model("organisations", OrganisationsFile)
+        self.meeting = load_model("meeting", MeetingFile)
         self.status_of: dict[str, tuple[str, str | None]] = {}
-        for status, labels in p["status_labels"].items():
+        for status, labels in p.status_labels.items():
             for lab in labels:
                 self.status_of[label_key(lab)] = (status, None)
-        for lab, role in p["nonvoting_labels"].items():
-            self.status_of[label_key(lab)] = ("present", role)
-        self.role_label: dict[str, str] = {label_key(k): v for k, v in p["role_labels"].items()}
-        self.stop_labels = {label_key(x) for x in p["stop_labels"]}
+        for lab, role in p.nonvoting_labels.items():
+            self.status_of[label_key(lab)] = (AttendeeStatus.PRESENT.value, role)
+        self.role_label: dict[str, str] = {label_key(k): v for k, v in p.role_labels.items()}
+        self.stop_labels = {label_key(x) for x in p.stop_labels}
         self.role_of: dict[str, str] = {}
-        for canon, forms in p["roles"].items():
+        for canon, forms in p.roles.items():
             for f in forms + [canon]:
                 self.role_of[fold(f).rstrip(".")] = canon
-        self.parties = set(p["parties"])
-        self.role_suffixes = tuple(sorted((fold(x) for x in p["role_suffixes"]), key=len, reverse=True))
-        self.groups = {fold(g) for g in p["groups"]}
-        self.group_endings = tuple(fold(e) for e in p["group_endings"])
-        self.not_first_names = {fold(w) for w in p["not_first_names"]}
-        self.group_acronyms = set(p["group_acronyms"])
+        self.parties = lexicon().parties
+        self.role_suffixes = tuple(sorted((fold(x) for x in p.role_suffixes), key=len, reverse=True))
+        self.role_endings = ("", *(fold(e) for e in p.role_endings))
+        self.groups = {fold(g) for g in p.groups}
+        self.group_endings = tuple(fold(e) for e in p.group_endings)
+        self.not_first_names = {fold(w) for w in p.not_first_names}
+        self.group_acronyms = set(p.group_acronyms)
+        # (column, header words, header beginnings), in the order a header cell is tried
+        self.column_headers = [(column, frozenset(label_key(w) for w in header.words),
+                                tuple(fold(w) for w in header.starts))
+                               for column, header in p.column_headers]
+        self.chair_words = frozenset(fold(w) for w in p.chair_words)
+        self.attended_marks = frozenset(fold(m) for m in p.marks.attended)
+        self.not_attended_marks = frozenset(fold(m) for m in p.marks.not_attended)
+        self._organisations()
+
+    def _organisations(self) -> None:
         self._org_aliases: list[tuple[str, Org]] = []
         self._org_abbr: dict[str, Org] = {}
-        for r in self.orgs["regions"]:
-            org = Org(r["name"], "region", r["healthcare_region"])
-            for a in r["aliases"] + [r["name"]]:
+        for r in self.orgs.regions:
+            org = Org(r.name, "region", r.healthcare_region)
+            for a in r.aliases + [r.name]:
                 self._org_aliases.append((fold(a), org))
-            for a in r["abbreviations"]:
+            for a in r.abbreviations:
                 self._org_abbr[a] = org
-        for r in self.orgs["healthcare_regions"]:
-            org = Org(r["name"], "healthcare_region")
-            for a in r["aliases"] + [r["name"]]:
+        for h in self.orgs.healthcare_regions:
+            org = Org(h.name, "healthcare_region")
+            for a in h.aliases + [h.name]:
                 self._org_aliases.append((fold(a), org))
-            for a in r["abbreviations"]:
+            for a in h.abbreviations:
                 self._org_abbr[a] = org
         self._org_aliases.sort(key=lambda x: len(x[0]), reverse=True)
         # words of a name may be parted by stray marks as well as spaces ("Region':Kalmar län" from OCR)
@@ -135,17 +117,17 @@ class Vocab:
                 raise RuleDataError(f"rules/sv/organisations.yaml: {name!r} must start with a letter or digit.")
         alias_rx = alternation((a for a, _ in self._org_aliases), space=_GAP.pattern)
         self._alias_re = re.compile(rf"({alias_rx})\b")
-        self._abbr_re = re.compile(rf"({alternation(self._org_abbr)})(?![\wÅÄÖåäö])")
-        for key in ("municipality_patterns", "city_patterns"):
-            for i, p in enumerate(self.orgs[key]):
-                if not p["words"]:
+        self._abbr_re = re.compile(rf"({alternation(self._org_abbr)})(?!\w)")
+        shapes = (("municipality_patterns", self.orgs.municipality_patterns),
+                  ("city_patterns", self.orgs.city_patterns))
+        for key, patterns in shapes:
+            for i, sp in enumerate(patterns):
+                if not sp.words:
                     raise RuleDataError(f"rules/sv/organisations.yaml: {key}[{i}].words is empty; "
                                         "list the words every match holds.")
         # (pattern, words one of which the folded text must hold, the suffix of the name it gives)
-        self._shape_res = [(re.compile(p["pattern"]), tuple(fold(w) for w in p["words"]), suffix)
-                           for key, suffix in (("municipality_patterns", "kommun"), ("city_patterns", "stad"))
-                           for p in self.orgs[key]]
-        self.known_units = {fold(u): u for u in self.orgs["known_units"]}
+        self._shape_res = [(sp.pattern, tuple(fold(w) for w in sp.words), sp.suffix)
+                           for _, patterns in shapes for sp in patterns]
         self.org_by_name = {o.name: o for _, o in self._org_aliases}
         self._org_by_alias = dict(self._org_aliases)
 
@@ -191,9 +173,9 @@ class Vocab:
             if n >= 4 and key[:n] in self.role_of:
                 return self.role_of[key[:n]]
         word = text.strip(" .,:;()").lower()
-        if re.fullmatch(r"[a-zåäöé-]{4,}", word):  # "miljöchef", "miljöchefen", "kvalitetsstrategen"
+        if _ROLE_WORD.fullmatch(word):  # "miljöchef", "miljöchefen", "kvalitetsstrategen"
             for suffix in self.role_suffixes:
-                for ending in ("", "en", "n", "et"):
+                for ending in self.role_endings:
                     if key.endswith(suffix + ending) and len(key) > len(suffix) + len(ending):
                         return word[:len(word) - len(ending)] if ending else word
         return None
@@ -205,6 +187,6 @@ class Vocab:
             or f.endswith(self.group_endings)
 
 
-@lru_cache(maxsize=1)
+@built_once
 def vocab() -> Vocab:
     return Vocab()

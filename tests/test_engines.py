@@ -132,7 +132,7 @@ def test_the_warm_up_minutes_reach_every_rule_the_first_file_needs():
     ex = analyse(parse_text(warm.MINUTES), "uppvarmning.md")
     assert str(ex.meeting.meeting_date) == "2024-03-12" and len(ex.attendees) == 2
     assert [d.kind for d in ex.decisions] == ["beslut"]
-    # a written-out date: the one rule that needs dateparser, whose first date is the slowest
+    # a written-out date (the day_month deadline shape)
     [task] = ex.assignments
     assert (task.owner, str(task.deadline), task.deadline_precision) == ("Per Olsson", "2024-09-30", "day")
 

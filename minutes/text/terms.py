@@ -4,25 +4,44 @@ Indexing: every word becomes its Swedish Snowball stem, folded (lower case, no d
 so "Remittentstödet", "remittentstöd" and an OCR'd "remittentstod" give the same term.
 Querying: a word is stemmed the same way and then cut back to its root by removing
 derivational endings (-an, -ning, -else, -ande, ...); the root matches every indexed term
-that starts with it, so "ansökan" finds "ansökningarna" (stem "ansökning"). The choice was
+that starts with it, so "ansökan" finds "ansökningarna" (stem "ansökning"); the endings are
+language data (rules/sv/lexicon.yaml, `query_root_endings`). The choice was
 measured: see bench/search_terms.py and the README's Performance section.
 """
 from __future__ import annotations
 
+import importlib.util
 import re
 from collections import Counter
 from functools import lru_cache
+from pathlib import Path
+
+import yaml
 
 from .fold import fold
 
 _WORD = re.compile(r"[0-9a-zåäöéü]+(?:-[0-9a-zåäöéü]+)*")
 _PART = re.compile(r"[0-9a-zåäöéü]{2,}")  # a word, or one part of a hyphenated word, of two letters or more
-# Derivational endings a query root drops (longest first); the root keeps at least 4 letters.
-_DERIVATIONAL = ("ningarna", "ningar", "ningen", "ningens", "ning", "ingarna", "ingar", "ingen", "ing", "elsen",
-                 "else", "ande", "ende", "andet", "heten", "het", "dde", "an", "en", "ar", "er", "or", "na", "et", "de",
-                 "te", "tt", "a", "e", "d")
 MIN_ROOT = 4
 MIN_ROOT_AFTER_ONE_LETTER = 6  # "nämnd" must not become "nämn" (and find "nämna")
+
+
+@lru_cache(maxsize=1)
+def _root_endings() -> tuple[str, ...]:
+    """The derivational endings a query root drops, folded, in the order the lexicon gives them.
+
+    They are language data in the rules' lexicon (rules/sv/lexicon.yaml, `query_root_endings`),
+    read here as a file: the text layer does not import the rules.
+    """
+    spec = importlib.util.find_spec("minutes.rules")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the minutes.rules package is missing from the installation; reinstall minutes.")
+    path = Path(list(spec.submodule_search_locations)[0]) / "sv" / "lexicon.yaml"
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    endings = data.get("query_root_endings") if isinstance(data, dict) else None
+    if not (isinstance(endings, list) and endings and all(isinstance(e, str) and e for e in endings)):
+        raise RuntimeError(f"{path} must give query_root_endings as a list of word endings; reinstall minutes.")
+    return tuple(fold(e) for e in endings)
 
 
 @lru_cache(maxsize=1)
@@ -53,7 +72,7 @@ def query_terms(query: str) -> list[tuple[str, bool]]:
         for part in w.split("-") if "-" in w else (w,):
             s = stem(part)
             root = s
-            for ending in _DERIVATIONAL:
+            for ending in _root_endings():
                 keep = MIN_ROOT_AFTER_ONE_LETTER if len(ending) == 1 else MIN_ROOT
                 if root.endswith(ending) and len(root) - len(ending) >= keep:
                     root = root[:-len(ending)]

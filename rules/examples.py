@@ -1,0 +1,141 @@
+"""The shape of the examples every file of the language pack carries, as pydantic models.
+
+Examples are test data: the rules never read them, so loading the pack validates only that a
+file has them; tests/test_rule_examples.py checks each one against its model here (`problems`)
+before it runs them.
+"""
+import datetime as dt
+from typing import Any, Iterator
+
+from pydantic import model_validator
+
+from minutes.core.enums import AttendeeStatus, DocType, OwnerKind, Precision
+
+from .loader import RuleDataError, load, validate, where
+from .schema import Data, Words
+
+
+class MatchExamples(Data):
+    match: Words
+    no_match: Words
+
+
+class LexiconExamples(Data):
+    one_sentence: Words
+
+
+class PeopleExample(Data):
+    """One of: a `label` and the status/role it gives (or `stop`); a role `word` and its role; an
+    attendee `cell` and the person read from it; a table `header` and its `columns`; an `owner`
+    and its `owner_kind`."""
+
+    label: str | None = None
+    word: str | None = None
+    cell: str | None = None
+    header: Words | None = None
+    owner: str | None = None
+    status: AttendeeStatus | None = None
+    role: str | None = None
+    stop: bool = False
+    name: str | None = None
+    initials: str | None = None
+    party: str | None = None
+    organisation: str | None = None
+    columns: dict[str, int] | None = None
+    owner_kind: OwnerKind | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self):
+        given = [k for k in ("label", "word", "cell", "header", "owner") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("an example is one of label, word, cell, header or owner")
+        return self
+
+
+class OrganisationExample(Data):
+    text: str
+    found: Words
+
+
+class MeetingExample(Data):
+    """A document (Markdown, as tests render it) and the meeting facts read from it."""
+
+    document: str
+    file_name: str | None = None
+    title: str | None = None
+    doc_type: DocType | None = None
+    body: str | None = None
+    region: str | None = None
+    meeting_date: dt.date | None = None
+    start_time: str | None = None
+    end_time: str | None = None
+    place: str | None = None
+    next_meeting: dt.date | None = None
+
+
+class OcrExample(Data):
+    text: str
+    mended: str
+
+
+class DeadlineExample(Data):
+    text: str
+    meeting: dt.date | None = None
+    next_meeting: dt.date | None = None
+    date: dt.date | None
+    precision: Precision | None = None  # the shape's own when not given
+    words: str | None = None  # the deadline text found, when it is not the whole example
+
+
+class AssignmentExample(Data):
+    text: str | None = None
+    owner: str | None = None
+    task: str | None = None
+    no_match: str | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self):
+        if (self.no_match is None) == (self.text is None) or (self.text is not None and None in (self.owner,
+                                                                                                 self.task)):
+            raise ValueError("an example is a text with its owner and task, or a no_match text")
+        return self
+
+
+class ProtocolExample(Data):
+    text: str | None = None
+    expect: dict[str, str] | None = None
+    no_match: str | None = None
+
+
+#: where each file keeps its examples: top-level, or in each entry of the named lists
+_PLACES: dict[str, tuple[tuple[str, ...], type[Data]]] = {
+    "lexicon": ((), LexiconExamples), "people": ((), PeopleExample), "organisations": ((), OrganisationExample),
+    "meeting": ((), MeetingExample), "ocr": ((), OcrExample), "calendar": (("shapes",), DeadlineExample),
+    "decisions": (("labels", "triggers", "preambles"), MatchExamples), "assignments": (("rules",), AssignmentExample),
+    "protocol": (("rules",), ProtocolExample),
+}
+
+
+def _examples(name: str) -> Iterator[tuple[str, Any, type[Data]]]:
+    """(where, example, model) for every example of rules/sv/<name>.yaml."""
+    data = load(name)
+    lists, model = _PLACES[name]
+    holders = [(f"{key}[{i}] ({entry.get('id')})", entry) for key in lists for i, entry in enumerate(data[key])]
+    if name == "decisions":
+        holders.append(("not_labels", data["not_labels"]))
+    for place, holder in holders or [("", data)]:
+        found = holder["examples"]
+        items = found if isinstance(found, list) else [found]
+        for i, example in enumerate(items):
+            yield f"{place}.examples[{i}]" if place else f"examples[{i}]", example, model
+
+
+def problems(name: str) -> list[str]:
+    """What is wrong with the examples of rules/sv/<name>.yaml, one message each (none: all well formed)."""
+    out = []
+    for place, example, model in _examples(name):
+        try:
+            validate(example, model, f"{where(name)}: {place}")
+        except RuleDataError as e:
+            out.append(str(e))
+    return out

@@ -1,0 +1,248 @@
+"""The shape of the files of named patterns of the Swedish language pack (rules/sv/*.yaml) as
+pydantic models: calendar (deadline shapes), decisions, assignments and protocol; see
+rules/schema.py for the vocabulary files and the shared types.
+"""
+import datetime as dt
+from enum import StrEnum
+
+from pydantic import model_validator
+
+from minutes.core.enums import DecisionKind, Precision, Vote
+
+from .schema import Data, Examples, FoldedRegex, MatchExamples, Pattern, Regex, Rules, Words
+
+
+# calendar.yaml --------------------------------------------------------------------------------
+class DayRule(StrEnum):
+    """Days computed for each year."""
+
+    MIDSUMMER_EVE = "midsummer_eve"  # the Friday between 19 and 25 June
+    EASTER = "easter"  # Easter Sunday
+
+
+class Unit(StrEnum):
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+
+
+class Resolver(StrEnum):
+    """How a deadline shape's match becomes a date (the functions of rules/deadlines.py)."""
+
+    ISO_DATE = "iso_date"  # groups year, month, day
+    DAY_MONTH = "day_month"  # day (last_day), month name, year
+    NUMERIC_DATE = "numeric_date"  # day, month, year or year2 (two digits)
+    ISO_WEEK = "iso_week"  # week, year: the Friday of that week
+    MONTH_END = "month_end"  # month name, year
+    PERIOD_END = "period_end"  # number or ordinal, year: the end of the shape's `ends` month
+    NAMED_DAY = "named_day"  # name (of named_days), year
+    SEASON_END = "season_end"  # season or season2, year or year2
+    YEAR_END = "year_end"  # year: 31 December
+    MEETING_YEAR_END = "meeting_year_end"  # 31 December of the meeting's year plus `years_ahead`
+    WITHIN = "within"  # count, unit: counted from the meeting
+    NEXT_MEETING = "next_meeting"  # the next meeting's date stated in the document
+    NO_DATE = "no_date"  # words that ask for something at once: no date
+
+
+class Undated(StrEnum):
+    """What happens to a match that resolves to no date."""
+
+    DROP = "drop"
+    KEEP = "keep"  # the words still say when ("snarast", "till nästa möte")
+    WITHOUT_MEETING_DATE = "without_meeting_date"  # kept when there is no meeting date to find the year from
+
+
+class NamedDay(Data):
+    rule: DayRule | None = None
+    month: int | None = None
+    day: int | None = None
+    offset: int = 0
+    precision: Precision = Precision.DAY
+
+    @model_validator(mode="after")
+    def _a_day(self):
+        if (self.rule is None) == (self.month is None or self.day is None):
+            raise ValueError("give either a rule or a month and a day")
+        return self
+
+
+class Season(Data):
+    month: int
+    day: int
+    next_year: bool = False
+
+
+class Shape(Data):
+    id: str
+    resolver: Resolver
+    precision: Precision | None
+    pattern: str
+    leads: bool = False  # its own words introduce a deadline, as "senast" does ("i maj", "inom två veckor")
+    undated: Undated = Undated.DROP
+    ends: dict[int, int] | None = None  # period_end: the month each period ends
+    years_ahead: int = 0  # meeting_year_end
+    examples: Examples
+
+    @model_validator(mode="after")
+    def _period(self):
+        if (self.resolver == Resolver.PERIOD_END) != (self.ends is not None):
+            raise ValueError("`ends` goes with the period_end resolver, and only with it")
+        return self
+
+
+class CalendarFile(Rules):
+    lead_words: Words
+    lead: str
+    named_days: dict[str, NamedDay]
+    seasons: dict[str, Season]
+    next_meeting_words: Words
+    no_date_words: Words
+    units: dict[str, Unit]
+    no_day_month: Words
+    shapes: list[Shape]
+
+    def _with_ids(self) -> list:
+        return self.shapes
+
+
+# decisions.yaml -------------------------------------------------------------------------------
+class DecisionLabel(Data):
+    id: str
+    kind: DecisionKind
+    regex: FoldedRegex
+    standalone: bool = False  # counts in a document that is not about a meeting too
+    examples: MatchExamples
+
+
+class NotLabels(Data):
+    regex: FoldedRegex
+    examples: MatchExamples
+
+
+class Trigger(Data):
+    id: str
+    pattern: str
+    examples: MatchExamples
+
+
+class Preamble(Data):
+    id: str
+    kind: DecisionKind
+    regex: FoldedRegex
+    examples: MatchExamples
+
+
+class DecisionsFile(Rules):
+    labels: list[DecisionLabel]
+    not_labels: NotLabels
+    continuation_words: Words
+    triggers: list[Trigger]
+    report_markers: list[FoldedRegex]
+    motion_markers: list[FoldedRegex]
+    preambles: list[Preamble]
+    preamble_endings: Words
+
+    def _with_ids(self) -> list:
+        return [*self.labels, *self.triggers, *self.preambles]
+
+
+# assignments.yaml -----------------------------------------------------------------------------
+class OwnerAt(StrEnum):
+    """Where an assignment rule finds the owner, relative to its match."""
+
+    BEFORE = "before"
+    INSIDE = "inside"
+    AFTER = "after"
+    NONE = "none"
+
+
+class TaskAt(StrEnum):
+    """Where an assignment rule finds the task, relative to its match."""
+
+    AFTER = "after"
+    FROM = "from"
+    FROM_VERB = "from_verb"
+    CONTEXT = "context"
+
+
+class Scope(StrEnum):
+    """Where an assignment rule applies."""
+
+    ANY = "any"
+    DECISION = "decision"
+    INITIALS = "initials"
+
+
+class AssignmentRule(Data):
+    id: str
+    pattern: str
+    requires: Regex | None = None
+    owner: OwnerAt
+    task: TaskAt
+    scope: Scope
+    score: float
+    standalone: bool = False  # counts in a document that is not about a meeting too
+    examples: Examples
+
+
+class ActionTable(Data):
+    id: str
+    standalone: bool = False
+    task_headers: Words
+    owner_headers: Words
+    deadline_headers: Words
+
+
+class AssignmentsFile(Rules):
+    rules: list[AssignmentRule]
+    task_verbs: Words
+    report_verbs: Words
+    action_table: ActionTable
+    subject_starts_after: Words
+    cleft: Pattern
+    strong_deadline_words: Words
+    past_tense: Words
+    history_markers: list[Pattern]
+    perfect_auxiliaries: Words
+    participle_endings: Words
+    not_participles: Words
+    runs_over_after: Words
+    task_leading: Words
+
+    def _with_ids(self) -> list:
+        return [*self.rules, self.action_table]
+
+
+# protocol.yaml --------------------------------------------------------------------------------
+class ProtocolRule(Data):
+    id: str
+    regex: str  # pieces such as {NAME} are filled in before it is compiled
+    examples: Examples
+
+
+class VoteTable(Data):
+    columns: dict[Vote, Words]
+    party_headers: Words
+    sum_rows: Words
+
+
+class MotionOutcome(Data):
+    opens: str  # "bifall till X" ...
+    finding: Words  # ... wins when the chair's finding names X with one of these
+
+
+class MotionOutcomes(Data):
+    motion_word: str
+    joined_by: Words
+    kinds: list[MotionOutcome]
+
+
+class ProtocolFile(Rules):
+    pieces: dict[str, str]
+    gate_words: Words
+    vote_table: VoteTable
+    motion_outcomes: MotionOutcomes
+    rules: list[ProtocolRule]
+
+    def _with_ids(self) -> list:
+        return self.rules
