@@ -146,6 +146,13 @@ def bench_pdf(repeats: int) -> None:
     # interleaved (one of each per round) and every ratio is the median of the rounds' ratios.
     rounds = [timed_round([pdftotext, importing(folder), importing(folder, 2), two_independent,
                            importing(start_file), importing(start_pair, 2)]) for _ in range(ROUNDS)]
+    t_dask = median_time(importing(folder, 2, "dask"), repeats)
+    _report_pdf(files, pages, rounds, t_plumb, plumber_pages, t_dask)
+
+
+def _report_pdf(files: list[Path], pages: int, rounds: list[list[float]], t_plumb: float,
+                plumber_pages: int, t_dask: float) -> None:
+    """The PDF rows of the table from the interleaved rounds (medians of each measure and of each ratio)."""
     t_txt, t_j1, t_j2, t_two, t_start, t_start2 = (statistics.median(r[k] for r in rounds) for k in range(6))
     share = statistics.median(r[0] / r[1] for r in rounds)  # pdftotext time / minutes time = pages/s share
     speedup = statistics.median(r[1] / r[2] for r in rounds)
@@ -153,7 +160,6 @@ def bench_pdf(repeats: int) -> None:
     # Once started: each import's start-up (its 1-page imports in the same round) taken off
     started = statistics.median((r[1] - r[4]) / (r[2] - r[5]) for r in rounds)
     started_ceiling = statistics.median((r[1] - r[4]) / (r[3] - r[4]) for r in rounds)
-    t_dask = median_time(importing(folder, 2, "dask"), repeats)
     base = pages / t_txt
     RESULTS.append(("pdftotext -layout", f"{base:.0f}", "pages/s", f"{len(files)} PDFs, {pages} pages"))
     RESULTS.append(("pdfplumber text only", f"{plumber_pages / t_plumb:.1f}", "pages/s",
@@ -170,7 +176,7 @@ def bench_pdf(repeats: int) -> None:
     RESULTS.append(("  2 workers once started", f"{started:.2f}", "x",
                     f"1 worker once started; two separate imports once started: {started_ceiling:.2f}x"))
     RESULTS.append(("minutes import of a 1-page PDF", f"{t_start:.2f}", "s",
-                    "start-up: Python, spaCy, dateparser, the rules, the warehouse"))
+                    "start-up: Python, spaCy, the rules, the warehouse"))
     RESULTS.append(("  -j 2, two 1-page PDFs", f"{t_start2:.2f}", "s", "start-up of two workers"))
     RESULTS.append(("minutes import, Dask, 2 workers", f"{pages / t_dask:.0f}", "pages/s",
                     f"{t_j1 / t_dask:.2f}x 1 worker; a local Dask cluster started by the command"))
