@@ -1,1 +1,1 @@
-"""Benchmarks, run side by side with their baselines (see the README's Performance section)."""
+"""Benchmarks, run side by side with their baselines (docs/performance.md)."""

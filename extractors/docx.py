@@ -8,8 +8,7 @@ vertically is empty in the rows below its first.
 Why not python-docx's `Document()` (it writes our test fixtures): it parses every part of the
 package, and a styles part copied from a template is often hundreds of kilobytes, four times
 the document itself. Here only three parts are parsed, and the style and numbering tables are
-cached by content, so the minutes of one body, written from one template, share them. That
-makes a five-page .docx five times faster to read (README, Performance).
+cached by content, so the minutes of one body, written from one template, share them.
 """
 from __future__ import annotations
 

@@ -5,8 +5,8 @@ so "Remittentstödet", "remittentstöd" and an OCR'd "remittentstod" give the sa
 Querying: a word is stemmed the same way and then cut back to its root by removing
 derivational endings (-an, -ning, -else, -ande, ...); the root matches every indexed term
 that starts with it, so "ansökan" finds "ansökningarna" (stem "ansökning"); the endings are
-language data (rules/sv/lexicon.yaml, `query_root_endings`). The choice was
-measured: see bench/search_terms.py and the README's Performance section.
+language data (rules/sv/lexicon.yaml, `query_root_endings`). How often each way of
+matching finds what a user means: bench/search_terms.py.
 """
 from __future__ import annotations
 
