@@ -20,7 +20,13 @@ class MatchExamples(Data):
     no_match: Words
 
 
+class PersonNameExample(Data):
+    text: str
+    name: str | None
+
+
 class LexiconExamples(Data):
+    person_names: list[PersonNameExample]
     one_sentence: Words
 
 

@@ -107,7 +107,7 @@ class LexiconFile(Data):
     parties: dict[str, str | None]
     abbreviations: Words
     query_root_endings: Words
-    examples: dict[str, Words]
+    examples: dict[str, list[Any]]  # shapes: rules/examples.py LexiconExamples
 
 
 # people.yaml ----------------------------------------------------------------------------------

@@ -144,6 +144,13 @@ def test_every_deadline_resolver_has_its_function():
     assert set(RESOLVERS) == set(Resolver)
 
 
+@pytest.mark.parametrize("example", load("lexicon")["examples"]["person_names"], ids=lambda e: e["text"][:30])
+def test_names_in_every_latin_alphabet(example):
+    from minutes.rules.text import PERSON_NAME
+    m = PERSON_NAME.search(example["text"])
+    assert (m.group() if m else None) == example["name"]
+
+
 @pytest.mark.parametrize("text", load("lexicon")["examples"]["one_sentence"])
 def test_abbreviations_do_not_end_a_sentence(text):
     from minutes.rules.text import sentences
