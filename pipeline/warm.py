@@ -1,7 +1,7 @@
 """Workers that start with the rules loaded: a `-j N` import's forkserver imports this module.
 
 Loading what `process` needs on its first file (spaCy and its Swedish tokenizer, every
-pattern set, dateparser's first date, the stemmer) takes about a second. A parallel import
+pattern set, the stemmer) takes about a second. A parallel import
 starts its forkserver first thing (pipeline/importer.py), which imports this module and so
 loads all of it once, while the importing process opens the warehouse and lists the files.
 Every worker is forked from the forkserver and starts with the rules in memory, instead of
@@ -15,7 +15,7 @@ import logging
 
 log = logging.getLogger(__name__)
 
-#: Short minutes that reach every rule, including a written-out deadline (dateparser's first date).
+#: Short minutes that reach every rule, including a written-out deadline.
 MINUTES = """# Protokoll Regionala samverkansrådet
 
 Datum: 2024-03-12, kl. 09.00–12.00
