@@ -144,6 +144,10 @@ class PeopleFile(Data):
     role_suffixes: Words
     role_endings: Words
     substitute_for: dict[str, str | None]
+    entry_status: dict[AttendeeStatus, Words] = {}
+    label_qualifiers: Words = []
+    label_prepositions: Words = []
+    no_cut_after: Words = []
     not_first_names: Words
     groups: Words
     group_endings: Words

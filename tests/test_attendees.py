@@ -54,7 +54,7 @@ def test_politicians_parties_and_substitutes():
         ("Mats Öberg", "tjänstgörande ersättare", "KD", "substitute"),
         ("Lars Holm", None, "KD", "absent"),
         ("Sara Nilsson", None, "C", "present"),
-        ("Olle Berg", "ersättare", "V", "present"),
+        ("Olle Berg", "ersättare", "V", "adjunct"),
     ]
 
 
