@@ -56,6 +56,9 @@ def classify_label(text: str) -> _Label | None:
         head = _qualified_head(key)
         if head is not None:
             return classify_label(head)
+        words = key.split()
+        if 2 <= len(words) <= 3 and words[0] in {fold(w) for w in v.people.adjunct_label_prefixes}:
+            return _Label("status", AttendeeStatus.ADJUNCT.value)  # "Från kansliet"
     return None
 
 
@@ -64,6 +67,12 @@ def _qualified_head(key: str) -> str | None:
     v, words = vocab(), key.split()
     qualifiers = {fold(w) for w in v.people.label_qualifiers}
     prepositions = {fold(w) for w in v.people.label_prepositions}
+    compounds = tuple(fold(w) for w in v.people.label_compound_heads)
+    if words and len(words) <= 4 and words[-1].endswith(compounds) and words[-1] not in compounds:
+        tail = next(c for c in compounds if words[-1].endswith(c))  # "styrelseledamoter" -> "ledamoter"
+        words = words[:-1] + [tail]
+        if " ".join(words) in v.status_of or " ".join(words) in v.role_label:
+            return " ".join(words)
     for i in range(1, min(len(words), 4)):
         head = " ".join(words[i:])
         if head not in v.status_of and head not in v.role_label:

@@ -14,6 +14,8 @@ Signatures ("Vid anteckningarna", "Underskrifter") and names in running text are
 """
 from __future__ import annotations
 
+import re
+
 from minutes.core.document import Block, Document
 from minutes.core.enums import AttendeeStatus, DocType
 from minutes.core.records import Attendee
@@ -109,20 +111,43 @@ def find_attendees(doc: Document, doc_type: str | None = None) -> list[Attendee]
             if lab and lab.kind != "stop":
                 label = lab
             continue
-        text = b.text.strip()
-        if len(text) > 200:
+        if len(b.text) > 200:
             carry = None
-        split = split_label(text, 45)
-        lab = classify_label(split[0]) if split else (classify_label(text) if len(text) <= 60 else None)
-        if lab is not None:
-            label = None if lab.kind == "stop" else lab
-            signatures = lab.kind == "stop"
-            if lab.kind != "stop" and split and split[1].strip():
-                _lines(split[1], lab, b, out, political)
-            continue
-        if label is not None and not (len(text) < 1200 and _lines(text, label, b, out, political)):
-            label = None
+        for text in label_segments(b.text.strip()):
+            label, signatures = _paragraph(text, label, signatures, b, out, political)
     return out.people
+
+
+def _paragraph(text: str, label: _Label | None, signatures: bool, b: Block, out: _Collector,
+               political: bool) -> tuple[_Label | None, bool]:
+    """One paragraph (or one labelled part of it): a label with or without its list, or a line of the
+    list under the label before. Returns the label in force after it, and whether signatures follow."""
+    split = split_label(text, 45)
+    lab = classify_label(split[0]) if split else (classify_label(text) if len(text) <= 60 else None)
+    if lab is not None:
+        if lab.kind != "stop" and split and split[1].strip():
+            _lines(split[1], lab, b, out, political)
+        return (None, True) if lab.kind == "stop" else (lab, False)
+    if label is not None and not (len(text) < 1200 and _lines(text, label, b, out, political)):
+        label = None
+    return label, signatures
+
+
+def label_segments(text: str) -> list[str]:
+    """A paragraph cut before every attendee label inside it: a PDF may join "… kl 13:15-15" and
+    "Ordförande: Eva Ek (S)" into one line. A label is the one to four words before a colon."""
+    cuts = [0]
+    for m in re.finditer(r":\s", text):
+        before = text[:m.start()]
+        for n in (4, 3, 2, 1):
+            words = list(re.finditer(r"\S+", before))[-n:]
+            if len(words) < n or words[0].start() <= cuts[-1]:
+                continue
+            lab = classify_label(before[words[0].start():])
+            if lab is not None and before[words[0].start()][:1].isupper():
+                cuts.append(words[0].start())
+                break
+    return [text[a:b].strip() for a, b in zip(cuts, cuts[1:] + [len(text)]) if text[a:b].strip()]
 
 
 def _lines(text: str, label: _Label, block: Block, out: _Collector, political: bool,
@@ -130,7 +155,7 @@ def _lines(text: str, label: _Label, block: Block, out: _Collector, political: b
     """The people in a cell or paragraph under a label: one a line (lines wrapped by the layout joined),
     several a line separated by commas and "och", or run together with no separators. False when its
     first line holds no person (the list has ended)."""
-    lines = join_wrapped(text)
+    lines = [part for line in join_wrapped(text) for part in _semicolons(line)]
     if len(lines) == 1 and is_list(lines[0]) and not organisations:
         return _running(lines[0], label, block, out, political)
     found_any = False
@@ -154,6 +179,17 @@ def _lines(text: str, label: _Label, block: Block, out: _Collector, political: b
         if not found_any:
             return False
     return found_any
+
+
+def _semicolons(line: str) -> list[str]:
+    """A semicolon outside parentheses always ends an entry: "Eva Ek, chef; Omar Ali, elevrepresentant"."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(line):
+        depth += (ch == "(") - (ch == ")")
+        if ch == ";" and depth == 0:
+            parts.append(line[start:i])
+            start = i + 1
+    return [p.strip() for p in parts + [line[start:]] if p.strip()]
 
 
 def _attribute_or_org(cell: str | None) -> tuple[str | None, str | None]:
@@ -210,7 +246,7 @@ def _table(b: Block, out: _Collector, political: bool, carry: _Label | None = No
     rows = b.rows or []
     header = _column_header(rows[0]) if rows else None
     if header:
-        _header_table(rows[1:], header, b, out, political)
+        _header_table(rows, header, b, out, political)
         return None
     first = next((r for r in rows if any(c.strip() for c in r)), None)
     label: _Label | None = carry if first is not None and not first[0].strip() else None
@@ -259,7 +295,8 @@ def _column_header(row: list[str]) -> dict[str, int] | None:
     cols: dict[str, int] = {}
     for i, k in enumerate(label_key(c) for c in row):
         for column, words, starts in headers:
-            if k in words or k.startswith(starts):
+            # a narrow column breaks its header inside words: "Tjänstg / örande / ersättar / e"
+            if k in words or k.startswith(starts) or " " in k and k.replace(" ", "") in _unspaced(words):
                 cols.setdefault(column, i)
                 break
     if "name" in cols and len(cols) >= 2:
@@ -267,22 +304,56 @@ def _column_header(row: list[str]) -> dict[str, int] | None:
     return None
 
 
+def _unspaced(words: frozenset[str]) -> set[str]:
+    return {w.replace(" ", "") for w in words}
+
+
+def _unbreak(cell: str) -> str:
+    """A narrow cell's lines with words broken by the layout mended: "Maj-Brit / t Sund" -> "Maj-Britt Sund"."""
+    out, *rest = cell.split("\n")
+    for line in rest:
+        piece = line.split(" ")[0]
+        broken = out[-1:].isalpha() and piece.isalpha() and piece.islower() and len(piece) <= 3
+        out += line if broken else "\n" + line
+    return out
+
+
 def _header_table(rows: list[list[str]], cols: dict[str, int], b: Block, out: _Collector, political: bool) -> None:
+    """People in a table with a header row; `rows[0]` is the header. A grid whose name column is headed
+    by a non-serving label ("Ersättare") lists ersättare: a mark under Tjg makes one a substitute."""
     v = vocab()
-    for row in rows:
+    head = classify_label(rows[0][cols["name"]]) if rows else None
+    ersattare = head is not None and head.status == AttendeeStatus.ADJUNCT and head.role is not None
+    for row in rows[1:]:
         def cell(key: str) -> str:
             i = cols.get(key)
             return row[i].strip() if i is not None and i < len(row) else ""
         found = parse_person(cell("name"), organisation=cell("organisation") or None, political=political)
         if not found:
             continue
-        status = AttendeeStatus.PRESENT
-        if "present" in cols or "absent" in cols:
-            present_mark = fold(cell("present")) in v.attended_marks if "present" in cols else None
-            absent_mark = fold(cell("absent")) in v.attended_marks if "absent" in cols else None
-            if absent_mark or present_mark is False and "absent" not in cols or \
-                    fold(cell("present")) in v.not_attended_marks:
-                status = AttendeeStatus.ABSENT
+        if cell("party").upper() in v.parties and not found[0].party:
+            found[0].party = cell("party").upper()
         role = v.role(cell("role")) if cell("role") else None
-        out.add(found, _Label("status", status.value, role or (cell("role") or None)), b, " | ".join(row),
-                "sv.attendee.header_table")
+        label = _Label("status", _grid_status(cols, cell, ersattare).value, role or (cell("role") or None))
+        out.add(found, label, b, " | ".join(row), "sv.attendee.header_table")
+        serving = parse_person(_unbreak(cell("substitute")), political=political) if cell("substitute") else []
+        if serving:  # "| Inga Persson | S | | x | Maj-Britt Sund (S) |": Maj-Britt serves for Inga
+            out.add(serving[:1], _Label("status", AttendeeStatus.SUBSTITUTE.value), b, " | ".join(row),
+                    "sv.attendee.header_table")
+
+
+def _grid_status(cols: dict[str, int], cell, ersattare: bool) -> AttendeeStatus:
+    """The status the marks of a grid row give: Närv/Frånv, Tjg/Ej tjg (an ersättare serving or not;
+    a member marked Tjg is present)."""
+    v = vocab()
+    marked = {k: fold(cell(k)) in v.attended_marks for k in ("present", "absent", "serving", "not_serving")
+              if k in cols}
+    if marked.get("serving"):
+        non_voting = set(v.people.nonvoting_labels.values())  # the row's role says ersättare
+        return AttendeeStatus.SUBSTITUTE if ersattare or v.role(cell("role")) in non_voting else AttendeeStatus.PRESENT
+    if marked.get("not_serving"):
+        return AttendeeStatus.ADJUNCT
+    if marked.get("absent") or marked.get("present") is False and "absent" not in cols or \
+            "present" in cols and fold(cell("present")) in v.not_attended_marks:
+        return AttendeeStatus.ABSENT
+    return AttendeeStatus.PRESENT

@@ -34,12 +34,21 @@ _COMPOUND = rf"{_WORD}(?:-(?:{_WORD}|[{_LL}]{{2,}}))?"  # Lars-Olof, Boström-La
 _INITIAL = rf"[{_LU}]\.?"  # the T in Jonas T. Berg
 
 
+class NameExample(BaseModel):
+    """A text and the names `find` gives in it (none: no person)."""
+
+    model_config = ConfigDict(extra="forbid")
+    text: str
+    names: list[str]
+
+
 class _Data(BaseModel):
     model_config = ConfigDict(extra="forbid")
     particles: list[str]
     given_names: list[str]
     not_given: list[str]
     not_surnames: list[str]
+    examples: list[NameExample] = []
 
 
 @dataclass(frozen=True)
@@ -54,7 +63,7 @@ class Name:
 
 class NameModel:
     def __init__(self) -> None:
-        data = _Data.model_validate(load("names"))
+        self.data = data = _Data.model_validate(load("names"))
         self.given = {fold(n) for n in data.given_names}
         self.not_given = {fold(n) for n in data.not_given}
         self.not_surnames = {fold(n) for n in data.not_surnames}
@@ -115,9 +124,9 @@ class NameModel:
         while len(words) > 2 and (fold(words[-1]) in self.not_surnames or v.role(words[-1]) or title_next):
             words.pop()
             title_next = False
-        if fold(words[-1]) in self.not_surnames and (not self.is_given(words[0]) or after[:1].isdigit()
-                                                      or after.lstrip()[:1].isdigit()):
-            return None  # "Hans Väg 12": an address; "Klas-Göran Park" is a person
+        person = self.is_given(words[0]) or self.is_given(words[-1])  # "Klas-Göran Park", "Rydén Stig"
+        if fold(words[-1]) in self.not_surnames and (not person or after.lstrip()[:1].isdigit()):
+            return None  # "Hans Väg 12": an address
         parts = [w for w in words if w not in self.particles and not re.fullmatch(_INITIAL, w)]  # "Ben" is a name
         if len(parts) < 2:
             return None

@@ -9,6 +9,7 @@ from devtools.docgen import render
 from minutes.extractors import extract
 from minutes.extractors.text import parse_text
 from minutes.rules.attendees import find_attendees, parse_person
+from minutes.rules.names import names
 from minutes.rules.vocab import vocab
 from minutes.text import fold
 
@@ -23,16 +24,14 @@ LINES_NOT_YET = {
     "Amir Suljić (S) Holmåsens kommun",  # role "adjungerad" comes from the label, not the line
     "Gösta Lind (mp)",  # absent from context
     "Anders Ek Teknisk chef §§ 42-45",  # a two-word title glued on is read as an organisation
-    "Linda Sjöström Gatuingenjör § 44",  # a title glued on that no role ending names
     "Sofie Brandt, p 4-6 | Region Norrmark",  # "p 4-6" read as an organisation
     "Annika Lax, Neuroförbundet",  # absent from context
     "Anna Vesterlund, VD",  # "VD" is no role word yet
 }
 LAYOUTS_NOT_YET = {"substitute_ersatter_comma_party", "partial_half_day_and_remote", "adjungerade_other_municipality",
-                   "grid_tjg_ej_tjg", "grid_narv_franv_with_substitute_column", "list_elsewhere_se_sida_2",
                    "ovriga_narvarande_with_roles", "title_after_name_without_comma", "NEG_kallelse_signature"}
 # Rendered to .docx, paragraphs break differently: these differ from the Markdown reading.
-RENDERED_NOT_YET = LAYOUTS_NOT_YET - {"NEG_kallelse_signature"} | {"inline_comma_list_och", "partial_kom_under_punkt",
+RENDERED_NOT_YET = LAYOUTS_NOT_YET - {"NEG_kallelse_signature"} | {"partial_kom_under_punkt",
                                                                    "meddelat_forhinder"}
 
 
@@ -88,3 +87,8 @@ def test_attendee_layout(layout):
 def test_attendee_layout_rendered(layout, tmp_path):
     path = render(layout["text"], tmp_path / "layout.docx")
     _check_layout(layout, find_attendees(extract(path)))
+
+
+@pytest.mark.parametrize("example", names().data.examples, ids=lambda e: e.text[:40])
+def test_name_model_examples(example):
+    assert [n.text for n in names().find(example.text)] == example.names
