@@ -32,6 +32,14 @@ def _key(name: str) -> str:
     return " ".join(fold(name).split())
 
 
+def _give_role(person: Attendee, role: str | None) -> None:
+    """The first role read is the main one; another is kept in `roles` (ordförande and justerare)."""
+    if role and not person.role:
+        person.role = role
+    elif role and role not in person.roles:
+        person.roles.append(role)
+
+
 class _Collector:
     """The people found so far, one per name; a later mention fills in what an earlier one lacked."""
 
@@ -59,9 +67,10 @@ class _Collector:
                 if key in self.weak and label.kind == "status" and i == 0:
                     old.status = a.status
                     self.weak.discard(key)
-                for f in ("initials", "role", "organisation", "party", "attended"):
+                for f in ("initials", "organisation", "party", "attended"):
                     if getattr(old, f) is None and getattr(a, f) is not None:
                         setattr(old, f, getattr(a, f))
+                _give_role(old, a.role)
                 kept.append(old)
                 continue
             if label.kind == "role" and i == 0:
@@ -72,12 +81,19 @@ class _Collector:
         return kept[0]
 
     def add_role(self, name: str, role: str) -> bool:
+        """A role-holder named again ("Justerare  Eva Ek"): the role is added to the person's roles."""
         key = _key(name)
         if key in self.by_key:
-            if not self.by_key[key].role:
-                self.by_key[key].role = role
+            _give_role(self.by_key[key], role)
             return True
         return False
+
+    def finish(self) -> list[Attendee]:
+        """The people, each with `roles` holding every role read, the main one (`role`) first."""
+        for a in self.people:
+            a.roles = list(dict.fromkeys(r for r in [a.role, *a.roles] if r))
+        return self.people
+
 
     def entry(self, found: list[Attendee], label: _Label, block: Block, source: str, rule: str) -> None:
         if label.kind == "role" and self.add_role(found[0].name, label.role or ""):
@@ -115,7 +131,29 @@ def find_attendees(doc: Document, doc_type: str | None = None) -> list[Attendee]
             carry = None
         for text in label_segments(b.text.strip()):
             label, signatures = _paragraph(text, label, signatures, b, out, political)
-    return out.people
+    if not out.people:
+        _prose_roles(doc, out)
+    return out.finish()
+
+
+def _prose_roles(doc: Document, out: _Collector) -> None:
+    """With no attendee list, the chair and secretary named beside their role in a sentence are present:
+    "Ordföranden, Eva Ek (S), hälsar välkommen …", "Bo Lind, sekreterare, föredrar …"."""
+    v = vocab()
+    wanted = {fold(r) for r in v.people.prose_roles}
+    for b in doc.blocks:
+        if b.furniture or b.kind not in ("paragraph", "list_item"):
+            continue
+        parts = b.text.strip().split(",")
+        if len(parts) < 3:
+            continue  # the role and the name both stand between commas
+        first, second = parts[0].strip(), parts[1].strip()
+        role = v.role(first) if " " not in first else None
+        who = parse_person(second, political=True) if role else parse_person(first, political=True)
+        role = role or v.role(second)
+        if who and role and fold(role) in wanted:
+            out.add(who[:1], _Label("role", AttendeeStatus.PRESENT.value, role), b, b.text[:200],
+                    "sv.attendee.prose_role")
 
 
 def _paragraph(text: str, label: _Label | None, signatures: bool, b: Block, out: _Collector,

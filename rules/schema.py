@@ -154,6 +154,7 @@ class PeopleFile(Data):
     no_cut_after: Words = []
     label_compound_heads: Words = []
     adjunct_label_prefixes: Words = []
+    prose_roles: Words = []
     not_first_names: Words
     groups: Words
     group_endings: Words
