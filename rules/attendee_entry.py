@@ -181,12 +181,21 @@ def _rest(person: Attendee, rest: str, political: bool) -> None:
         part = part.strip(" .,;:–-")
         if not part:
             continue
-        role = v.role(part) or v.role(part.split()[0])
+        if fold(part) in {fold(t) for t in v.people.academic_titles}:
+            continue  # "Ph.D", "fil. dr": a degree, not an organisation
+        words = part.split()
+        role = v.role(part) or v.role(words[0]) or \
+            (part.lower() if 1 < len(words) <= 3 and (v.role(words[-1]) or fold(words[-1]) in v.role_suffixes)
+             else None)  # "Teknisk chef", "politisk sekreterare"
         if role and not person.role:
             person.role = role
+            tail = part.split(None, 1)[1] if not v.role(part) and len(part.split()) > 1 else ""
+            if tail[:1].isupper() and not person.organisation:
+                person.organisation = v.normalise_org(tail)  # "utredare Kalix kommun", "kommunchef Borås"
             continue
-        if _CODE.match(part) and part in v.parties and political:
-            person.party = person.party or part
+        initials = initials_of(person.name)
+        if _CODE.match(part) and part in v.parties and (political or part not in (initials, initials[:2])):
+            person.party = person.party or part  # "Tommy Frisk, SD": party letters after a comma
             continue
         if not person.organisation and not role:
             person.organisation = v.normalise_org(part)

@@ -86,10 +86,7 @@ def _continues(before: str, line: str) -> bool:
     lead = names().leading(line)
     if lead is not None and lead.start == 0:
         return False
-    if line[0].isupper() and "," in before:
-        last = split_outside_parens(before)[-1] if split_outside_parens(before) else ""
-        return len(last.split()) == 1 and last[:1].isupper()  # "…, Marianne" + "Hammarström, …"
-    return not line[0].isupper() or line[0] in "(§"
+    return True  # "(C), Ola Ek (S)", "Hammarström, Per Ek", "Kalix kommun", "§§ 3-5"
 
 
 def cut_at_names(part: str) -> list[str]:

@@ -193,7 +193,9 @@ def _lines(text: str, label: _Label, block: Block, out: _Collector, political: b
     """The people in a cell or paragraph under a label: one a line (lines wrapped by the layout joined),
     several a line separated by commas and "och", or run together with no separators. False when its
     first line holds no person (the list has ended)."""
-    lines = [part for line in join_wrapped(text) for part in _semicolons(line)]
+    raw = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    aligned = organisations is not None and len(organisations) == len(raw) > 1  # a column of one org a line
+    lines = [part for line in (raw if aligned else join_wrapped(text)) for part in _semicolons(line)]
     if len(lines) == 1 and is_list(lines[0]) and not organisations:
         return _running(lines[0], label, block, out, political)
     found_any = False

@@ -155,6 +155,7 @@ class PeopleFile(Data):
     label_compound_heads: Words = []
     adjunct_label_prefixes: Words = []
     prose_roles: Words = []
+    academic_titles: Words = []
     not_first_names: Words
     groups: Words
     group_endings: Words
