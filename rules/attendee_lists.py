@@ -124,3 +124,26 @@ def is_list(line: str) -> bool:
         if lead is not None and lead.start == 0 and (lead.known or part[lead.end:].lstrip().startswith("(")):
             count += 1
     return count >= 2
+
+
+def semicolons(line: str) -> list[str]:
+    """A semicolon outside parentheses always ends an entry: "Eva Ek, chef; Omar Ali, elevrepresentant"."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(line):
+        depth += (ch == "(") - (ch == ")")
+        if ch == ";" and depth == 0:
+            parts.append(line[start:i])
+            start = i + 1
+    return [p.strip() for p in parts + [line[start:]] if p.strip()]
+
+
+def merge_markers(parts: list[str]) -> list[str]:
+    """A part that starts with a substitution marker ("tjänstgörande för Eva Ek (C)") belongs to the part before."""
+    markers = [fold(m) for m in vocab().people.substitute_for]
+    out: list[str] = []
+    for part in parts:
+        if out and fold(part).startswith(tuple(markers)):
+            out[-1] = f"{out[-1]}, {part}"
+        else:
+            out.append(part)
+    return out

@@ -22,10 +22,12 @@ from minutes.core.records import Attendee
 from minutes.text import fold, squash
 
 from .attendee_entry import _attended, _Label, _political, classify_label, parse_person
-from .attendee_lists import cut_at_names, is_list, join_wrapped, split_outside_parens
-from .vocab import label_key, split_label, vocab
+from .attendee_grids import column_header, header_table
+from .attendee_lists import cut_at_names, is_list, join_wrapped, merge_markers, semicolons, split_outside_parens
+from .vocab import split_label, vocab
 
 __all__ = ["classify_label", "find_attendees", "parse_person"]
+_column_header = column_header  # the name tests and examples use
 
 
 def _key(name: str) -> str:
@@ -195,7 +197,7 @@ def _lines(text: str, label: _Label, block: Block, out: _Collector, political: b
     first line holds no person (the list has ended)."""
     raw = [ln.strip() for ln in text.split("\n") if ln.strip()]
     aligned = organisations is not None and len(organisations) == len(raw) > 1  # a column of one org a line
-    lines = [part for line in (raw if aligned else join_wrapped(text)) for part in _semicolons(line)]
+    lines = [part for line in (raw if aligned else join_wrapped(text)) for part in semicolons(line)]
     if len(lines) == 1 and is_list(lines[0]) and not organisations:
         return _running(lines[0], label, block, out, political)
     found_any = False
@@ -221,17 +223,6 @@ def _lines(text: str, label: _Label, block: Block, out: _Collector, political: b
     return found_any
 
 
-def _semicolons(line: str) -> list[str]:
-    """A semicolon outside parentheses always ends an entry: "Eva Ek, chef; Omar Ali, elevrepresentant"."""
-    parts, depth, start = [], 0, 0
-    for i, ch in enumerate(line):
-        depth += (ch == "(") - (ch == ")")
-        if ch == ";" and depth == 0:
-            parts.append(line[start:i])
-            start = i + 1
-    return [p.strip() for p in parts + [line[start:]] if p.strip()]
-
-
 def _attribute_or_org(cell: str | None) -> tuple[str | None, str | None]:
     """A second column beside a name: a role, status or paragraph remark ("tj ersättare", "§ 11") is read
     with the entry; anything else is the person's organisation."""
@@ -248,7 +239,7 @@ def _running(value: str, label: _Label, block: Block, out: _Collector, political
     v = vocab()
     found_any = False
     last: Attendee | None = None
-    parts = [piece for part in _merge_markers(split_outside_parens(value)) for piece in cut_at_names(part)]
+    parts = [piece for part in merge_markers(split_outside_parens(value)) for piece in cut_at_names(part)]
     for part in parts:
         people = parse_person(part, political=political)
         if people:
@@ -268,25 +259,13 @@ def _running(value: str, label: _Label, block: Block, out: _Collector, political
     return found_any
 
 
-def _merge_markers(parts: list[str]) -> list[str]:
-    """A part that starts with a substitution marker ("tjänstgörande för Eva Ek (C)") belongs to the part before."""
-    markers = [fold(m) for m in vocab().people.substitute_for]
-    out: list[str] = []
-    for part in parts:
-        if out and fold(part).startswith(tuple(markers)):
-            out[-1] = f"{out[-1]}, {part}"
-        else:
-            out.append(part)
-    return out
-
-
 def _table(b: Block, out: _Collector, political: bool, carry: _Label | None = None) -> _Label | None:
     """People in a label/value table; returns the label in force at its end. A table whose first row has
     an empty label cell continues the one before (`carry`), as on the page after a page break."""
     rows = b.rows or []
-    header = _column_header(rows[0]) if rows else None
+    header = column_header(rows[0]) if rows else None
     if header:
-        _header_table(rows, header, b, out, political)
+        header_table(rows, header, b, out, political)
         return None
     first = next((r for r in rows if any(c.strip() for c in r)), None)
     label: _Label | None = carry if first is not None and not first[0].strip() else None
@@ -327,73 +306,3 @@ def _label_row(cells: list[str], label: _Label, b: Block, out: _Collector, polit
     names_cell = "\n".join(ln for ln in cells[0].split("\n") if sum(c.isalpha() for c in ln) >= 3)  # not specks
     orgs_col = [ln.strip() for ln in cells[1].split("\n") if ln.strip()] if len(cells) > 1 else []
     _lines(names_cell, label, b, out, political, organisations=orgs_col or None)
-
-
-def _column_header(row: list[str]) -> dict[str, int] | None:
-    """Columns of a header row (Namn | Organisation | Närvarande): name, organisation, role, present, absent."""
-    headers = vocab().column_headers
-    cols: dict[str, int] = {}
-    for i, k in enumerate(label_key(c) for c in row):
-        for column, words, starts in headers:
-            # a narrow column breaks its header inside words: "Tjänstg / örande / ersättar / e"
-            if k in words or k.startswith(starts) or " " in k and k.replace(" ", "") in _unspaced(words):
-                cols.setdefault(column, i)
-                break
-    if "name" in cols and len(cols) >= 2:
-        return cols
-    return None
-
-
-def _unspaced(words: frozenset[str]) -> set[str]:
-    return {w.replace(" ", "") for w in words}
-
-
-def _unbreak(cell: str) -> str:
-    """A narrow cell's lines with words broken by the layout mended: "Maj-Brit / t Sund" -> "Maj-Britt Sund"."""
-    out, *rest = cell.split("\n")
-    for line in rest:
-        piece = line.split(" ")[0]
-        broken = out[-1:].isalpha() and piece.isalpha() and piece.islower() and len(piece) <= 3
-        out += line if broken else "\n" + line
-    return out
-
-
-def _header_table(rows: list[list[str]], cols: dict[str, int], b: Block, out: _Collector, political: bool) -> None:
-    """People in a table with a header row; `rows[0]` is the header. A grid whose name column is headed
-    by a non-serving label ("Ersättare") lists ersättare: a mark under Tjg makes one a substitute."""
-    v = vocab()
-    head = classify_label(rows[0][cols["name"]]) if rows else None
-    ersattare = head is not None and head.status == AttendeeStatus.ADJUNCT and head.role is not None
-    for row in rows[1:]:
-        def cell(key: str) -> str:
-            i = cols.get(key)
-            return row[i].strip() if i is not None and i < len(row) else ""
-        found = parse_person(cell("name"), organisation=cell("organisation") or None, political=political)
-        if not found:
-            continue
-        if cell("party").upper() in v.parties and not found[0].party:
-            found[0].party = cell("party").upper()
-        role = v.role(cell("role")) if cell("role") else None
-        label = _Label("status", _grid_status(cols, cell, ersattare).value, role or (cell("role") or None))
-        out.add(found, label, b, " | ".join(row), "sv.attendee.header_table")
-        serving = parse_person(_unbreak(cell("substitute")), political=political) if cell("substitute") else []
-        if serving:  # "| Inga Persson | S | | x | Maj-Britt Sund (S) |": Maj-Britt serves for Inga
-            out.add(serving[:1], _Label("status", AttendeeStatus.SUBSTITUTE.value), b, " | ".join(row),
-                    "sv.attendee.header_table")
-
-
-def _grid_status(cols: dict[str, int], cell, ersattare: bool) -> AttendeeStatus:
-    """The status the marks of a grid row give: Närv/Frånv, Tjg/Ej tjg (an ersättare serving or not;
-    a member marked Tjg is present)."""
-    v = vocab()
-    marked = {k: fold(cell(k)) in v.attended_marks for k in ("present", "absent", "serving", "not_serving")
-              if k in cols}
-    if marked.get("serving"):
-        non_voting = set(v.people.nonvoting_labels.values())  # the row's role says ersättare
-        return AttendeeStatus.SUBSTITUTE if ersattare or v.role(cell("role")) in non_voting else AttendeeStatus.PRESENT
-    if marked.get("not_serving"):
-        return AttendeeStatus.ADJUNCT
-    if marked.get("absent") or marked.get("present") is False and "absent" not in cols or \
-            "present" in cols and fold(cell("present")) in v.not_attended_marks:
-        return AttendeeStatus.ABSENT
-    return AttendeeStatus.PRESENT
