@@ -15,219 +15,92 @@ Signatures ("Vid anteckningarna", "Underskrifter") and names in running text are
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import lru_cache
 
 from minutes.core.document import Block, Document
 from minutes.core.enums import AttendeeStatus, DocType
 from minutes.core.records import Attendee
 from minutes.text import fold, squash
 
-from .lexicon import pattern
-from .text import PERSON_NAME, initials_of
-from .vocab import label_key, label_keys, split_label, vocab
+from .attendee_entry import _attended, _Label, _political, classify_label, parse_person
+from .attendee_grids import column_header, header_table
+from .attendee_lists import cut_at_names, is_list, join_wrapped, merge_markers, semicolons, split_outside_parens
+from .vocab import split_label, vocab
 
-_PAREN = re.compile(r"\(([^()]*)\)")
-_TIME_SPAN = re.compile(r"(?<![\d§])(\d{1,2})[.:]?(\d{2})\s*[-–—]\s*(\d{1,2})[.:]?(\d{2})(?!\d)")
-_CODE = pattern(r"^[{UPPER}]{1,4}$")
-_PARTY_AFTER = pattern(r"\s*\(([{UPPER}]{1,4})\)")
-_SHORT_CODE = pattern(r"\(([{UPPER}]{1,3})\)")
-_SPLIT = pattern(r",\s*|;\s*|\s+{AND}\s+(?=[{UPPER}])")
+__all__ = ["classify_label", "find_attendees", "parse_person"]
+_column_header = column_header  # the name tests and examples use
 
 
-@lru_cache(maxsize=1)
-def _patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
-    """(paragraphs a person took part in, an item cell "punkt 3-5", its leading word) from people.yaml."""
-    v = vocab()
-    items = {"ITEMS": v.people.agenda_items.words}
-    return (v.people.paragraphs,
-            pattern(r"(?:§§?\s*|{ITEMS}\s*)?\d{1,3}[a-z]?(?:\s*[-–—]\s*\d{1,3}[a-z]?)?", words=items),
-            pattern(r"^(?:{ITEMS}|§§?)\s*", words=items))
+def _key(name: str) -> str:
+    return " ".join(fold(name).split())
 
 
-@dataclass
-class _Label:
-    kind: str  # status | role | stop
-    status: str | None = None
-    role: str | None = None
-
-
-def classify_label(text: str) -> _Label | None:
-    """What a label cell or the words before a colon say: a status, a role, or a stop."""
-    v = vocab()
-    for key in label_keys(text):
-        if not key or len(key) > 45:
-            continue
-        if key in v.stop_labels:
-            return _Label("stop")
-        if key in v.status_of:
-            status, role = v.status_of[key]
-            return _Label("status", status, role)
-        if key in v.role_label:
-            return _Label("role", AttendeeStatus.PRESENT.value, v.role_label[key])
-    return None
-
-
-def _split_outside_parens(text: str) -> list[str]:
-    parts, depth, cur = [], 0, ""
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        depth += ch == "("
-        depth -= ch == ")"
-        if depth == 0:
-            m = _SPLIT.match(text, i)
-            if m:
-                parts.append(cur)
-                cur = ""
-                i = m.end()
-                continue
-        cur += ch
-        i += 1
-    parts.append(cur)
-    return [p.strip() for p in parts if p.strip()]
-
-
-def _attended(text: str) -> str | None:
-    m = _TIME_SPAN.search(text)
-    if m:
-        return f"{int(m.group(1)):02d}:{m.group(2)}–{int(m.group(3)):02d}:{m.group(4)}"
-    m = _patterns()[0].search(text)
-    if m:
-        return squash(m.group(0))
-    return None
-
-
-def parse_person(text: str, organisation: str | None = None, political: bool = False) -> list[Attendee]:
-    """Parse one attendee cell or list part; returns the person (and anyone they replace)."""
-    v = vocab()
-    text = squash(text.replace("\t", " "))
-    text = re.sub(r"^[•\-–*]\s*", "", text)
-    m = PERSON_NAME.match(text)
-    if not m:
-        return []
-    name_words = m.group(0).split()
-    # a role word glued to the name by the layout ("Anna Svensson Ordförande") is not part of it
-    while len(name_words) > 2 and v.role(name_words[-1]):
-        name_words.pop()
-    name = " ".join(name_words)
-    if fold(name_words[0]) in v.not_first_names or any(s < len(name) for s, _, _ in v.find_orgs(text)):
-        return []  # "Region Kalmar län" is an organisation, not a person
-    person = Attendee(name=name, status=AttendeeStatus.PRESENT.value)
-    rest, replaced = _substitute(person, text[len(name):])
-    for pm in _PAREN.finditer(rest):
-        _codes(person, pm.group(1), political)
-    _rest(person, _PAREN.sub(" ", rest), political)
-    if organisation and organisation.strip():
-        person.organisation = v.normalise_org(organisation)
-    return [person] + replaced
-
-
-def _substitute(person: Attendee, rest: str) -> tuple[str, list[Attendee]]:
-    """"tjänstgörande ersättare för Lars Holm (KD)": the person substitutes, Lars is absent.
-    Returns the text before the marker and the people replaced."""
-    v = vocab()
-    for marker, role in v.people.substitute_for.items():
-        mm = re.search(rf"\b{re.escape(marker)}\s+({PERSON_NAME.pattern})", rest, re.I)
-        if mm:
-            person.status = AttendeeStatus.SUBSTITUTE.value
-            replaced = Attendee(name=mm.group(1), status=AttendeeStatus.ABSENT.value)
-            pm = _PARTY_AFTER.match(rest[mm.end():])
-            if pm and pm.group(1) in v.parties:
-                replaced.party = pm.group(1)
-            if role:
-                person.role = role
-            return rest[:mm.start()], [replaced]
-    return rest, []
-
-
-def _codes(person: Attendee, inner: str, political: bool) -> None:
-    """What a parenthesis after a name says: initials, party, role, agenda items, times, organisation."""
-    v = vocab()
-    initials = initials_of(person.name)
-    for part in [p.strip() for p in inner.strip().split(",") if p.strip()]:
-        if _CODE.match(part):
-            if part in v.parties and (political or part not in (initials, initials[:2])):
-                if political or len(part) <= 2 and part != initials[:len(part)]:
-                    person.party = person.party or part
-                    continue
-            person.initials = person.initials or part
-        elif v.role(part):
-            person.role = person.role or v.role(part)
-        elif _patterns()[1].fullmatch(part):
-            if _TIME_SPAN.search(part):
-                person.attended = _attended(part)
-            else:
-                item = f"{v.people.agenda_items.written} {_patterns()[2].sub('', part)}"
-                person.attended = person.attended or (item if not part.startswith("§") else part)
-        elif _attended(part):
-            person.attended = person.attended or _attended(part)
-        elif not person.organisation:
-            person.organisation = v.normalise_org(part)
-
-
-def _rest(person: Attendee, rest: str, political: bool) -> None:
-    """The text after a name, parentheses removed: times or paragraphs, role, party, organisation."""
-    v = vocab()
-    if person.attended is None:
-        att = _attended(rest)
-        if att:
-            person.attended = att
-            rest = _TIME_SPAN.sub(" ", rest)
-            rest = _patterns()[0].sub(" ", rest)
-    for part in _split_outside_parens(rest):
-        part = part.strip(" .,;:–-")
-        if not part:
-            continue
-        role = v.role(part) or v.role(part.split()[0])
-        if role and not person.role:
-            person.role = role
-            continue
-        if _CODE.match(part) and part in v.parties and political:
-            person.party = person.party or part
-            continue
-        if not person.organisation and not role:
-            person.organisation = v.normalise_org(part)
-
-
-def _political(texts: list[str]) -> bool:
-    """Whether the codes in parentheses of a list are mostly party letters."""
-    v = vocab()
-    codes = [c for t in texts for c in _SHORT_CODE.findall(t)]
-    return bool(codes) and sum(c in v.parties for c in codes) / len(codes) > 0.6 and \
-        sum(len(c) == 1 for c in codes) > 0
+def _give_role(person: Attendee, role: str | None) -> None:
+    """The first role read is the main one; another is kept in `roles` (ordförande and justerare)."""
+    if role and not person.role:
+        person.role = role
+    elif role and role not in person.roles:
+        person.roles.append(role)
 
 
 class _Collector:
+    """The people found so far, one per name; a later mention fills in what an earlier one lacked."""
+
     def __init__(self) -> None:
         self.people: list[Attendee] = []
         self.by_key: dict[str, Attendee] = {}
+        self.weak: set[str] = set()  # named only by a role label ("Sekreterare  Eva Ek"): a status label decides
 
-    def add(self, found: list[Attendee], label: _Label, block: Block, source: str, rule: str) -> None:
+    def add(self, found: list[Attendee], label: _Label, block: Block, source: str, rule: str) -> Attendee:
+        """Add a person (and anyone they replace); returns the person as kept."""
+        kept = []
         for i, a in enumerate(found):
             if i == 0:
-                if label.status == AttendeeStatus.ABSENT or (label.status and a.status != AttendeeStatus.SUBSTITUTE):
+                if label.status and a.status == AttendeeStatus.PRESENT:  # the entry's own words win
                     a.status = label.status
                 if label.role and not a.role:
                     a.role = label.role
-            a.page, a.rule, a.source = block.page, rule, squash(source)[:300]
-            key = " ".join(fold(a.name).split())
+            a.page, a.rule, a.source = block.page, rule, squash(a.source if i and a.source else source)[:300]
+            key = _key(a.name)
+            if key in self.by_key and self.by_key[key].organisation and a.organisation and \
+                    fold(self.by_key[key].organisation) != fold(a.organisation):
+                key = f"{key} | {fold(a.organisation)}"  # two people of one name: "Roland Karlsson (Fyrbodal)", "(Sjuhärad)"
             if key in self.by_key:
                 old = self.by_key[key]
-                for f in ("initials", "role", "organisation", "party", "attended"):
+                if key in self.weak and label.kind == "status" and i == 0:
+                    old.status = a.status
+                    self.weak.discard(key)
+                for f in ("initials", "organisation", "party", "attended"):
                     if getattr(old, f) is None and getattr(a, f) is not None:
                         setattr(old, f, getattr(a, f))
+                _give_role(old, a.role)
+                kept.append(old)
                 continue
+            if label.kind == "role" and i == 0:
+                self.weak.add(key)
             self.by_key[key] = a
             self.people.append(a)
+            kept.append(a)
+        return kept[0]
 
     def add_role(self, name: str, role: str) -> bool:
-        key = " ".join(fold(name).split())
+        """A role-holder named again ("Justerare  Eva Ek"): the role is added to the person's roles."""
+        key = _key(name)
         if key in self.by_key:
-            if not self.by_key[key].role:
-                self.by_key[key].role = role
+            _give_role(self.by_key[key], role)
             return True
         return False
+
+    def finish(self) -> list[Attendee]:
+        """The people, each with `roles` holding every role read, the main one (`role`) first."""
+        for a in self.people:
+            a.roles = list(dict.fromkeys(r for r in [a.role, *a.roles] if r))
+        return self.people
+
+
+    def entry(self, found: list[Attendee], label: _Label, block: Block, source: str, rule: str) -> None:
+        if label.kind == "role" and self.add_role(found[0].name, label.role or ""):
+            return
+        self.add(found, label, block, source, rule)
 
 
 def find_attendees(doc: Document, doc_type: str | None = None) -> list[Attendee]:
@@ -237,81 +110,165 @@ def find_attendees(doc: Document, doc_type: str | None = None) -> list[Attendee]
     out = _Collector()
     political = _political([b.text for b in doc.blocks[:80]])
     label: _Label | None = None
-    signatures = False  # after "Underskrifter" / "Vid anteckningarna": names are signatures
+    carry: _Label | None = None  # the last table's label, for its continuation on the next page
+    signatures, page = False, None  # after "Underskrifter" / "Vid anteckningarna": names are signatures
     for b in doc.blocks:
         if b.furniture:
             continue
+        if b.page != page:
+            signatures, page = False, b.page  # a signature block ends with its page
         if b.kind == "table" and b.rows:
             if not signatures:
-                _table(b, out, political)
+                carry = _table(b, out, political, carry)
             label = None
             continue
         if b.kind == "heading":
-            label = None
+            label, carry = None, None
             lab = classify_label(b.text)
             signatures = bool(lab and lab.kind == "stop")
             if lab and lab.kind != "stop":
                 label = lab
             continue
-        text = b.text.strip()
-        split = split_label(text, 45)
-        lab = classify_label(split[0]) if split else (classify_label(text) if len(text) <= 60 else None)
-        if lab is not None:
-            label = None if lab.kind == "stop" else lab
-            signatures = lab.kind == "stop"
-            if lab.kind != "stop" and split and split[1].strip():
-                _running(split[1], lab, b, out, political)
+        if len(b.text) > 200:
+            carry = None
+        for text in label_segments(b.text.strip()):
+            label, signatures = _paragraph(text, label, signatures, b, out, political)
+    if not out.people:
+        _prose_roles(doc, out)
+    return out.finish()
+
+
+def _prose_roles(doc: Document, out: _Collector) -> None:
+    """With no attendee list, the chair and secretary named beside their role in a sentence are present:
+    "Ordföranden, Eva Ek (S), hälsar välkommen …", "Bo Lind, sekreterare, föredrar …"."""
+    v = vocab()
+    wanted = {fold(r) for r in v.people.prose_roles}
+    for b in doc.blocks:
+        if b.furniture or b.kind not in ("paragraph", "list_item"):
             continue
-        if label is not None:
-            found = parse_person(text, political=political)
-            if found and len(text) < 160:
-                if label.kind == "role" and out.add_role(found[0].name, label.role or ""):
-                    continue
-                out.add(found, label, b, text, "sv.attendee.label_lines")
-                continue
-            if "," in text and len(text) < 600 and _running(text, label, b, out, political, strict=True):
-                continue
-            label = None
-    return out.people
+        parts = b.text.strip().split(",")
+        if len(parts) < 3:
+            continue  # the role and the name both stand between commas
+        first, second = parts[0].strip(), parts[1].strip()
+        role = v.role(first) if " " not in first else None
+        who = parse_person(second, political=True) if role else parse_person(first, political=True)
+        role = role or v.role(second)
+        if who and role and fold(role) in wanted:
+            out.add(who[:1], _Label("role", AttendeeStatus.PRESENT.value, role), b, b.text[:200],
+                    "sv.attendee.prose_role")
 
 
-def _running(value: str, label: _Label, block: Block, out: _Collector, political: bool,
-             strict: bool = False) -> bool:
+def _paragraph(text: str, label: _Label | None, signatures: bool, b: Block, out: _Collector,
+               political: bool) -> tuple[_Label | None, bool]:
+    """One paragraph (or one labelled part of it): a label with or without its list, or a line of the
+    list under the label before. Returns the label in force after it, and whether signatures follow."""
+    split = split_label(text, 45)
+    lab = classify_label(split[0]) if split else (classify_label(text) if len(text) <= 60 else None)
+    if lab is not None:
+        if lab.kind != "stop" and split and split[1].strip():
+            _lines(split[1], lab, b, out, political)
+        return (None, True) if lab.kind == "stop" else (lab, False)
+    if label is not None and not (len(text) < 1200 and _lines(text, label, b, out, political)):
+        label = None
+    return label, signatures
+
+
+def label_segments(text: str) -> list[str]:
+    """A paragraph cut before every attendee label inside it: a PDF may join "… kl 13:15-15" and
+    "Ordförande: Eva Ek (S)" into one line. A label is the one to four words before a colon."""
+    cuts = [0]
+    for m in re.finditer(r":\s", text):
+        before = text[:m.start()]
+        for n in (4, 3, 2, 1):
+            words = list(re.finditer(r"\S+", before))[-n:]
+            if len(words) < n or words[0].start() <= cuts[-1]:
+                continue
+            lab = classify_label(before[words[0].start():])
+            if lab is not None and before[words[0].start()][:1].isupper():
+                cuts.append(words[0].start())
+                break
+    return [text[a:b].strip() for a, b in zip(cuts, cuts[1:] + [len(text)]) if text[a:b].strip()]
+
+
+def _lines(text: str, label: _Label, block: Block, out: _Collector, political: bool,
+           organisations: list[str] | None = None) -> bool:
+    """The people in a cell or paragraph under a label: one a line (lines wrapped by the layout joined),
+    several a line separated by commas and "och", or run together with no separators. False when its
+    first line holds no person (the list has ended)."""
+    raw = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    aligned = organisations is not None and len(organisations) == len(raw) > 1  # a column of one org a line
+    lines = [part for line in (raw if aligned else join_wrapped(text)) for part in semicolons(line)]
+    if len(lines) == 1 and is_list(lines[0]) and not organisations:
+        return _running(lines[0], label, block, out, political)
+    found_any = False
+    for i, line in enumerate(lines):
+        org = organisations[i] if organisations and len(organisations) == len(lines) else \
+            (organisations[0] if organisations and len(organisations) == 1 == len(lines) else None)
+        if is_list(line):
+            found_any = _running(line, label, block, out, political) or found_any
+            continue
+        pieces = cut_at_names(line)
+        for n, piece in enumerate(pieces):
+            extra = _attribute_or_org(org) if n == len(pieces) - 1 else (None, None)
+            found = parse_person(piece + (f", {extra[0]}" if extra[0] else ""), organisation=extra[1],
+                                 political=political)
+            if not found:
+                break
+            src = line + (f" | {org}" if org else "")
+            rule = "sv.attendee.table_multiline" if len(lines) > 1 else "sv.attendee.label_lines"
+            out.entry(found, label, block, src, rule)
+            found_any = True
+        if not found_any:
+            return False
+    return found_any
+
+
+def _attribute_or_org(cell: str | None) -> tuple[str | None, str | None]:
+    """A second column beside a name: a role, status or paragraph remark ("tj ersättare", "§ 11") is read
+    with the entry; anything else is the person's organisation."""
+    if not cell:
+        return None, None
+    v = vocab()
+    if v.role(cell) or v.role(cell.split()[0]) or cell.lstrip().startswith("§") or cell.split()[0].islower():
+        return cell, None
+    return None, cell
+
+
+def _running(value: str, label: _Label, block: Block, out: _Collector, political: bool) -> bool:
     """"Anna Svensson (AS, ordf.), Peter Ek (PE), Region X" -> people, with roles attached."""
     v = vocab()
-    parts = _split_outside_parens(value)
     found_any = False
     last: Attendee | None = None
+    parts = [piece for part in merge_markers(split_outside_parens(value)) for piece in cut_at_names(part)]
     for part in parts:
         people = parse_person(part, political=political)
         if people:
             if label.kind == "role" and out.add_role(people[0].name, label.role or ""):
                 continue
-            out.add(people, label, block, value, "sv.attendee.running_text")
-            last = people[0] if out.by_key.get(" ".join(fold(people[0].name).split())) is people[0] else \
-                out.by_key.get(" ".join(fold(people[0].name).split()))
+            last = out.add(people, label, block, value, "sv.attendee.running_text")
             found_any = True
             continue
         if last is None:
-            if strict:
-                return False
             continue
-        role = v.role(part.strip(" .")) or v.role(part.split()[0]) if part.split() else None
+        role = (v.role(part.strip(" .")) or v.role(part.split()[0])) if part.split() else None
         if role and not last.role:
             last.role = role
             last.attended = last.attended or _attended(part)  # "ekonomichef §§ 13–14"
-        elif v.find_orgs(part) and not last.organisation:
-            last.organisation = v.normalise_org(part)
+        elif not role and not last.organisation and part[:1].isalpha() and not _attended(part):
+            last.organisation = v.normalise_org(part.strip(" ."))
     return found_any
 
 
-def _table(b: Block, out: _Collector, political: bool) -> None:
+def _table(b: Block, out: _Collector, political: bool, carry: _Label | None = None) -> _Label | None:
+    """People in a label/value table; returns the label in force at its end. A table whose first row has
+    an empty label cell continues the one before (`carry`), as on the page after a page break."""
     rows = b.rows or []
-    header = _column_header(rows[0]) if rows else None
+    header = column_header(rows[0]) if rows else None
     if header:
-        _header_table(rows[1:], header, b, out, political)
-        return
-    label: _Label | None = None
+        header_table(rows, header, b, out, political)
+        return None
+    first = next((r for r in rows if any(c.strip() for c in r)), None)
+    label: _Label | None = carry if first is not None and not first[0].strip() else None
     for row in rows:
         cells = [c.strip() for c in row]
         if not any(cells):
@@ -325,13 +282,12 @@ def _table(b: Block, out: _Collector, political: bool) -> None:
         if lab is not None:
             label = None if lab.kind == "stop" else lab
             body = cells[1:]
-        elif cells[0] and label is not None and not classify_label(cells[0]):
+        elif cells[0] and label is not None:
             body = cells  # a person row without a label cell, under the last label
             if not parse_person(cells[0].split("\n")[0], political=political):
-                if cells[0] and len(cells) > 1 and not any(cells[1:]):
+                if len(cells) > 1 and not any(cells[1:]):
                     label = None
                     continue
-                body = cells
         elif not cells[0]:
             body = cells[1:]
         else:
@@ -340,61 +296,13 @@ def _table(b: Block, out: _Collector, political: bool) -> None:
         if label is None:
             continue
         _label_row(body, label, b, out, political)
+    return label
 
 
 def _label_row(cells: list[str], label: _Label, b: Block, out: _Collector, political: bool) -> None:
     cells = [c for c in cells if c.strip()]
     if not cells:
         return
-    names = [ln.strip() for ln in cells[0].split("\n") if sum(c.isalpha() for c in ln) >= 3]  # not specks
+    names_cell = "\n".join(ln for ln in cells[0].split("\n") if sum(c.isalpha() for c in ln) >= 3)  # not specks
     orgs_col = [ln.strip() for ln in cells[1].split("\n") if ln.strip()] if len(cells) > 1 else []
-    if len(names) == 1 and "," in names[0] and len(PERSON_NAME.findall(names[0])) >= 2 \
-            and not orgs_col:
-        _running(names[0], label, b, out, political)
-        return
-    for i, line in enumerate(names):
-        org = orgs_col[i] if len(orgs_col) == len(names) else (orgs_col[0] if len(orgs_col) == 1 and
-                                                               len(names) == 1 else None)
-        found = parse_person(line, organisation=org, political=political)
-        if not found:
-            continue
-        if label.kind == "role" and out.add_role(found[0].name, label.role or ""):
-            continue
-        src = line + (f" | {org}" if org else "")
-        rule = "sv.attendee.table_multiline" if len(names) > 1 else "sv.attendee.table_row"
-        out.add(found, label, b, src, rule)
-
-
-def _column_header(row: list[str]) -> dict[str, int] | None:
-    """Columns of a header row (Namn | Organisation | Närvarande): name, organisation, role, present, absent."""
-    headers = vocab().column_headers
-    cols: dict[str, int] = {}
-    for i, k in enumerate(label_key(c) for c in row):
-        for column, words, starts in headers:
-            if k in words or k.startswith(starts):
-                cols.setdefault(column, i)
-                break
-    if "name" in cols and len(cols) >= 2:
-        return cols
-    return None
-
-
-def _header_table(rows: list[list[str]], cols: dict[str, int], b: Block, out: _Collector, political: bool) -> None:
-    v = vocab()
-    for row in rows:
-        def cell(key: str) -> str:
-            i = cols.get(key)
-            return row[i].strip() if i is not None and i < len(row) else ""
-        found = parse_person(cell("name"), organisation=cell("organisation") or None, political=political)
-        if not found:
-            continue
-        status = AttendeeStatus.PRESENT
-        if "present" in cols or "absent" in cols:
-            present_mark = fold(cell("present")) in v.attended_marks if "present" in cols else None
-            absent_mark = fold(cell("absent")) in v.attended_marks if "absent" in cols else None
-            if absent_mark or present_mark is False and "absent" not in cols or \
-                    fold(cell("present")) in v.not_attended_marks:
-                status = AttendeeStatus.ABSENT
-        role = v.role(cell("role")) if cell("role") else None
-        out.add(found, _Label("status", status.value, role or (cell("role") or None)), b, " | ".join(row),
-                "sv.attendee.header_table")
+    _lines(names_cell, label, b, out, political, organisations=orgs_col or None)

@@ -31,11 +31,15 @@ class LexiconExamples(Data):
 
 
 class PeopleExample(Data):
-    """One of: a `label` and the status/role it gives (or `stop`); a role `word` and its role; an
-    attendee `cell` and the person read from it; a table `header` and its `columns`; an `owner`
-    and its `owner_kind`."""
+    """One of: a `label` and the status/role it gives (or `stop`); a `not_label` that is no attendee
+    label; a role `word` and its role; an attendee `cell` and the person read from it (`name: null`:
+    no person); a `list` (a document in the Markdown dialect) and the `names` of its attendees; a
+    table `header` and its `columns`; an `owner` and its `owner_kind`."""
 
     label: str | None = None
+    not_label: str | None = None
+    list: str | None = None
+    names: Words | None = None
     word: str | None = None
     cell: str | None = None
     header: Words | None = None
@@ -52,9 +56,10 @@ class PeopleExample(Data):
 
     @model_validator(mode="after")
     def _one_kind(self):
-        given = [k for k in ("label", "word", "cell", "header", "owner") if getattr(self, k) is not None]
+        given = [k for k in ("label", "not_label", "word", "cell", "list", "header", "owner")
+                 if getattr(self, k) is not None]
         if len(given) != 1:
-            raise ValueError("an example is one of label, word, cell, header or owner")
+            raise ValueError("an example is one of label, not_label, word, cell, list, header or owner")
         return self
 
 

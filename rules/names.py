@@ -9,10 +9,10 @@ words that begin an organisation or a place, words that end an address or a firm
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-import regex
 from pydantic import BaseModel, ConfigDict
 
 from minutes.text import fold
@@ -20,9 +20,26 @@ from minutes.text import fold
 from .loader import load
 from .vocab import vocab
 
-_WORD = r"\p{Lu}(?:\p{Ll}+(?:\p{Lu}\p{Ll}+)?|'\p{Lu}\p{Ll}+)"  # Anna, RosMarie, O'Neill
-_COMPOUND = rf"{_WORD}(?:-(?:{_WORD}|\p{{Ll}}{{2,}}))?"  # Lars-Olof, Boström-Lambrén
-_INITIAL = r"\p{Lu}\.?"  # the T in Jonas T. Berg
+
+def _letters(upper: bool) -> str:
+    """A character class body of the Latin, Greek and Cyrillic letters of one case ("Š", "ø", "ć")."""
+    ranges = (range(0x41, 0x250), range(0x370, 0x530), range(0x1E00, 0x1F00))
+    chars = (chr(c) for r in ranges for c in r)
+    return "".join(re.escape(c) for c in chars if (c.isupper() if upper else c.islower()))
+
+
+_LU, _LL = _letters(True), _letters(False)
+_WORD = rf"[{_LU}](?:[{_LL}]+(?:[{_LU}][{_LL}]+)?|'[{_LU}][{_LL}]+)"  # Anna, RosMarie, O'Neill
+_COMPOUND = rf"{_WORD}(?:-(?:{_WORD}|[{_LL}]{{2,}}))?"  # Lars-Olof, Boström-Lambrén
+_INITIAL = rf"[{_LU}]\.?"  # the T in Jonas T. Berg
+
+
+class NameExample(BaseModel):
+    """A text and the names `find` gives in it (none: no person)."""
+
+    model_config = ConfigDict(extra="forbid")
+    text: str
+    names: list[str]
 
 
 class _Data(BaseModel):
@@ -31,6 +48,7 @@ class _Data(BaseModel):
     given_names: list[str]
     not_given: list[str]
     not_surnames: list[str]
+    examples: list[NameExample] = []
 
 
 @dataclass(frozen=True)
@@ -45,16 +63,16 @@ class Name:
 
 class NameModel:
     def __init__(self) -> None:
-        data = _Data.model_validate(load("names"))
+        self.data = data = _Data.model_validate(load("names"))
         self.given = {fold(n) for n in data.given_names}
         self.not_given = {fold(n) for n in data.not_given}
         self.not_surnames = {fold(n) for n in data.not_surnames}
-        particles = "|".join(sorted((regex.escape(p) for p in data.particles), key=len, reverse=True))
+        particles = "|".join(sorted((re.escape(p) for p in data.particles), key=len, reverse=True))
         gap = r"[ \t]+"
-        self.rx = regex.compile(
-            rf"(?<![\p{{L}}\p{{N}}'-]){_COMPOUND}(?:{gap}(?:{_INITIAL}{gap})?(?:(?:{particles}){gap})?{_COMPOUND}){{1,3}}"
-            rf"(?:{gap}{_INITIAL}(?=[ \t]*(?:[(,;]|$)))?(?![\p{{L}}\p{{N}}])")  # "Öman Jan C. (KD)": surname first
-        self.particles = {fold(p) for p in data.particles}
+        self.rx = re.compile(
+            rf"(?<![\w'-]){_COMPOUND}(?:{gap}(?:{_INITIAL}{gap})?(?:(?:{particles}){gap})?{_COMPOUND}){{1,3}}"
+            rf"(?:{gap}{_INITIAL}(?=[ \t]*(?:[(,;]|$)))?(?![\w-])")  # "Öman Jan C. (KD)": surname first
+        self.particles = set(data.particles)  # as written: lower case between the parts of a name
 
     def is_given(self, word: str) -> bool:
         """A known given name, or a hyphenated one whose first part is ("Ann-Sofie")."""
@@ -63,12 +81,23 @@ class NameModel:
 
     def find(self, text: str) -> list[Name]:
         """Every person's name in `text`, in order."""
-        out = []
-        for m in self.rx.finditer(text):
-            name = self._trim(m.group(0), m.start(), text[m.end():])
+        out, pos = [], 0
+        while (m := self.rx.search(text, pos)) is not None:
+            found = self._two_names(m.group(0))
+            name = self._trim(found, m.start(), text[m.start() + len(found):])
             if name is not None:
                 out.append(name)
+            pos = m.start() + len(found)
         return out
+
+    def _two_names(self, found: str) -> str:
+        """The first of two names run together ("Bo Ek Lars-Ove Lind" -> "Bo Ek"): a known given name after
+        a surname starts the next person; "Carl Johan Berg" (two given names) is one."""
+        words = found.split()
+        for k in range(2, len(words) - 1):
+            if self.is_given(words[k]) and not self.is_given(words[k - 1]):
+                return found[:found.index(words[k], len(" ".join(words[:k])))].rstrip()
+        return found
 
     def leading(self, text: str) -> Name | None:
         """The name a line or list item starts with ("Anna Berg (S), ordförande" -> Anna Berg)."""
@@ -77,14 +106,15 @@ class NameModel:
         if not m:
             return None
         offset = len(text) - len(stripped)
-        return self._trim(m.group(0), offset, stripped[m.end():])
+        found = self._two_names(m.group(0))
+        return self._trim(found, offset, stripped[len(found):])
 
     def _trim(self, found: str, offset: int, after: str) -> Name | None:
         """Drop what cannot end a person's name; None for an organisation, a place, or fewer than two name words.
 
         A title glued to the name goes: "Per-Olof Strand Miljöchef", "Anders Ek Teknisk chef".
         """
-        spans = [(m.start(), m.end()) for m in regex.finditer(r"\S+", found)]
+        spans = [(m.start(), m.end()) for m in re.finditer(r"\S+", found)]
         words = [found[a:b] for a, b in spans]
         if fold(words[0]) in self.not_given:
             return None  # "Region Norrmark", "Västra Götaland": an organisation's or a place's name
@@ -94,9 +124,10 @@ class NameModel:
         while len(words) > 2 and (fold(words[-1]) in self.not_surnames or v.role(words[-1]) or title_next):
             words.pop()
             title_next = False
-        if fold(words[-1]) in self.not_surnames:
+        person = self.is_given(words[0]) or self.is_given(words[-1])  # "Klas-Göran Park", "Rydén Stig"
+        if fold(words[-1]) in self.not_surnames and (not person or after.lstrip()[:1].isdigit()):
             return None  # "Hans Väg 12": an address
-        parts = [w for w in words if fold(w) not in self.particles and not regex.fullmatch(_INITIAL, w)]
+        parts = [w for w in words if w not in self.particles and not re.fullmatch(_INITIAL, w)]  # "Ben" is a name
         if len(parts) < 2:
             return None
         end = spans[len(words) - 1][1]

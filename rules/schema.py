@@ -119,7 +119,11 @@ class ColumnHeader(Data):
 class ColumnHeaders(Data):
     name: ColumnHeader
     organisation: ColumnHeader
+    party: ColumnHeader = ColumnHeader()
     role: ColumnHeader
+    substitute: ColumnHeader = ColumnHeader()
+    not_serving: ColumnHeader = ColumnHeader()
+    serving: ColumnHeader = ColumnHeader()
     present: ColumnHeader
     absent: ColumnHeader
 
@@ -144,6 +148,14 @@ class PeopleFile(Data):
     role_suffixes: Words
     role_endings: Words
     substitute_for: dict[str, str | None]
+    entry_status: dict[AttendeeStatus, Words] = {}
+    label_qualifiers: Words = []
+    label_prepositions: Words = []
+    no_cut_after: Words = []
+    label_compound_heads: Words = []
+    adjunct_label_prefixes: Words = []
+    prose_roles: Words = []
+    academic_titles: Words = []
     not_first_names: Words
     groups: Words
     group_endings: Words

@@ -71,7 +71,7 @@ class Vocab:
             for lab in labels:
                 self.status_of[label_key(lab)] = (status, None)
         for lab, role in p.nonvoting_labels.items():
-            self.status_of[label_key(lab)] = (AttendeeStatus.PRESENT.value, role)
+            self.status_of[label_key(lab)] = (AttendeeStatus.ADJUNCT.value, role)
         self.role_label: dict[str, str] = {label_key(k): v for k, v in p.role_labels.items()}
         self.stop_labels = {label_key(x) for x in p.stop_labels}
         self.role_of: dict[str, str] = {}

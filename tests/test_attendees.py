@@ -1,4 +1,6 @@
 """Attendees from every common layout, with positive and negative Swedish examples."""
+import pytest
+
 from minutes.extractors import extract
 from minutes.extractors.text import parse_text
 from minutes.rules.attendees import find_attendees, parse_person
@@ -54,7 +56,7 @@ def test_politicians_parties_and_substitutes():
         ("Mats Öberg", "tjänstgörande ersättare", "KD", "substitute"),
         ("Lars Holm", None, "KD", "absent"),
         ("Sara Nilsson", None, "C", "present"),
-        ("Olle Berg", "ersättare", "V", "present"),
+        ("Olle Berg", "ersättare", "V", "adjunct"),
     ]
 
 
@@ -110,3 +112,27 @@ def test_side_by_side_pdf_table(make_doc):
     assert [(a.name, a.role, a.organisation) for a in found] == [
         ("Åsa Öberg", "ordförande", "Region Örebro län"), ("Göran Ärlig", None, "Region Värmland"),
         ("Märta Ådahl", None, "Region Dalarna")]
+
+
+def test_a_person_with_two_roles_keeps_both():
+    md = ("| Beslutande | Eva Ek (S), ordförande<br>Bo Lind (M)<br>Cia Berg (V) |\n"
+          "| Utses att justera | Eva Ek (S), Cia Berg (V) |\n")
+    found = {a.name: (a.role, a.roles) for a in find_attendees(parse_text(md))}
+    assert found == {"Eva Ek": ("ordförande", ["ordförande", "justerare"]), "Bo Lind": (None, []),
+                     "Cia Berg": ("justerare", ["justerare"])}
+
+
+@pytest.mark.slow
+def test_roles_reach_the_warehouse(runner, make_doc, tmp_path):
+    import duckdb
+
+    from minutes.cli import main
+    doc = make_doc("# Protokoll\n\nSammanträdesdatum 2025-03-04\n\n"
+                   "| Beslutande | Eva Ek (S), ordförande<br>Bo Lind (M) |\n| Utses att justera | Eva Ek (S) |\n",
+                   "ks_2025-03-04.docx")
+    db = tmp_path / "w.duckdb"
+    result = runner.invoke(main, ["import", str(doc.parent), "--db", str(db), "-q"])
+    assert result.exit_code == 0, result.output
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.execute("select name, role, roles from attendees order by name").fetchall()
+    assert rows == [("Bo Lind", None, None), ("Eva Ek", "ordförande", "ordförande, justerare")]

@@ -191,6 +191,14 @@ def test_people(example):
         assert got == {k: example.get(k) for k in got}, got
     elif "word" in example:
         assert vocab().role(example["word"]) == example["role"]
+    elif "not_label" in example:
+        assert classify_label(example["not_label"]) is None, example
+    elif "list" in example:
+        from minutes.extractors.text import parse_text
+        from minutes.rules.attendees import find_attendees
+        assert [a.name for a in find_attendees(parse_text(example["list"]))] == example["names"]
+    elif "cell" in example and example.get("name", "") is None:
+        assert parse_person(example["cell"], political=True) == [], example
     elif "cell" in example:
         person = parse_person(example["cell"], political=True)[0]
         for key in ("name", "initials", "party", "role", "organisation", "status"):

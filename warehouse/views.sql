@@ -16,7 +16,7 @@ FROM core.persons;
 
 CREATE OR REPLACE VIEW attendees AS
 SELECT a.attendee_id, a.document_id, a.name, a.initials, a.role, a.organisation, a.party, a.status, a.attended,
-       a.page, a.rule, a.source_text, p.person_id
+       a.page, a.rule, a.source_text, p.person_id, a.roles
 FROM core.attendees a LEFT JOIN core.attendee_persons p USING (attendee_id);
 
 CREATE OR REPLACE VIEW decisions AS

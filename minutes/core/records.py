@@ -46,6 +46,7 @@ class Attendee:
     page: int = 1
     rule: str = ""
     source: str = ""
+    roles: list[str] = field(default_factory=list)  # every role the document gives, `role` first
 
 
 @dataclass
