@@ -21,8 +21,8 @@ from minutes.text import fold, fold_same_length, squash
 
 from .deadlines import find_all
 from .meeting_body import body_from_title, from_breadcrumb, from_lines, looks_like_body, plausible, tidy
-from .meeting_when import dated, starts_with_break, names_other_day, place_after, time_span, year_refs
-from .lexicon import lexicon, pattern
+from .meeting_when import NEXT_LABEL, dated, starts_with_break, names_other_day, place_after, time_span, year_refs
+from .lexicon import lexicon
 from .loader import where
 from .regex import alternation, word_starts
 from .vocab import label_key, label_keys, split_label, vocab
@@ -30,7 +30,7 @@ from .vocab import label_key, label_keys, split_label, vocab
 HEADER_BLOCKS = 40
 LONGEST_LABEL = 40  # characters of a header label ("Sammanträdesdatum"); longer is a sentence
 _PAREN = re.compile(r"\([^)]*\)")
-_NEXT_LABEL = pattern(r"\s[{UPPER}][\w ]{2,30}:\s")  # the next label of a flattened header
+_HEADING_START = re.compile(r"[\s#*]*(?:\d{1,2}[.)]?\s+|§\s*\d+\s+)?")  # "## 5. " before a heading's words
 
 
 class _Patterns:
@@ -77,6 +77,7 @@ class _Header:
                 split = split_label(b.text, LONGEST_LABEL)
                 if split and split[1] and "\n" not in split[1]:  # a one-line value
                     self.pairs.append((label_key(split[0]), split[1], b))
+                self.pairs.extend((key, value, b) for key, value in inline_labels(b.text[:3000]))
 
     def value(self, labels: list[str]) -> tuple[str, Block] | None:
         keys = {label_key(x) for x in labels}
@@ -84,6 +85,27 @@ class _Header:
             if key in keys:
                 return value, block
         return None
+
+
+@lru_cache(maxsize=1)
+def _inline_label() -> re.Pattern:
+    labels = vocab().meeting.labels
+    words = sorted({w for w in labels.date + labels.time + labels.place if len(w) > 3}, key=len, reverse=True)
+    return re.compile(rf"(?<![\w-])({alternation(words)})[ \t]*:[ \t]*", re.I)
+
+
+def inline_labels(text: str) -> list[tuple[str, str]]:
+    """(label key, value) of the meeting labels inside a flattened line: "Kultur- och fritidsnämnden Plats
+    och tid: Biblioteket, … kl. 18.30-21.00 Beslutande: …" (a label starts with a capital; its value
+    ends at the line's end or the next label)."""
+    found = []
+    for m in _inline_label().finditer(text):
+        if m.start() == 0 or not text[m.start()].isupper():
+            continue  # the start is split_label's; "Justeringens plats och tid:" is another label
+        value = NEXT_LABEL.split(text[m.end():].split("\n", 1)[0], 1)[0].strip()
+        if value:
+            found.append((label_key(m.group(1)), value))
+    return found
 
 
 def find_title(doc: Document) -> tuple[int | None, str | None]:
@@ -213,9 +235,23 @@ def _date_sources(doc: Document, header: _Header, title_idx: int | None) -> Iter
                 yield "title", b.text
     words = _patterns().page_header_date_words
     for b in doc.blocks[:HEADER_BLOCKS]:
-        for text in ([c for row in b.rows or [] for c in row] if b.kind == "table" else [b.text]):
+        for text in (_table_texts(b.rows or []) if b.kind == "table" else [b.text]):
             if len(text) < 300 and any(w in fold(text) for w in words):
                 yield "page_header", text
+
+
+def _table_texts(rows: list[list[str]]) -> Iterator[str]:
+    """A header table's cells, each with the cell right of it and the cell under it: a label and
+    its value ("Sammanträdesdatum | 2006-01-19", or the value in the row below)."""
+    for r, row in enumerate(rows):
+        for c, cell in enumerate(row):
+            yield cell
+            right = next((x for x in row[c + 1:] if x.strip()), "")
+            below = rows[r + 1][c] if r + 1 < len(rows) and c < len(rows[r + 1]) else ""
+            if right:
+                yield f"{cell} {right}"
+            if below:
+                yield f"{cell} {below}"
 
 
 def _date(meeting: Meeting, doc: Document, header: _Header, title_idx: int | None) -> tuple[str | None, int]:
@@ -284,7 +320,7 @@ def _clean_place(value: str) -> str | None:
     """A place label's value without its dates, times, weekdays and the lines about breaks."""
     p = _patterns()
     lines = [x for x in _PAREN.sub(" ", value).split("\n") if not starts_with_break(x) and not names_other_day(x)]
-    text = _NEXT_LABEL.split("\n".join(lines), 1)[0]  # "Aulan, … Ordförande: Ek"
+    text = NEXT_LABEL.split("\n".join(lines), 1)[0]  # "Aulan, … Ordförande: Ek"
     text = p.time_range.sub(" ", text)
     text = p.time_one.sub(" ", text)
     for d, s, e in sorted(full_dates(text), key=lambda x: -x[1]):
@@ -312,7 +348,11 @@ def next_meeting_in(text: str, meeting_date: dt.date | None) -> dt.date | None:
     """`next_meeting_date` in a text: the first day-precise date after a next-meeting phrase."""
     folded = fold_same_length(text)  # one pass over the document, not one per block
     for m in word_starts(_next_meeting_words(), folded):
-        tail = text[m.end(): m.end() + 80].split("\n\n", 1)[0]
+        tail = text[m.end(): m.end() + 160]
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        if _HEADING_START.fullmatch(text[line_start:m.start()]) and re.match(r"[ \t:]*\n", tail):
+            tail = tail.lstrip(" \t:\n")  # a heading "5. Nästa möte" with the date under it
+        tail = tail[:80].split("\n\n", 1)[0]
         for d in find_all(tail, meeting_date):
             if d.date and d.precision == "day" and (meeting_date is None or d.date > meeting_date):
                 return d.date

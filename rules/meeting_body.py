@@ -15,7 +15,7 @@ from minutes.text import fold, squash
 
 from .lexicon import lexicon
 from .loader import where
-from .meeting_when import dates_in
+from .meeting_when import NEXT_LABEL, dates_in
 from .vocab import vocab
 
 
@@ -92,6 +92,7 @@ def body_from_title(title: str) -> str | None:
     label = re.match(r"^\s*\w+\s*:\s+(?=\S)", text)  # "Ämne: Kallelse till …"
     if label:
         text = text[label.end():]
+    text = NEXT_LABEL.split(text + " ", 1)[0]  # "Fritidsnämnden Plats och tid: …" (a flattened page)
     for d in reversed(dates_in(text)):  # "Direktionsprotokoll 2015-01-30", "..., 25 juni 2008"
         text = text[:d.start] + " " + text[d.end:]
     text = _strip_prefixes(squash(text).strip(" ,"))
@@ -143,12 +144,12 @@ def plausible(body: str | None, loose: bool = False) -> bool:
 
 
 def tidy(body: str) -> str:
-    """An upper-case name in sentence case ("BEREDNINGSGRUPPEN FÖR X" -> "Beredningsgruppen för x")."""
+    """A name in sentence case: "BEREDNINGSGRUPPEN FÖR X" -> "Beredningsgruppen för x", "styrgruppen" -> "Styrgruppen"."""
     body = squash(body)
     letters = [c for c in body if c.isalpha()]
-    if len(body.split()) > 1 and letters and all(c.isupper() for c in letters):
-        return body[0] + body[1:].lower()
-    return body
+    if len(letters) > 4 and all(c.isupper() for c in letters):  # not an abbreviation such as "KSAU"
+        body = body[0] + body[1:].lower()
+    return body[0].upper() + body[1:] if body else body
 
 
 def from_breadcrumb(blocks: list[Block]) -> str | None:
@@ -175,6 +176,7 @@ def from_lines(blocks: list[Block]) -> str | None:
             continue  # only a header table ("Kommun | SAMMANTRÄDESPROTOKOLL || Nämnden | | Datum")
         cells = [c for row in (b.rows or []) for c in row] if b.kind == "table" else [b.text]
         for cell in cells:
+            cell = NEXT_LABEL.split(cell[:300] + " ", 1)[0]  # "Fritidsnämnden Plats och tid: …"
             if not cell.strip() or len(cell) > 120:
                 continue
             body = body_from_title(cell)

@@ -22,6 +22,7 @@ from .loader import where
 from .regex import alternation, fold_regex
 from .vocab import vocab
 
+NEXT_LABEL = pattern(r"\s[{UPPER}][\w ]{2,30}:\s")  # the next label of a flattened header: " Beslutande: "
 _PAREN = re.compile(r"\([^)]*\)")
 _CLAUSE_BREAK = pattern(r"[,;\n]|\.\s+(?=[{UPPER}])")  # not the full stop of "kl. 14.30"
 
@@ -44,6 +45,7 @@ class _Patterns:
         source = where("meeting")
         self.written = lex.compile(fold_regex(m.date_written), f"{source}: date_written", folded=True)
         self.iso = re.compile(m.date_iso)
+        self.numeric = m.date_numeric
         self.year_refs = m.year_refs
         self.not_meeting = lex.compile(r"\b(?:{W})", f"{source}: not_meeting_words", folded=True,
                                        words={"W": m.not_meeting_words})
@@ -86,8 +88,10 @@ def dates_in(text: str, years: list[int] = ()) -> list[Found]:
     p = _patterns()
     folded = fold_same_length(text)
     found: list[Found] = []
-    for m in p.iso.finditer(folded):
-        found.append(Found(_make(int(m["year"]), int(m["month"]), int(m["day"])), m.start(), m.end()))
+    for rx in (p.iso, p.numeric):
+        for m in rx.finditer(folded):
+            if not any(f.start < m.end() and m.start() < f.end for f in found):
+                found.append(Found(_make(int(m["year"]), int(m["month"]), int(m["day"])), m.start(), m.end()))
     for m in p.written.finditer(folded):
         if any(f.start < m.end() and m.start() < f.end for f in found):
             continue
