@@ -20,7 +20,7 @@ from minutes.core.records import Meeting
 from minutes.text import fold, fold_same_length, squash
 
 from .deadlines import find_all
-from .meeting_body import body_from_title, from_breadcrumb, from_lines, looks_like_body, plausible, tidy
+from .meeting_body import a_sentence, body_from_title, from_breadcrumb, from_lines, looks_like_body, plausible, tidy
 from .meeting_when import NEXT_LABEL, dated, starts_with_break, names_other_day, place_after, time_span, year_refs
 from .lexicon import lexicon
 from .loader import where
@@ -91,17 +91,19 @@ class _Header:
 def _inline_label() -> re.Pattern:
     labels = vocab().meeting.labels
     words = sorted({w for w in labels.date + labels.time + labels.place if len(w) > 3}, key=len, reverse=True)
-    return re.compile(rf"(?<![\w-])({alternation(words)})[ \t]*:[ \t]*", re.I)
+    return re.compile(rf"(?<![\w-])({alternation(words)})(?:[ \t]*(:)[ \t]*|[ \t]+(?=\S))", re.I)
 
 
 def inline_labels(text: str) -> list[tuple[str, str]]:
-    """(label key, value) of the meeting labels inside a flattened line: "Kultur- och fritidsnämnden Plats
-    och tid: Biblioteket, … kl. 18.30-21.00 Beslutande: …" (a label starts with a capital; its value
-    ends at the line's end or the next label)."""
+    """(label key, value) of the meeting labels inside a flattened line ("Kultur- och fritidsnämnden Plats
+    och tid: Biblioteket, … kl. 18.30-21.00 Beslutande: …") or starting one without a colon ("Plats och
+    tid Stadshuset, kl 9-12"). A label starts with a capital; its value ends at the line's end or the next label."""
     found = []
     for m in _inline_label().finditer(text):
-        if m.start() == 0 or not text[m.start()].isupper():
-            continue  # the start is split_label's; "Justeringens plats och tid:" is another label
+        if not text[m.start()].isupper() or (m.start() == 0) == bool(m.group(2)):
+            continue  # "Justeringens plats och tid:" is another label; "Plats: …" at the start is split_label's
+        if not m.group(2) and not (text[m.end()].isupper() or text[m.end()].isdigit()):
+            continue  # "Tid för justering …" is a sentence, not a label
         value = NEXT_LABEL.split(text[m.end():].split("\n", 1)[0], 1)[0].strip()
         if value:
             found.append((label_key(m.group(1)), value))
@@ -113,7 +115,7 @@ def find_title(doc: Document) -> tuple[int | None, str | None]:
     ("Direktionsprotokoll 2015-01-30", "Minnesanteckningar från …, 25 juni 2008"), else the top heading."""
     top = [(i, b) for i, b in enumerate(doc.blocks[:15]) if not b.furniture]
     for i, b in top[:6]:
-        if b.kind in ("heading", "paragraph") and len(b.text) < 150 and not _a_sentence(b.text) \
+        if b.kind in ("heading", "paragraph") and len(b.text) < 150 and not a_sentence(b.text) \
                 and _type_named(b.text) in vocab().meeting.title_doc_types and not names_other_day(b.text):
             return i, squash(b.text)
     headings = [(i, b) for i, b in top if b.kind == "heading"]
@@ -125,11 +127,6 @@ def find_title(doc: Document) -> tuple[int | None, str | None]:
         if b.kind == "paragraph" and len(b.text) < 150 and not full_dates(b.text) and b.text.strip():
             return i, squash(b.text)
     return None, None
-
-
-def _a_sentence(text: str) -> bool:
-    """Whether `text` reads as prose ("Förslag till dagordning har skickats ut."), not a title."""
-    return len(text.split()) > 8 and bool(re.search(r"[.!?](?:\s|$)", text.strip()))
 
 
 def _type_named(text: str) -> str | None:
@@ -238,6 +235,13 @@ def _date_sources(doc: Document, header: _Header, title_idx: int | None) -> Iter
         for text in (_table_texts(b.rows or []) if b.kind == "table" else [b.text]):
             if len(text) < 300 and any(w in fold(text) for w in words):
                 yield "page_header", text
+    for i, b in enumerate(doc.blocks[:3]):  # "Miljönämnden 2008-05-21 1 (14)"; not a bare writing date
+        if b.kind != "table" and len(b.text) < 150 and not (title_idx and i < title_idx and _only_a_date(b.text)):
+            yield "first_line", b.text
+
+
+def _only_a_date(text: str) -> bool:
+    return not re.sub(r"[\W\d_]", "", text)  # "2008-01-02", "2/1 2008"
 
 
 def _table_texts(rows: list[list[str]]) -> Iterator[str]:

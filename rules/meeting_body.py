@@ -97,6 +97,9 @@ def body_from_title(title: str) -> str | None:
         text = text[:d.start] + " " + text[d.end:]
     text = _strip_prefixes(squash(text).strip(" ,"))
     text = w.title_date.sub("", text)  # a date first
+    parts = [x.strip() for x in text.split(",")]
+    if not looks_like_body(parts[0]):  # "Anteckningar från nätverksträff, Kulturnätverket Öst"
+        text = next((x for x in parts[1:] if looks_like_body(x)), text)
     for cut in m.title_cuts:
         mm = cut.search(text)
         if mm:
@@ -116,6 +119,11 @@ def body_from_title(title: str) -> str | None:
         words = [x for x in words if fold(x).strip(".,:;") not in w.doc_words]
     body = " ".join(words).strip(" .,:;-–")
     return body or None
+
+
+def a_sentence(text: str) -> bool:
+    """Whether `text` reads as prose ("Nämnden kallas till sammanträde den 4 maj i rådhuset."), not a name."""
+    return len(text.split()) > 8 and bool(re.search(r"[.!?](?:\s|$)", text.strip()))
 
 
 def names_doc_type(text: str) -> bool:
@@ -177,7 +185,7 @@ def from_lines(blocks: list[Block]) -> str | None:
         cells = [c for row in (b.rows or []) for c in row] if b.kind == "table" else [b.text]
         for cell in cells:
             cell = NEXT_LABEL.split(cell[:300] + " ", 1)[0]  # "Fritidsnämnden Plats och tid: …"
-            if not cell.strip() or len(cell) > 120:
+            if not cell.strip() or len(cell) > 120 or a_sentence(cell):
                 continue
             body = body_from_title(cell)
             if body and looks_like_body(body) and plausible(body):
