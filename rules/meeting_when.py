@@ -110,11 +110,20 @@ def names_other_day(text: str) -> bool:
     return bool(_patterns().not_meeting.search(fold_same_length(text)))
 
 
+def _of_other_day(text: str, folded: str, start: int, end: int) -> bool:
+    """Whether the words from the line's start to the end of its clause put a date or time at
+    start..end on another day: "Justeringens plats och tid: Kansliet, 2022-10-20", "från 2024-04-09
+    godkändes" (but not the first date of "Datum: 2015-03-10, nästa möte 2015-04-14")."""
+    line_start = text.rfind("\n", 0, start) + 1
+    after = _CLAUSE_BREAK.search(text, end)
+    return bool(_patterns().not_meeting.search(folded, line_start, after.start() if after else len(text)))
+
+
 def dated(text: str, years: list[int] = ()) -> Found | None:
-    """The meeting date a label's value, title or header line gives (None when it names another day)."""
-    if names_other_day(text):
-        return None
-    return next((f for f in dates_in(text, years) if f.date), None)
+    """The meeting date a label's value, title or header line gives: its first date not of another day."""
+    folded = fold_same_length(text)
+    return next((f for f in dates_in(text, years) if f.date and not _of_other_day(text, folded, f.start, f.end)),
+                None)
 
 
 def meeting_date_in(text: str, years: list[int] = ()) -> dt.date | None:
@@ -168,14 +177,13 @@ def find_times(text: str, labelled: bool) -> tuple[str | None, str | None]:
 def time_span(text: str, labelled: bool) -> tuple[str | None, str | None, int]:
     """`find_times`, and where in `text` the time ends (-1: no time)."""
     text = _PAREN.sub(lambda m: " " * len(m.group()), text)  # "(fika ca 14.30)", offsets kept
-    if names_other_day(text):
-        return None, None, -1
     p = _patterns()
     folded = fold_same_length(text)
     days = [(f.start, f.end) for f in dates_in(text)]
 
     def usable(m: re.Match) -> bool:
-        return not _a_break(text, folded, m.start()) and not any(s < m.end() and m.start() < e for s, e in days)
+        return not _a_break(text, folded, m.start()) and not any(s < m.end() and m.start() < e for s, e in days) \
+            and not _of_other_day(text, folded, m.start(), m.end())
 
     for m in p.time_range.finditer(text):
         if not usable(m) or (not labelled and not m.group(1) and not (":" in m.group(2) or "." in m.group(2))):
