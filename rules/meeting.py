@@ -20,8 +20,10 @@ from minutes.core.records import Meeting
 from minutes.text import fold, fold_same_length, squash
 
 from .deadlines import find_all
-from .meeting_body import a_sentence, body_from_title, from_breadcrumb, from_lines, looks_like_body, plausible, tidy
-from .meeting_when import NEXT_LABEL, dated, starts_with_break, names_other_day, place_after, time_span, year_refs
+from .meeting_body import (a_sentence, body_from_title, from_breadcrumb, from_lines, from_summons, looks_like_body,
+                           plausible, tidy)
+from .meeting_when import (NEXT_LABEL, dated, names_other_day, place_after, starts_with_break, time_span,
+                           year_refs)
 from .lexicon import lexicon
 from .loader import where
 from .regex import alternation, word_starts
@@ -311,6 +313,8 @@ def _body(meeting: Meeting, header: _Header, title: str | None) -> None:
         body, prov["body"] = cut, f"sv.meeting.body.title: {title}"
     if body is None and (line := from_lines(header.blocks[:8])):
         body, prov["body"] = line, f"sv.meeting.body.header: {line}"
+    if body is None and (summoned := from_summons(header.blocks[:8])):
+        body, prov["body"] = summoned, f"sv.meeting.body.summons: {summoned}"
     if body is None and plausible(cut, loose=cut != squash(title or "")):  # "AB Sjöbyhem PROTOKOLL nr 3/2011"
         body, prov["body"] = cut, f"sv.meeting.body.title: {title}"
     region = None

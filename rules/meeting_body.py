@@ -30,6 +30,7 @@ class _Words:
         self.region = lexicon().compile(r"\s+(?:{W})\s+", f"{where('meeting')}: region_words", folded=True,
                                         words={"W": m.region_words})
         self.banner = {fold(x) for x in m.banner_words}
+        self.summons = [lexicon().compile(x, f"{where('meeting')}: summons") for x in m.summons]
         self.prefixes = sorted(m.title_prefixes, key=len, reverse=True)
         self.title_date = re.compile(m.title_date.pattern, m.title_date.flags)
         lex = lexicon()
@@ -152,7 +153,8 @@ def plausible(body: str | None, loose: bool = False) -> bool:
 
 
 def tidy(body: str) -> str:
-    """A name in sentence case: "BEREDNINGSGRUPPEN FÖR X" -> "Beredningsgruppen för x", "styrgruppen" -> "Styrgruppen"."""
+    """A name in sentence case: "BEREDNINGSGRUPPEN FÖR X" -> "Beredningsgruppen för x", "styrgruppen" -> "Styrgruppen".
+    """
     body = squash(body)
     letters = [c for c in body if c.isalpha()]
     if len(letters) > 4 and all(c.isupper() for c in letters):  # not an abbreviation such as "KSAU"
@@ -190,4 +192,16 @@ def from_lines(blocks: list[Block]) -> str | None:
             body = body_from_title(cell)
             if body and looks_like_body(body) and plausible(body):
                 return body
+    return None
+
+
+def from_summons(blocks: list[Block]) -> str | None:
+    """The body a kallelse summons: "Kommunfullmäktige kallas till sammanträde måndagen den 20 april"."""
+    for b in blocks:
+        if b.kind == "table":
+            continue
+        for rx in _words().summons:
+            m = rx.search(b.text[:400])
+            if m and looks_like_body(m["body"]) and plausible(m["body"]):
+                return squash(m["body"])
     return None

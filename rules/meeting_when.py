@@ -53,6 +53,9 @@ class _Patterns:
         self.weekday_of = {fold_same_length(w): n for n, names in lex.data.weekdays.items() for w in names}
         self.month_of = lex.month_of
         self.time_range, self.time_one = m.time_range, m.time_one
+        range_alone = m.time_range.pattern.removeprefix("(?i)")
+        self.second_sitting = lex.compile(r"\s*,?\s*(?:{W})\s+" + range_alone, f"{source}: time_joiners", re.I,
+                                          words={"W": m.time_joiners})
 
 
 @lru_cache(maxsize=1)
@@ -190,6 +193,9 @@ def time_span(text: str, labelled: bool) -> tuple[str | None, str | None, int]:
             continue
         a, b = parse_time(m.group(2)), parse_time(m.group(3))
         if a and b and a < b:
+            second = p.second_sitting.match(text, m.end())
+            if second and parse_time(second.group(3)) and parse_time(second.group(3)) > b:
+                return a, parse_time(second.group(3)), second.end()
             return a, b, m.end()
     for m in p.time_one.finditer(text):
         if usable(m) and parse_time(m.group(1)):

@@ -227,8 +227,10 @@ class MeetingFile(Data):
     not_body_words: Words
     banner_words: Words
     place_lead_words: Words
+    time_joiners: Words
     page_number: Pattern
     breadcrumb_separator: Pattern
+    summons: list[Regex]
     examples: Examples
 
 
