@@ -67,8 +67,15 @@ class _Header:
     def __init__(self, doc: Document) -> None:
         self.pairs: list[tuple[str, str, Block]] = []  # (label key, value, block)
         self.blocks: list[Block] = []
-        for b in doc.blocks[:HEADER_BLOCKS]:
+        labels = vocab().meeting.labels
+        alone = {label_key(x) for x in labels.date + labels.time + labels.place + labels.body}
+        top = doc.blocks[:HEADER_BLOCKS]
+        for i, b in enumerate(top):
             self.blocks.append(b)
+            after = top[i + 1] if i + 1 < len(top) else None
+            if b.kind != "table" and len(b.text) <= LONGEST_LABEL and label_key(b.text) in alone and after \
+                    and after.kind != "table" and len(after.text) < 200:  # a label on a line of its own
+                self.pairs.append((label_key(b.text), after.text, b))
             if b.kind == "table" and b.rows:
                 for row in b.rows:
                     cells = [c for c in row if c.strip()]
@@ -209,7 +216,7 @@ def meeting_facts(doc: Document, file_name: str | None = None) -> Meeting:
     if place:
         meeting.provenance["place"] = f"sv.meeting.place.label: {squash(found[0])[:120]}"
     else:  # "möte 13-17, Vindelns kommunkontor", "Onsdag 6 maj, kl. 10.00–15.00, Turistbyråns konferensrum"
-        for line, end in (time_line, date_line):
+        for line, end in (time_line, date_line, *_dated_lines(doc, title_idx)):
             place = place_after(line, end) if line else None
             if place:
                 meeting.provenance["place"] = f"sv.meeting.place.line: {squash(line)[:120]}"
@@ -218,6 +225,15 @@ def meeting_facts(doc: Document, file_name: str | None = None) -> Meeting:
     _body(meeting, header, title)
     meeting.next_meeting = next_meeting_date(doc, meeting.meeting_date)
     return meeting
+
+
+def _dated_lines(doc: Document, title_idx: int | None) -> Iterator[tuple[str, int]]:
+    """The title and the lines after it that hold a date, with where the date ends."""
+    start = title_idx or 0
+    for b in doc.blocks[start: start + 4]:
+        found = dated(b.text) if b.kind != "table" and len(b.text) <= 200 else None
+        if found:
+            yield b.text, found.end
 
 
 def _date_sources(doc: Document, header: _Header, title_idx: int | None) -> Iterator[tuple[str, str]]:

@@ -45,7 +45,7 @@ class _Patterns:
         source = where("meeting")
         self.written = lex.compile(fold_regex(m.date_written), f"{source}: date_written", folded=True)
         self.iso = re.compile(m.date_iso)
-        self.numeric = m.date_numeric
+        self.numeric = lex.compile(fold_regex(m.date_numeric), f"{source}: date_numeric", folded=True)
         self.year_refs = m.year_refs
         self.not_meeting = lex.compile(r"\b(?:{W})", f"{source}: not_meeting_words", folded=True,
                                        words={"W": m.not_meeting_words})
@@ -91,20 +91,20 @@ def dates_in(text: str, years: list[int] = ()) -> list[Found]:
     p = _patterns()
     folded = fold_same_length(text)
     found: list[Found] = []
-    for rx in (p.iso, p.numeric):
+    for m in p.iso.finditer(folded):
+        found.append(Found(_make(int(m["year"]), int(m["month"]), int(m["day"])), m.start(), m.end()))
+    for rx in (p.numeric, p.written):
         for m in rx.finditer(folded):
-            if not any(f.start < m.end() and m.start() < f.end for f in found):
-                found.append(Found(_make(int(m["year"]), int(m["month"]), int(m["day"])), m.start(), m.end()))
-    for m in p.written.finditer(folded):
-        if any(f.start < m.end() and m.start() < f.end for f in found):
-            continue
-        month, day = p.month_of[m["month"]], int(m["day"])
-        if m["year"]:
-            date = _make(int(m["year"]), month, day)
-        else:
-            weekday = p.weekday_of.get(m["weekday"]) if m["weekday"] else None
-            date = resolve_year(day, month, weekday, list(years))
-        found.append(Found(date, m.start(), m.end()))
+            if any(f.start < m.end() and m.start() < f.end for f in found):
+                continue
+            month = p.month_of[m["month"]] if rx is p.written else int(m["month"] or m["month2"])
+            year = m["year"] or m.groupdict().get("year2")
+            if year:
+                date = _make(int(year), month, int(m["day"]))
+            else:
+                weekday = p.weekday_of.get(m["weekday"]) if m["weekday"] else None
+                date = resolve_year(int(m["day"]), month, weekday, list(years)) if 1 <= month <= 12 else None
+            found.append(Found(date, m.start(), m.end()))
     return sorted(found, key=lambda f: f.start)
 
 

@@ -220,7 +220,7 @@ class MeetingFile(Data):
     place_trailing: Words
     date_written: Regex
     date_iso: Regex
-    date_numeric: Pattern
+    date_numeric: Regex
     year_refs: Pattern
     not_meeting_words: Words
     break_words: Words
