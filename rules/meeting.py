@@ -253,8 +253,9 @@ def _date_sources(doc: Document, header: _Header, title_idx: int | None) -> Iter
         for text in (_table_texts(b.rows or []) if b.kind == "table" else [b.text]):
             if len(text) < 300 and any(w in fold(text) for w in words):
                 yield "page_header", text
-    for i, b in enumerate(doc.blocks[:3]):  # "Miljönämnden 2008-05-21 1 (14)"; not a bare writing date
-        if b.kind != "table" and len(b.text) < 150 and not (title_idx and i < title_idx and _only_a_date(b.text)):
+    for i, b in enumerate(doc.blocks[:3]):  # "Miljönämnden 2008-05-21 1 (14)"; not prose, nor a bare writing date
+        if b.kind != "table" and len(b.text) < 150 and not b.text.rstrip().endswith(".") \
+                and not (title_idx and i < title_idx and _only_a_date(b.text)):
             yield "first_line", b.text
 
 
