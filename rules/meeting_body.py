@@ -142,8 +142,8 @@ def plausible(body: str | None, loose: bool = False) -> bool:
     words = [fold(x).strip(".,:;") for x in body.split()]
     if all(x in w.doc_words or x in w.calendar_words or x.isdigit() for x in words):
         return False
-    if any(ch.isdigit() for ch in body) and not looks_like_body(body):
-        return False
+    if "§" in body or (any(ch.isdigit() for ch in body) and not fold(body).endswith(w.suffixes)):
+        return False  # an item heading ("KSAU § 12 Val av justerare"), a number ("KS 2017/45")
     if words[0] in w.banner or words[-1] in w.banner:
         return False  # "VILHELMINA KOMMUN", "Region Västerdal": the organisation, not its body
     orgs = vocab().find_orgs(body)
