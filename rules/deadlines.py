@@ -64,6 +64,8 @@ class _Calendar:
                  "NO_DATE_WORDS": data.no_date_words}
         source = where("calendar")
         self.lead_re = self._compile(data.lead, f"{source}: lead", words)
+        self.schedule_re = self._compile(r"\b(?:{SCHEDULE_WORDS})", f"{source}: schedule_words",
+                                         {"SCHEDULE_WORDS": data.schedule_words})
         self.shapes: list[tuple[Shape, re.Pattern]] = [
             (shape, self._compile(shape.pattern, f"{source}: shape {shape.id}", words)) for shape in data.shapes]
 
@@ -278,10 +280,13 @@ def find_all(text: str, ref: dt.date | None, next_meeting: dt.date | None = None
 def find_deadline(text: str, ref: dt.date | None, next_meeting: dt.date | None = None) -> Deadline | None:
     """The deadline a sentence states, if any.
 
-    Dates before the meeting are history, not deadlines. Of the rest, one introduced by a
-    deadline word wins, then the more precise, then the first.
+    Dates before the meeting are history, not deadlines, and a sentence listing meeting dates is a
+    schedule. Of the rest, one introduced by a deadline word wins, then the more precise, then the first.
     """
-    cands = [d for d in find_all(text, ref, next_meeting) if not (ref and d.date and d.date < ref)]
+    found = find_all(text, ref, next_meeting)
+    if sum(d.precision == "day" for d in found) >= 2 and _calendar().schedule_re.search(fold_same_length(text)):
+        return None
+    cands = [d for d in found if not (ref and d.date and d.date < ref)]
     if not cands:
         return None
     cands.sort(key=lambda d: (not d.lead, _RANK.get(d.precision or "", 9) if d.date else 10, d.start))

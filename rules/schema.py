@@ -216,6 +216,7 @@ class Labels(Data):
 
 class MeetingFile(Data):
     doc_types: list[DocTypeWords]
+    title_doc_types: list[DocType]
     labels: Labels
     title_prefixes: Words
     title_date: Pattern
@@ -229,6 +230,19 @@ class MeetingFile(Data):
     time_range: Pattern
     time_one: Pattern
     place_trailing: Words
+    date_written: Regex
+    date_iso: Regex
+    date_numeric: Regex
+    year_refs: Pattern
+    not_meeting_words: Words
+    break_words: Words
+    not_body_words: Words
+    banner_words: Words
+    place_lead_words: Words
+    time_joiners: Words
+    page_number: Pattern
+    breadcrumb_separator: Pattern
+    summons: list[Regex]
     examples: Examples
 
 

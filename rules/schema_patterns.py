@@ -97,6 +97,7 @@ class CalendarFile(Rules):
     seasons: dict[str, Season]
     next_meeting_words: Words
     no_date_words: Words
+    schedule_words: Words
     units: dict[str, Unit]
     no_day_month: Words
     shapes: list[Shape]

@@ -4,7 +4,8 @@ import datetime as dt
 import pytest
 
 from minutes.extractors.text import parse_text
-from minutes.rules.meeting import body_from_title, find_times, meeting_facts
+from minutes.rules.meeting import body_from_title, meeting_facts
+from minutes.rules.meeting_when import find_times
 
 
 def facts(md: str, name: str = "x.md"):
