@@ -5,11 +5,13 @@ file has them; tests/test_rule_examples.py checks each one against its model her
 before it runs them.
 """
 import datetime as dt
-from typing import Any, Iterator
+from dataclasses import fields
+from typing import Any, Iterator, get_type_hints
 
-from pydantic import model_validator
+from pydantic import create_model, model_validator
 
 from minutes.core.enums import AttendeeStatus, DocType, OwnerKind, Precision
+from minutes.core.records import Meeting
 
 from .loader import RuleDataError, load, validate, where
 from .schema import Data, Words
@@ -68,20 +70,12 @@ class OrganisationExample(Data):
     found: Words
 
 
-class MeetingExample(Data):
-    """A document (Markdown, as tests render it) and the meeting facts read from it."""
-
-    document: str
-    file_name: str | None = None
-    title: str | None = None
-    doc_type: DocType | None = None
-    body: str | None = None
-    region: str | None = None
-    meeting_date: dt.date | None = None
-    start_time: str | None = None
-    end_time: str | None = None
-    place: str | None = None
-    next_meeting: dt.date | None = None
+#: A document (Markdown, as tests render it) and the meeting facts read from it: every field of
+#: the Meeting record, each optional (an example states only what it checks).
+MeetingExample = create_model(
+    "MeetingExample", __base__=Data, document=(str, ...), file_name=(str | None, None),
+    **{f.name: ((DocType if f.name == "doc_type" else get_type_hints(Meeting)[f.name]) | None, None)
+       for f in fields(Meeting) if f.name != "provenance"})
 
 
 class OcrExample(Data):
