@@ -123,12 +123,20 @@ class NotLabels(Data):
 class Trigger(Data):
     id: str
     pattern: str
+    label_only: bool = False  # continues a decision under a label; in running text alone it decides nothing
     examples: MatchExamples
 
 
 class Preamble(Data):
     id: str
     kind: DecisionKind
+    regex: FoldedRegex
+    bare: bool = False  # opens a scope without a colon when att-clauses follow
+    examples: MatchExamples
+
+
+class Clause(Data):
+    id: str
     regex: FoldedRegex
     examples: MatchExamples
 
@@ -142,9 +150,13 @@ class DecisionsFile(Rules):
     motion_markers: list[FoldedRegex]
     preambles: list[Preamble]
     preamble_endings: Words
+    clause: Clause
+    clause_breaks: Regex
+    report_openers: list[FoldedRegex]
+    reported_verbs: Words
 
     def _with_ids(self) -> list:
-        return [*self.labels, *self.triggers, *self.preambles]
+        return [*self.labels, *self.triggers, *self.preambles, self.clause]
 
 
 # assignments.yaml -----------------------------------------------------------------------------
