@@ -116,7 +116,7 @@ class ProtocolExample(Data):
 _PLACES: dict[str, tuple[tuple[str, ...], type[Data]]] = {
     "lexicon": ((), LexiconExamples), "people": ((), PeopleExample), "organisations": ((), OrganisationExample),
     "meeting": ((), MeetingExample), "ocr": ((), OcrExample), "calendar": (("shapes",), DeadlineExample),
-    "decisions": (("labels", "triggers", "preambles"), MatchExamples), "assignments": (("rules",), AssignmentExample),
+    "decisions": (("labels", "triggers", "preambles"), MatchExamples), "assignments": (("rules", "owner_rules"), AssignmentExample),
     "protocol": (("rules",), ProtocolExample),
 }
 

@@ -14,6 +14,7 @@ from minutes.core.records import Attendee
 from minutes.text import fold, squash
 
 from .lexicon import lexicon, pattern
+from .owner_tasks import is_unit
 from .text import PERSON_NAME
 from .vocab import vocab
 
@@ -81,9 +82,17 @@ def plausible_owner(text: str | None) -> bool:
         return False  # "RPO följer systematiskt upp": a verb, not a name
     if re.search(r"\d{4}-\d{2}-\d{2}|\b\d{1,2}/\d{1,2}\b", text):
         return False
-    if not (text[0].isupper() or vocab().role(w[0]) or vocab().is_group(text) or first in determiners):
+    if not (text[0].isupper() or vocab().role(w[0]) or vocab().is_group(text) or first in determiners
+            or is_unit(text)):
         return False
     return True
+
+
+def named_recipient(text: str | None) -> bool:
+    """A role or unit named as the one given a task ('delegera till stadsarkitekten att'): one word, definite."""
+    w = (text or "").split()
+    return len(w) == 1 and len(w[0]) >= 6 and w[0].islower() and bool(_definite().search(w[0])) \
+        and fold(w[0]) not in _words()[0]
 
 
 def split_owners(text: str) -> list[str]:
@@ -125,7 +134,7 @@ class OwnerResolver:
             if owner in v.group_acronyms:
                 return owner, "group"
             return owner, "person"
-        if v.is_group(owner):
+        if v.is_group(owner) or is_unit(owner):
             return owner, "group"
         role = v.role(owner) or v.role(owner.split()[0]) if owner.split() else None
         if role and len(owner.split()) <= 2:
@@ -152,6 +161,20 @@ class OwnerResolver:
         if _FIRST_NAME.fullmatch(owner) and not _definite().search(owner):
             return owner, "person"  # a first name the attendee list does not know: "Henrietta"
         return owner, "organisation"
+
+    def known(self, owner: str) -> bool:
+        """Whether an owner is someone of this meeting: a unit, or attendees by name or unique first name."""
+        if is_unit(owner):
+            return True
+        parts = [p.strip() for p in _SPLIT.split(owner) if p.strip()]
+        return bool(parts) and all(self._attendee(p) or self._first_name(p) for p in parts)
+
+    def split(self, owner: str) -> list[str]:
+        """The owners an owner text names: 'AK och FE', 'Per och Ahmed' (attendees' first names) are two."""
+        parts = split_owners(owner)
+        if len(parts) == 1 and not is_unit(owner) and self.known(owner):
+            parts = [p.strip() for p in _SPLIT.split(owner) if p.strip()]
+        return parts
 
     def _attendee(self, name: str) -> Attendee | None:
         key = fold(name)

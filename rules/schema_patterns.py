@@ -206,8 +206,18 @@ class ActionTable(Data):
     deadline_headers: Words
 
 
+class OwnerRule(Data):
+    """An assignment found through its owner (someone of the meeting) rather than through a pattern."""
+
+    id: str
+    verbs: Words = []  # what the owner does next: "tar fram", "ska"
+    examples: Examples
+
+
 class AssignmentsFile(Rules):
     rules: list[AssignmentRule]
+    owner_rules: list[OwnerRule]
+    unit_heads: Words
     task_verbs: Words
     report_verbs: Words
     action_table: ActionTable
@@ -223,7 +233,7 @@ class AssignmentsFile(Rules):
     task_leading: Words
 
     def _with_ids(self) -> list:
-        return [*self.rules, self.action_table]
+        return [*self.rules, *self.owner_rules, self.action_table]
 
 
 # protocol.yaml --------------------------------------------------------------------------------
