@@ -27,7 +27,7 @@ from .matcher import Hit, PatternSet
 from .owner_tasks import actor_task, could_hold, heading_owner, motion_blocks, owner_words, until_next_task
 from .owners import OwnerResolver, clean_owner, named_recipient, plausible_owner, split_owners
 from .schema_patterns import AssignmentsFile, OwnerAt, Scope, TaskAt
-from .text import Sentence, alternation, same_words, sentences, words
+from .text import PERSON_NAME, Sentence, alternation, same_words, sentences, words
 from .vocab import label_key
 
 _INITIALS_OWNER = pattern(r"^[{UPPER}]{2,3}(?:\s*(?:,|{AND}|&|/)\s*[{UPPER}]{2,3})*$")
@@ -91,6 +91,7 @@ class _Context:
 def find_assignments(doc: Document, decisions: list[Decision], consumed: set[int],
                      block_section: list[int | None], ctx: _Context, plan: bool = False) -> list[Assignment]:
     """All assignments of a document."""
+    ctx.resolver.mentioned = [m.group(0) for b in doc.blocks if not b.furniture for m in PERSON_NAME.finditer(b.text)]
     out: list[Assignment] = []
     for d in decisions:
         out.extend(_from_text(d.text, ctx, in_decision=True, decision=d.ordinal, section=d.section, page=d.page))

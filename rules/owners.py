@@ -112,6 +112,8 @@ class OwnerResolver:
     def __init__(self, attendees: list[Attendee], body: str | None = None) -> None:
         self.attendees = attendees
         self.body = fold(body or "")
+        #: full names written in the document, for first names the attendee list does not know
+        self.mentioned: list[str] = []
         self.by_initials = {a.initials: a for a in attendees if a.initials}
         computed: dict[str, list[Attendee]] = {}
         for a in attendees:  # "HS" for Helena Sjöberg when the list gives no initials
@@ -151,6 +153,9 @@ class OwnerResolver:
         first = self._first_name(owner)
         if first is not None:
             return first.name, "person"
+        named = self._mentioned(owner)
+        if named is not None:
+            return named, "person"
         m = _through().match(owner)  # "Koncernkontoret genom koncernstab HR"
         if m:
             owner = m.group(2)
@@ -167,7 +172,7 @@ class OwnerResolver:
         if is_unit(owner):
             return True
         parts = [p.strip() for p in _SPLIT.split(owner) if p.strip()]
-        return bool(parts) and all(self._attendee(p) or self._first_name(p) for p in parts)
+        return bool(parts) and all(self._attendee(p) or self._first_name(p) or self._mentioned(p) for p in parts)
 
     def split(self, owner: str) -> list[str]:
         """The owners an owner text names: 'AK och FE', 'Per och Ahmed' (attendees' first names) are two."""
@@ -194,6 +199,14 @@ class OwnerResolver:
             return None
         hits = [a for a in self.attendees if fold(a.name.split()[0]) == fold(owner)]
         return hits[0] if len(hits) == 1 else None
+
+    def _mentioned(self, owner: str) -> str | None:
+        """The one full name written in the document that starts with this first name ('Ingrid' after
+        'Från kansliet: Ingrid Mårtensson'), when the attendee list does not know it."""
+        if " " in owner.strip() or not owner[:1].isupper() or len(owner) < 2:
+            return None
+        hits = {n for n in self.mentioned if fold(n.split()[0]) == fold(owner)}
+        return hits.pop() if len(hits) == 1 else None
 
     def drop_giver(self, owner: str) -> str:
         """'regionsjukvårdsledningen arbetsgruppen för X' -> 'arbetsgruppen för X' (the giver goes first)."""

@@ -129,3 +129,11 @@ def test_a_task_given_before_the_meeting_is_history_but_one_due_after_it_is_not(
         "Närvarande: Lena Holm, Ivo Rask\n\nLena Holm fick i uppdrag att sammanställa statistiken till mötet den "
         "20 april.\n\nStyrelsen gav den 12 januari Ivo Rask i uppdrag att ta fram en karta.\n"))).assignments]
     assert got == [("Lena Holm", dt.date(2023, 4, 20))]
+
+
+def test_a_first_name_resolves_to_the_one_full_name_the_document_writes():
+    got = [(a.owner, a.task) for a in analyse(parse_text(MINUTES + (
+        "Närvarande: Lena Holm, Ivo Rask\n\nFrån kansliet: Ingrid Mårtensson, processledare\n\n"
+        "## 2. Rekrytering\n\nIngrid tar fram ett förslag till kampanj. Uppdras åt kansliet att boka lokal.\n"
+        "\nGöran tar fram en karta.\n"))).assignments]
+    assert got == [("Ingrid Mårtensson", "tar fram ett förslag till kampanj"), ("kansliet", "boka lokal")]
