@@ -127,7 +127,7 @@ def _examples(name: str) -> Iterator[tuple[str, Any, type[Data]]]:
     lists, model = _PLACES[name]
     holders = [(f"{key}[{i}] ({entry.get('id')})", entry) for key in lists for i, entry in enumerate(data[key])]
     if name == "decisions":
-        holders.append(("not_labels", data["not_labels"]))
+        holders += [("not_labels", data["not_labels"]), ("clause", data["clause"])]
     for place, holder in holders or [("", data)]:
         found = holder["examples"]
         items = found if isinstance(found, list) else [found]

@@ -69,7 +69,7 @@ class ProtocolRules:
 
     def persons(self, text: str) -> list[tuple[str, str]]:
         """Every 'Name Surname (P)' in a sentence."""
-        return [(m.group("name"), m.group("party")) for m in self.person.finditer(text)]
+        return [(m.group("name"), party_letters(m.group("party"))) for m in self.person.finditer(text)]
 
     def party_groups(self, text: str) -> list[str]:
         """The parties whose group acts: 'Sverigedemokraternas ledamöter', 'ledamöter för vänsterpartiet',
@@ -81,6 +81,11 @@ class ProtocolRules:
             return [m.group("partyname2") or m.group("partyname3")]
         names = [self.party_names.get(fold(n.group(0))) for n in self.party_name.finditer(text[:m.end()])]
         return list(dict.fromkeys(n for n in names if n))
+
+
+def party_letters(party: str | None) -> str | None:
+    """A party as its capital letters: older protocols write "(s)", "(kd)"."""
+    return party.upper() if party and party.islower() else party
 
 
 @built_once
@@ -152,7 +157,7 @@ def _sentence(r: ProtocolRules, text: str, rest: str, b: Block, sec: int | None,
               out: Protocol, vote_of) -> None:
     """What one sentence says; `rest` is the block from the sentence on (a vote's counts may run on)."""
     for m in r.rx["yrkande"].finditer(text):
-        out.motions.append(Motion(sec, m.group("who"), m.group("party") or m.group("party2"),
+        out.motions.append(Motion(sec, m.group("who"), party_letters(m.group("party") or m.group("party2")),
                                   m.group("what").rstrip("."), b.page, text))
     m = r.rx["proposition"].search(text)
     if m:
@@ -181,7 +186,8 @@ def _sentence(r: ProtocolRules, text: str, rest: str, b: Block, sec: int | None,
                 out.reservations.append(Reservation(sec, name, party, why, b.page, text))
     if r.rx["jav"].search(text):
         alone = r.rx["jav_person"].match(text)  # "Mats Ek anmälde jäv": no party given
-        for name, party in r.persons(text) or ([(alone.group("name"), None)] if alone else []):
+        for name, party in r.persons(text) or ([(alone.group("name"), party_letters(alone.group("party")))]
+                                               if alone else []):
             out.recusals.append(Recusal(sec, name, party, paragraph, b.page, text))
 
 
@@ -213,7 +219,7 @@ def _vote_table(r: ProtocolRules, b: Block, sec: int | None, vote_of) -> None:
         party = row[party_col].strip() if party_col is not None and party_col < len(row) else None
         m = r.person.fullmatch(name)
         if m:
-            name, party = m.group("name"), party or m.group("party")
+            name, party = m.group("name"), party or party_letters(m.group("party"))
         if len(marked) != 1:
             v.problems.append(f"{name} has {len(marked)} marks")
             continue

@@ -1,6 +1,10 @@
 """Decisions at document level: scopes, kinds, repeats, reports."""
+import pytest
+
 from minutes.extractors.text import parse_text
 from minutes.rules import analyse
+from minutes.rules.decisions import rules
+from minutes.rules.loader import load
 
 
 def decisions(md: str):
@@ -133,3 +137,10 @@ def test_a_task_paragraph_goes_on_deciding_under_a_label():
     assert [t for _, t in decisions(md)] == [
         "Kommunstyrelsen föreslår fullmäktige besluta att motionen anses besvarad.",
         "Kommunstyrelsen ger tekniska förvaltningen i uppdrag att ta fram en plan."]
+
+
+@pytest.mark.parametrize("text,expected", [(t, True) for t in load("decisions")["clause"]["examples"]["match"]]
+                         + [(t, False) for t in load("decisions")["clause"]["examples"]["no_match"]])
+def test_clause_examples(text, expected):
+    """The examples of decisions.yaml's att-clause shape."""
+    assert rules().is_clause(text) is expected
