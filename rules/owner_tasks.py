@@ -32,6 +32,8 @@ class OwnerWords:
                                                          "sv.assignment.owner_heading")
         self.actor = _verbs(rules[self.actor_id].verbs)
         self.modal = _verbs(rules[self.modal_id].verbs)
+        self.not_owners = {r.id: tuple(fold(w) for w in r.not_owners) for r in data.owner_rules}
+        self.not_with = {r.id: _verbs(r.not_with) if r.not_with else None for r in data.owner_rules}
         self.unit_heads = tuple(fold(w) for w in data.unit_heads)
 
 
@@ -57,10 +59,10 @@ def actor_task(sentence: str, known: Callable[[str], bool]) -> tuple[str, str, s
     f = fold_same_length(s)
     for rx, rule in ((w.actor, w.actor_id), (w.modal, w.modal_id)):
         m = rx.search(f)
-        if m is None or m.start() == 0:
+        if m is None or m.start() == 0 or (w.not_with[rule] and w.not_with[rule].search(f)):
             continue
         owner = re.split(r"[.!?;:]\s+", s[:m.start()])[-1].strip(" ,")  # "Cecilia var inte med. Sofia kontaktar"
-        if len(owner.split()) > _MAX_OWNER_WORDS or not known(owner):
+        if len(owner.split()) > _MAX_OWNER_WORDS or not known(owner) or fold(owner).endswith(w.not_owners[rule]):
             continue
         task = s[m.start():] if rule == w.actor_id else s[m.end():]
         return owner, task, rule

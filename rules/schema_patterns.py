@@ -211,6 +211,8 @@ class OwnerRule(Data):
 
     id: str
     verbs: Words = []  # what the owner does next: "tar fram", "ska"
+    not_owners: Words = []  # owners ending in these do not count for this rule ("Nämnden ska enligt lagen ...")
+    not_with: Words = []  # a sentence holding one of these words is not read by this rule
     examples: Examples
 
 
