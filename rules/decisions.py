@@ -43,6 +43,7 @@ class DecisionRules:
         self.motion = data.motion_markers
         self.preambles = [(p.id, p.kind, p.regex, p.bare) for p in data.preambles]
         self.clause_id, self.clause, self.clause_breaks = data.clause.id, data.clause.regex, data.clause_breaks
+        self.statement_verbs = frozenset(fold(w) for w in data.clause.statement_verbs)
         self.label_only = frozenset(t.id for t in data.triggers if t.label_only)
         self.report_openers = data.report_openers
         self.reported_verbs = frozenset(fold(w) for w in data.reported_verbs)
@@ -112,6 +113,10 @@ class DecisionRules:
             if (colon or bare) and rx.search(f) and not self.is_report(re.split(r"(?<=[.!?])\s+", text)[-1]):
                 return rule, kind
         return None
+
+    def is_statement(self, text: str) -> bool:
+        """'Att fler deltar är ett mål': an att-clause as the subject of a statement."""
+        return any(w in self.statement_verbs for w in re.findall(r"\w+", fold(text))[:8])
 
     def is_clause(self, text: str) -> bool:
         """An att-clause: 'att fastställa dagordningen', '-Att bifalla motionen'."""
@@ -209,7 +214,7 @@ def _preamble_or_clause(blocks: list[Block], i: int, block_section: list[int | N
         if r.is_clause(blocks[nxt].text):
             consumed.add(i)
             return _clause_scope(blocks, nxt, lab, out, consumed)
-    if r.is_clause(b.text) and _opens_item(blocks, i, block_section):
+    if r.is_clause(b.text) and _opens_item(blocks, i, block_section) and not r.is_statement(b.text):
         return _clause_scope(blocks, i, Label(r.clause_id, _BESLUT), out, consumed)
     return None
 

@@ -138,6 +138,7 @@ class Preamble(Data):
 class Clause(Data):
     id: str
     regex: FoldedRegex
+    statement_verbs: Words  # "Att många kom är glädjande": a statement, not a clause standing for a decision
     examples: MatchExamples
 
 

@@ -97,7 +97,8 @@ def test_each_att_clause_after_a_bare_preamble_is_a_decision():
 def test_an_att_clause_first_under_an_item_is_its_decision():
     md = (HEAD + "## § 2 Fastställande av dagordning\n\natt fastställa dagordningen\n\n"
           "## § 3 Ekonomichefens rapport\n\natt notera informationen till protokollet.\n\n"
-          "## § 4 Övrigt\n\nOrdföranden berättade om kurserna. Att många anmält sig är glädjande.\n")
+          "## § 4 Övrigt\n\nOrdföranden berättade om kurserna. Att många anmält sig är glädjande.\n\n"
+          "## § 5 Mål\n\nAtt fler unga deltar är ett mål för året.\n")
     assert [t for _, t in decisions(md)] == ["att fastställa dagordningen",
                                              "att notera informationen till protokollet."]
 
