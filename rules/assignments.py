@@ -24,9 +24,10 @@ from .deadlines import Deadline, find_deadline
 from .lexicon import lexicon, pattern
 from .loader import built_once, load_model, where
 from .matcher import Hit, PatternSet
-from .owners import OwnerResolver, clean_owner, plausible_owner, split_owners
+from .owner_tasks import actor_task, could_hold, heading_owner, motion_blocks, owner_words, until_next_task
+from .owners import OwnerResolver, clean_owner, named_recipient, plausible_owner, split_owners
 from .schema_patterns import AssignmentsFile, OwnerAt, Scope, TaskAt
-from .text import Sentence, alternation, same_words, sentences, words
+from .text import PERSON_NAME, Sentence, alternation, same_words, sentences, words
 from .vocab import label_key
 
 _INITIALS_OWNER = pattern(r"^[{UPPER}]{2,3}(?:\s*(?:,|{AND}|&|/)\s*[{UPPER}]{2,3})*$")
@@ -90,17 +91,39 @@ class _Context:
 def find_assignments(doc: Document, decisions: list[Decision], consumed: set[int],
                      block_section: list[int | None], ctx: _Context, plan: bool = False) -> list[Assignment]:
     """All assignments of a document."""
+    ctx.resolver.mentioned = [m.group(0) for b in doc.blocks if not b.furniture for m in PERSON_NAME.finditer(b.text)]
     out: list[Assignment] = []
     for d in decisions:
         out.extend(_from_text(d.text, ctx, in_decision=True, decision=d.ordinal, section=d.section, page=d.page))
-    for unit, idxs in _units(doc, consumed):
+    for unit, idxs in _units(doc, consumed | motion_blocks(doc)):
         first = doc.blocks[idxs[0]]
         out.extend(_from_text(unit, ctx, in_decision=plan, decision=None, section=block_section[idxs[0]],
                               page=first.page, running=True))
     for idx, b in enumerate(doc.blocks):
         if b.kind == "table" and b.rows:
             out.extend(_from_table(b, ctx, block_section[idx]))
+    out.extend(_under_owner_headings(doc, block_section, ctx))
     return _dedupe(out)
+
+
+def _under_owner_headings(doc: Document, block_section: list[int | None], ctx: _Context) -> list[Assignment]:
+    """'Kansliet:' (or 'Per och Ahmed:') alone on a line, then a list: each item is a task of that owner."""
+    out: list[Assignment] = []
+    blocks = doc.blocks
+    for idx, b in enumerate(blocks):
+        if b.kind != "paragraph" or b.furniture or not b.text.rstrip().endswith(":"):
+            continue
+        owner = heading_owner(b.text, ctx.resolver.known)
+        j = idx + 1
+        while owner and j < len(blocks) and blocks[j].kind == "list_item":
+            sents = sentences(blocks[j].text)
+            found = _make(owner, blocks[j].text, sents[0], sents, 0, blocks[j].text, owner_words().heading_id,
+                          0.9, ctx) if sents else None
+            for a in found or []:
+                a.section, a.page = block_section[j], blocks[j].page
+                out.append(a)
+            j += 1
+    return out
 
 
 def _units(doc: Document, consumed: set[int]):
@@ -132,7 +155,7 @@ def _from_text(text: str, ctx: _Context, in_decision: bool, decision: int | None
                page: int, running: bool = False) -> list[Assignment]:
     r = rules()
     gate = r.patterns.might_match(text)  # nothing in the whole text can match: skip the sentences
-    if not gate and not in_decision and decision is None:
+    if not gate and not in_decision and decision is None and not (running and could_hold(text)):
         return []  # only the patterns could find something here, and none can match
     found: list[Assignment] = []
     sents = sentences(text)
@@ -145,7 +168,7 @@ def _from_text(text: str, ctx: _Context, in_decision: bool, decision: int | None
                 continue
             if any(s <= sent.start + h.start < e for s, e in taken):
                 continue  # inside the task of a stronger hit ("ber X att ... återkomma med")
-            if running and _is_history(sent.text, h):
+            if running and _is_history(sent.text, h, ctx.ref):
                 continue
             a = _from_hit(h, rule, sent, sents, si, text, ctx)
             if a is None:
@@ -154,6 +177,14 @@ def _from_text(text: str, ctx: _Context, in_decision: bool, decision: int | None
                 one.decision, one.section, one.page = decision, section, page
                 found.append(one)
             taken.append((sent.start + h.start, sent.end))
+        if running and not any(s <= sent.start < e for s, e in taken):
+            hit = actor_task(sent.text, ctx.resolver.known)
+            a = _make(hit[0], hit[1], sent, sents, si, text, hit[2], 0.75, ctx) if hit else None
+            for one in a or []:
+                one.decision, one.section, one.page = decision, section, page
+                found.append(one)
+            if a:
+                taken.append((sent.start, sent.end))
         if in_decision and not any(s <= sent.start < e for s, e in taken):
             a = _task_verb(sent, sents, si, text, ctx)
             if a:
@@ -170,10 +201,20 @@ def _from_text(text: str, ctx: _Context, in_decision: bool, decision: int | None
     return found
 
 
-def _is_history(sentence: str, h: Hit) -> bool:
-    """'Regionsjukvårdsledningen gav den 12 september X i uppdrag ...' reports an earlier assignment."""
+def _is_history(sentence: str, h: Hit, ref: dt.date | None) -> bool:
+    """'Regionsjukvårdsledningen gav den 12 september X i uppdrag ...' reports an earlier assignment.
+
+    A date after the meeting that is the task's deadline ('fick i uppdrag att ... till mötet den
+    31 januari') does not.
+    """
     first = fold(h.matched.split()[0]) if h.matched.split() else ""
-    return first in rules().past and any(rx.search(sentence) for rx in rules().history)
+    if first not in rules().past:
+        return False
+    dl = find_deadline(sentence[h.end:], ref, None)  # a deadline follows the task's words
+    if dl is not None and dl.lead and dl.date and ref and dl.date > ref:
+        dl.start, dl.end = dl.start + h.end, dl.end + h.end
+        sentence = sentence[:dl.start] + sentence[dl.end:]
+    return any(rx.search(sentence) for rx in rules().history)
 
 
 def _reports(after_owner: str) -> bool:
@@ -218,7 +259,8 @@ def _from_hit(h: Hit, rule: _Rule, sent: Sentence, sents: list[Sentence], si: in
     else:
         owner = None
     owner = clean_owner(owner)
-    if rule.owner != OwnerAt.NONE and not plausible_owner(owner):
+    recipient = rule.owner == OwnerAt.INSIDE and named_recipient(owner)
+    if rule.owner != OwnerAt.NONE and not (plausible_owner(owner) or recipient):
         return None
     if rule.task == TaskAt.AFTER:
         task = s[h.end:]
@@ -252,7 +294,7 @@ def _make(owner: str | None, task: str, sent: Sentence, sents: list[Sentence], s
           score: float, ctx: _Context) -> list[Assignment] | None:
     dl = find_deadline(task, ctx.ref, ctx.next_meeting) or find_deadline(sent.text, ctx.ref, ctx.next_meeting)
     if dl is None:  # the deadline may be in the rest of the item: "Resultat meddelas till AK innan midsommar."
-        rest = " ".join(x.text for x in sents[si + 1:])
+        rest = " ".join(x.text for x in until_next_task(sents[si + 1:], ctx.resolver.known))
         dl = find_deadline(rest, ctx.ref, ctx.next_meeting) if rest else None
         if dl is not None and dl.precision == Precision.DAY and not rules().strong_lead.search(fold(dl.text)):
             dl = None
@@ -260,7 +302,7 @@ def _make(owner: str | None, task: str, sent: Sentence, sents: list[Sentence], s
     task = _clean_task(task)
     if len(words(task)) < 2:
         return None
-    owners = split_owners(owner) if owner else [None]
+    owners = ctx.resolver.split(owner) if owner else [None]
     out = []
     for o in owners:
         name, kind = ctx.resolver.resolve(o) if o else (None, None)

@@ -19,7 +19,8 @@ from .lexicon import pattern
 from .loader import built_once, load_model, where
 from .matcher import PatternSet
 from .schema_patterns import DecisionsFile
-from .text import same_word_sets, sentences, word_set, words
+from .decision_repeats import agenda_items, merge_repeats
+from .text import sentences, words
 
 _BESLUT = DecisionKind.BESLUT.value  # a decision with no label saying otherwise
 
@@ -40,7 +41,12 @@ class DecisionRules:
         self.triggers = PatternSet([t.model_dump() for t in data.triggers], where("decisions"))
         self.report = data.report_markers
         self.motion = data.motion_markers
-        self.preambles = [(p.id, p.kind, p.regex) for p in data.preambles]
+        self.preambles = [(p.id, p.kind, p.regex, p.bare) for p in data.preambles]
+        self.clause_id, self.clause, self.clause_breaks = data.clause.id, data.clause.regex, data.clause_breaks
+        self.statement_verbs = frozenset(fold(w) for w in data.clause.statement_verbs)
+        self.label_only = frozenset(t.id for t in data.triggers if t.label_only)
+        self.report_openers = data.report_openers
+        self.reported_verbs = frozenset(fold(w) for w in data.reported_verbs)
         self.preamble_endings = tuple(" " + fold(w) for w in data.preamble_endings)
         self.subordinator = pattern(r"\b{SUBORDINATORS}\b", folded=True)
         #: rules whose decisions count in a document that is not about a meeting too
@@ -72,6 +78,22 @@ class DecisionRules:
         f = fold(sentence)
         return any(rx.search(f) for rx in self.report)
 
+    def decides(self, sentence: str, under_label: bool = False) -> str | None:
+        """The rule of the first trigger that makes `sentence` a decision (not a report, a motion or a form label)."""
+        hits = [h for h in self.triggers.find(sentence) if not self.in_subordinate_clause(sentence, h.start)
+                and (under_label or h.rule not in self.label_only) and not _in_form_label(sentence, h.end)]
+        if hits and not self.is_report(sentence) and not self.is_motion(sentence):
+            return hits[0].rule
+        return None
+
+    def tells_of_other_meeting(self, sentence: str) -> bool:
+        f = fold(sentence)
+        return any(rx.search(f) for rx in self.report_openers)
+
+    def reported(self, sentence: str) -> bool:
+        """A past-tense decision verb: after an account of another meeting, part of that account."""
+        return any(w in self.reported_verbs for w in re.findall(r"\w+", fold(sentence)))
+
     def is_motion(self, sentence: str) -> bool:
         """A yrkande, the chair's proposition, a vote or a reservation: about a decision, not one."""
         f = fold(sentence)
@@ -84,13 +106,35 @@ class DecisionRules:
         return last >= 0 and "," not in before[last:]
 
     def preamble(self, text: str) -> tuple[str, str] | None:
-        if not text.rstrip().endswith(":"):
-            return None
-        f = fold(text)
-        for rule, kind, rx in self.preambles:
-            if rx.search(f) and not self.is_report(re.split(r"(?<=[.!?])\s+", text)[-1]):
+        """The rule and kind of a paragraph that introduces decisions: '... beslutar:' or a bare '... beslutar'."""
+        colon = text.rstrip().endswith(":")
+        f = fold(text.strip())
+        for rule, kind, rx, bare in self.preambles:
+            if (colon or bare) and rx.search(f) and not self.is_report(re.split(r"(?<=[.!?])\s+", text)[-1]):
                 return rule, kind
         return None
+
+    def is_statement(self, text: str) -> bool:
+        """'Att fler deltar är ett mål': an att-clause as the subject of a statement."""
+        return any(w in self.statement_verbs for w in re.findall(r"\w+", fold(text))[:8])
+
+    def is_clause(self, text: str) -> bool:
+        """An att-clause: 'att fastställa dagordningen', '-Att bifalla motionen'."""
+        return len(text) < 600 and bool(self.clause.match(fold(text.strip())))
+
+
+def _in_form_label(sentence: str, at: int) -> bool:
+    """A trigger in a front-page field's label ('Utses att justera: Eva Ek') names a field, it decides nothing.
+
+    The label is the sentence's start up to a colon, or the trigger and at most two words then a colon,
+    when what follows the colon is not an att-clause ('Nämnden beslutar: att ...' decides).
+    """
+    colon = sentence.find(":")
+    short = 0 <= colon < 40 and at <= colon + 1 and len(sentence[:colon].split()) <= 5
+    m = re.match(r"\s*(?:[\w-]+\s+){0,2}[\w-]*:", sentence[at:])
+    if m and not short:
+        colon = at + m.end() - 1
+    return (short or bool(m)) and not fold(sentence[colon + 1:]).split()[:1] == ["att"]
 
 
 @built_once
@@ -128,11 +172,11 @@ def find_decisions(doc: Document, block_section: list[int | None]) -> tuple[list
                 j = _label_scope(blocks, i + 1, lab, label_level, out, consumed)
             i = j
             continue
-        pre = r.preamble(b.text) if b.kind in ("paragraph", "list_item") else None
-        if pre is not None and i + 1 < len(blocks) and blocks[i + 1].kind == "list_item":
-            consumed.add(i)
-            i = _list_scope(blocks, i + 1, Label(pre[0], _context_kind(blocks, i) or _BESLUT), out, consumed)
-            continue
+        if b.kind in ("paragraph", "list_item"):
+            j = _preamble_or_clause(blocks, i, block_section, out, consumed)
+            if j is not None:
+                i = j
+                continue
         i += 1
 
     for idx, b in enumerate(blocks):
@@ -141,14 +185,87 @@ def find_decisions(doc: Document, block_section: list[int | None]) -> tuple[list
         if not r.triggers.might_match(b.text):
             continue
         sents = sentences(b.text)
+        found, account = [], False
         for sent in sents:
-            hits = [h for h in r.triggers.find(sent.text) if not r.in_subordinate_clause(sent.text, h.start)]
-            if hits and not r.is_report(sent.text) and not r.is_motion(sent.text):
-                # a short paragraph is the decision with its context; in a long one, the sentence
-                out.add(b.text if len(sents) <= 3 else sent.text, _BESLUT, hits[0].rule, idx)
-                if len(sents) <= 3:
-                    break
-    return merge_repeats(out.decisions), consumed
+            account = account or r.tells_of_other_meeting(sent.text)
+            rule = r.decides(sent.text)
+            if rule and not (account and r.reported(sent.text)):
+                found.append((sent.text, rule))
+        if len(found) == 1 and len(sents) <= 3:  # a short paragraph is the decision with its context
+            found = [(b.text, found[0][1])]
+        for text, rule in found:  # in a long one, or with several decisions, each sentence
+            out.add(text, _BESLUT, rule, idx)
+    return merge_repeats(out.in_order(), agenda_items(blocks, block_section)), consumed
+
+
+
+def _preamble_or_clause(blocks: list[Block], i: int, block_section: list[int | None], out: _Collected,
+                        consumed: set[int]) -> int | None:
+    """A preamble with its list or att-clauses, or att-clauses first under an agenda item: the block after them."""
+    r = rules()
+    b = blocks[i]
+    nxt = _next_content(blocks, i + 1)
+    pre = r.preamble(b.text)
+    if pre is not None and nxt is not None:
+        lab = Label(pre[0], _context_kind(blocks, i) or _BESLUT)
+        if blocks[nxt].kind == "list_item" and (b.text.rstrip().endswith(":") or r.is_clause(blocks[nxt].text)):
+            consumed.add(i)
+            return _list_scope(blocks, nxt, lab, out, consumed)
+        if r.is_clause(blocks[nxt].text):
+            consumed.add(i)
+            return _clause_scope(blocks, nxt, lab, out, consumed)
+    if r.is_clause(b.text) and _opens_item(blocks, i, block_section) and not r.is_statement(b.text):
+        return _clause_scope(blocks, i, Label(r.clause_id, _BESLUT), out, consumed)
+    return None
+
+
+def _clauses(text: str) -> list[str]:
+    """The att-clauses of a block ('att anta planen, samt att ge ...'), and any decision sentence after them."""
+    r = rules()
+    parts = [p.strip().lstrip("-–").strip() for p in re.split(r.clause_breaks, text.strip().lstrip("-–"))]
+    out: list[str] = []
+    for part in filter(None, parts):
+        sents = sentences(part)
+        cut = next((k for k, s in enumerate(sents) if k and r.decides(s.text)), None)
+        if cut is None:
+            out.append(part)
+        else:  # "Att justera ... utsågs X. Justeringen beslutades ske den 17 december": two decisions
+            out.append(" ".join(s.text for s in sents[:cut]))
+            out.extend(s.text for s in sents[cut:])
+    return out
+
+
+def _next_content(blocks: list[Block], j: int) -> int | None:
+    """The index of the next block that is not page furniture."""
+    while j < len(blocks) and blocks[j].furniture:
+        j += 1
+    return j if j < len(blocks) else None
+
+
+def _opens_item(blocks: list[Block], i: int, block_section: list[int | None]) -> bool:
+    """Whether block i is the first text of an agenda item (the block before it is the item's heading)."""
+    j = i - 1
+    while j >= 0 and blocks[j].furniture:
+        j -= 1
+    if j < 0 or block_section[j] is None:
+        return False
+    return blocks[j].kind == "heading" or (j == 0 or block_section[j - 1] != block_section[j])
+
+
+def _clause_scope(blocks: list[Block], j: int, lab: Label, out: _Collected, consumed: set[int]) -> int:
+    """Consecutive att-clauses, each a decision; a paragraph in lower case continues the clause before it."""
+    r = rules()
+    for k in (k for k in range(j, len(blocks)) if not blocks[k].furniture):
+        b = blocks[k]
+        if b.kind in ("paragraph", "list_item") and r.is_clause(b.text):
+            for clause in _clauses(b.text):
+                out.add(clause, lab.kind or _BESLUT, lab.rule, k)
+        elif b.kind in ("paragraph", "list_item") and b.text[:1].islower() and k - 1 in consumed:
+            out.extend(b.text)
+        else:
+            return k
+        consumed.add(k)
+    return len(blocks)
 
 
 class _Collected:
@@ -157,6 +274,12 @@ class _Collected:
     def __init__(self, blocks: list[Block], block_section: list[int | None]) -> None:
         self.blocks, self.block_section = blocks, block_section
         self.decisions: list[Decision] = []
+        self.at: list[int] = []  # the block of each decision
+
+    def in_order(self) -> list[Decision]:
+        """The decisions in document order (scopes are read before running text)."""
+        order = sorted(range(len(self.decisions)), key=lambda n: (self.at[n], n))
+        return [self.decisions[n] for n in order]
 
     def add(self, text: str, kind: str, rule: str, idx: int, number: str | None = None) -> None:
         text = squash(text)
@@ -164,6 +287,7 @@ class _Collected:
             return
         self.decisions.append(Decision(len(self.decisions) + 1, text, kind, self.block_section[idx],
                                        self.blocks[idx].page, rule, text[:1000], number))
+        self.at.append(idx)
 
     def extend(self, text: str) -> None:
         """Append text to the last decision (its sentence went on in the next block)."""
@@ -192,10 +316,16 @@ def _label_scope(blocks: list[Block], j: int, lab: Label, label_level: int | Non
     if j >= len(blocks) or _is_scope_end(blocks[j], label_level) or r.label_of(blocks[j].text):
         return j
     first = blocks[j]
-    if first.kind == "paragraph" and _is_preamble(first.text) and j + 1 < len(blocks) \
-            and blocks[j + 1].kind == "list_item":
-        consumed.add(j)  # a preamble: "Kommunstyrelsen beslutar:" / "... föreslås besluta att" then the list
-        return _list_scope(blocks, j + 1, lab, out, consumed)
+    if first.kind == "paragraph" and (_is_preamble(first.text) or r.preamble(first.text)) and j + 1 < len(blocks):
+        # a preamble: "Kommunstyrelsen beslutar:" / "... föreslås besluta att" then the list or the att-clauses
+        if blocks[j + 1].kind == "list_item":
+            consumed.add(j)
+            return _list_scope(blocks, j + 1, lab, out, consumed)
+        if r.is_clause(blocks[j + 1].text):
+            consumed.add(j)
+            return _clause_scope(blocks, j + 1, lab, out, consumed)
+    if r.is_clause(first.text):
+        return _clause_scope(blocks, j, lab, out, consumed)
     if first.kind == "list_item":
         return _list_scope(blocks, j, lab, out, consumed)
     if first.kind == "paragraph":
@@ -259,43 +389,10 @@ def _continuations(blocks: list[Block], j: int, lab: Label, out: _Collected, con
             j += 1
             continue
         first_word = fold(b.text.split()[0]) if b.text.split() else ""
-        if first_word in r.continuation or (r.triggers.find(b.text) and not r.is_report(b.text)):
+        if first_word in r.continuation or r.decides(b.text, under_label=True):
             out.add(b.text, lab.kind or _BESLUT, lab.rule + ".continued", j)
             consumed.add(j)
             j += 1
             continue
         break
     return j
-
-
-def merge_repeats(decisions: list[Decision]) -> list[Decision]:
-    """One row per decision: a repeat (same words, or the same numbered position reworded) merges.
-
-    Repeats are the same words up to typos (`same_words`), or the same list number with most
-    words shared. The later wording is kept (a clean copy usually follows a draft); the first
-    position stays.
-    """
-    kept: list[Decision] = []
-    sets: list[frozenset[str]] = []
-    for d in decisions:
-        ds = word_set(d.text)
-        twin = None
-        for i, k in enumerate(kept):
-            ks = sets[i]
-            if k.number is not None and k.number == d.number:
-                repeat = len(ks & ds) >= 0.6 * len(ks | ds) > 0  # the same position, most words shared
-            else:
-                repeat = same_word_sets(ks, ds)  # tests the shared words first: most pairs share few
-            if repeat:
-                twin = i
-                break
-        if twin is None:
-            kept.append(d)
-            sets.append(ds)
-        else:
-            k = kept[twin]
-            k.text, k.source, k.page = d.text, d.source, d.page
-            sets[twin] = ds
-    for n, d in enumerate(kept, start=1):
-        d.ordinal = n
-    return kept

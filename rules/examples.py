@@ -116,7 +116,7 @@ class ProtocolExample(Data):
 _PLACES: dict[str, tuple[tuple[str, ...], type[Data]]] = {
     "lexicon": ((), LexiconExamples), "people": ((), PeopleExample), "organisations": ((), OrganisationExample),
     "meeting": ((), MeetingExample), "ocr": ((), OcrExample), "calendar": (("shapes",), DeadlineExample),
-    "decisions": (("labels", "triggers", "preambles"), MatchExamples), "assignments": (("rules",), AssignmentExample),
+    "decisions": (("labels", "triggers", "preambles"), MatchExamples), "assignments": (("rules", "owner_rules"), AssignmentExample),
     "protocol": (("rules",), ProtocolExample),
 }
 
@@ -127,7 +127,7 @@ def _examples(name: str) -> Iterator[tuple[str, Any, type[Data]]]:
     lists, model = _PLACES[name]
     holders = [(f"{key}[{i}] ({entry.get('id')})", entry) for key in lists for i, entry in enumerate(data[key])]
     if name == "decisions":
-        holders.append(("not_labels", data["not_labels"]))
+        holders += [("not_labels", data["not_labels"]), ("clause", data["clause"])]
     for place, holder in holders or [("", data)]:
         found = holder["examples"]
         items = found if isinstance(found, list) else [found]

@@ -14,6 +14,7 @@ from minutes.core.records import Attendee
 from minutes.text import fold, squash
 
 from .lexicon import lexicon, pattern
+from .owner_tasks import is_unit
 from .text import PERSON_NAME
 from .vocab import vocab
 
@@ -81,9 +82,17 @@ def plausible_owner(text: str | None) -> bool:
         return False  # "RPO följer systematiskt upp": a verb, not a name
     if re.search(r"\d{4}-\d{2}-\d{2}|\b\d{1,2}/\d{1,2}\b", text):
         return False
-    if not (text[0].isupper() or vocab().role(w[0]) or vocab().is_group(text) or first in determiners):
+    if not (text[0].isupper() or vocab().role(w[0]) or vocab().is_group(text) or first in determiners
+            or is_unit(text)):
         return False
     return True
+
+
+def named_recipient(text: str | None) -> bool:
+    """A role or unit named as the one given a task ('delegera till stadsarkitekten att'): one word, definite."""
+    w = (text or "").split()
+    return len(w) == 1 and len(w[0]) >= 6 and w[0].islower() and bool(_definite().search(w[0])) \
+        and fold(w[0]) not in _words()[0]
 
 
 def split_owners(text: str) -> list[str]:
@@ -103,6 +112,8 @@ class OwnerResolver:
     def __init__(self, attendees: list[Attendee], body: str | None = None) -> None:
         self.attendees = attendees
         self.body = fold(body or "")
+        #: full names written in the document, for first names the attendee list does not know
+        self.mentioned: list[str] = []
         self.by_initials = {a.initials: a for a in attendees if a.initials}
         computed: dict[str, list[Attendee]] = {}
         for a in attendees:  # "HS" for Helena Sjöberg when the list gives no initials
@@ -125,7 +136,7 @@ class OwnerResolver:
             if owner in v.group_acronyms:
                 return owner, "group"
             return owner, "person"
-        if v.is_group(owner):
+        if v.is_group(owner) or is_unit(owner):
             return owner, "group"
         role = v.role(owner) or v.role(owner.split()[0]) if owner.split() else None
         if role and len(owner.split()) <= 2:
@@ -142,6 +153,9 @@ class OwnerResolver:
         first = self._first_name(owner)
         if first is not None:
             return first.name, "person"
+        named = self._mentioned(owner)
+        if named is not None:
+            return named, "person"
         m = _through().match(owner)  # "Koncernkontoret genom koncernstab HR"
         if m:
             owner = m.group(2)
@@ -152,6 +166,20 @@ class OwnerResolver:
         if _FIRST_NAME.fullmatch(owner) and not _definite().search(owner):
             return owner, "person"  # a first name the attendee list does not know: "Henrietta"
         return owner, "organisation"
+
+    def known(self, owner: str) -> bool:
+        """Whether an owner is someone of this meeting: a unit, or attendees by name or unique first name."""
+        if is_unit(owner):
+            return True
+        parts = [p.strip() for p in _SPLIT.split(owner) if p.strip()]
+        return bool(parts) and all(self._attendee(p) or self._first_name(p) or self._mentioned(p) for p in parts)
+
+    def split(self, owner: str) -> list[str]:
+        """The owners an owner text names: 'AK och FE', 'Per och Ahmed' (attendees' first names) are two."""
+        parts = split_owners(owner)
+        if len(parts) == 1 and not is_unit(owner) and self.known(owner):
+            parts = [p.strip() for p in _SPLIT.split(owner) if p.strip()]
+        return parts
 
     def _attendee(self, name: str) -> Attendee | None:
         key = fold(name)
@@ -171,6 +199,14 @@ class OwnerResolver:
             return None
         hits = [a for a in self.attendees if fold(a.name.split()[0]) == fold(owner)]
         return hits[0] if len(hits) == 1 else None
+
+    def _mentioned(self, owner: str) -> str | None:
+        """The one full name written in the document that starts with this first name ('Ingrid' after
+        'Från kansliet: Ingrid Mårtensson'), when the attendee list does not know it."""
+        if " " in owner.strip() or not owner[:1].isupper() or len(owner) < 2:
+            return None
+        hits = {n for n in self.mentioned if fold(n.split()[0]) == fold(owner)}
+        return hits.pop() if len(hits) == 1 else None
 
     def drop_giver(self, owner: str) -> str:
         """'regionsjukvårdsledningen arbetsgruppen för X' -> 'arbetsgruppen för X' (the giver goes first)."""

@@ -45,6 +45,7 @@ class ProtocolRules:
         self.party_names = lex.party_of_name
         self.rx = {r.id.rsplit(".", 1)[1]: self.compile(r.regex, f"{where('protocol')}: {r.id}") for r in data.rules}
         self.person = self.compile(r"(?P<name>{NAME})\s*{PARTY}", where("protocol"))
+        self.party_name = self.compile(r"(?i:{PARTY_NAMES})", where("protocol"))
         self.gate = lex.compile("{GATE}", where("protocol"), folded=True, words={"GATE": data.gate_words})
         table = data.vote_table
         self.vote_columns = {vote: [fold(w) for w in words] for vote, words in table.columns.items()}
@@ -68,15 +69,23 @@ class ProtocolRules:
 
     def persons(self, text: str) -> list[tuple[str, str]]:
         """Every 'Name Surname (P)' in a sentence."""
-        return [(m.group("name"), m.group("party")) for m in self.person.finditer(text)]
+        return [(m.group("name"), party_letters(m.group("party"))) for m in self.person.finditer(text)]
 
-    def party_group(self, text: str) -> str | None:
+    def party_groups(self, text: str) -> list[str]:
+        """The parties whose group acts: 'Sverigedemokraternas ledamöter', 'ledamöter för vänsterpartiet',
+        'Kristdemokraternas och Moderaternas ledamöter' (both)."""
         m = self.rx["party_group"].search(text)
         if not m:
-            return None
-        if m.group("partyname"):
-            return self.party_names.get(fold(m.group("partyname")))
-        return m.group("partyname2") or m.group("partyname3")
+            return []
+        if m.group("partyname2") or m.group("partyname3"):
+            return [m.group("partyname2") or m.group("partyname3")]
+        names = [self.party_names.get(fold(n.group(0))) for n in self.party_name.finditer(text[:m.end()])]
+        return list(dict.fromkeys(n for n in names if n))
+
+
+def party_letters(party: str | None) -> str | None:
+    """A party as its capital letters: older protocols write "(s)", "(kd)"."""
+    return party.upper() if party and party.islower() else party
 
 
 @built_once
@@ -127,7 +136,7 @@ def find_protocol(doc: Document, sections: list[Section], block_section: list[in
             continue
         for s in sentences(b.text):
             text = squash(s.text)
-            _sentence(r, text, b, sec, number.get(sec), out, vote_of)
+            _sentence(r, text, squash(b.text[s.start:]), b, sec, number.get(sec), out, vote_of)
     voters = sum(1 for a in attendees if a.status in (AttendeeStatus.PRESENT, AttendeeStatus.SUBSTITUTE) and a.party)
     for v in votes.values():
         _settle(v, voters)
@@ -144,10 +153,12 @@ def _might_be_protocol(text: str) -> bool:
     return bool(rules().gate.search(fold(text)))
 
 
-def _sentence(r: ProtocolRules, text: str, b: Block, sec: int | None, paragraph: str | None, out: Protocol,
-              vote_of) -> None:
+def _sentence(r: ProtocolRules, text: str, rest: str, b: Block, sec: int | None, paragraph: str | None,
+              out: Protocol, vote_of) -> None:
+    """What one sentence says; `rest` is the block from the sentence on (a vote's counts may run on)."""
     for m in r.rx["yrkande"].finditer(text):
-        out.motions.append(Motion(sec, m.group("who"), m.group("party"), m.group("what").rstrip("."), b.page, text))
+        out.motions.append(Motion(sec, m.group("who"), party_letters(m.group("party") or m.group("party2")),
+                                  m.group("what").rstrip("."), b.page, text))
     m = r.rx["proposition"].search(text)
     if m:
         v = vote_of(sec, b, "sv.protocol.proposition", text)
@@ -156,7 +167,7 @@ def _sentence(r: ProtocolRules, text: str, b: Block, sec: int | None, paragraph:
     if r.rx["votering"].search(text):
         v = vote_of(sec, b, "sv.protocol.votering", text)
         v.method = _VOTERING
-        c = r.rx["vote_counts"].search(text)
+        c = r.rx["vote_counts"].search(rest)
         if c:
             v.yes, v.no = r.count(c.group("yes")), r.count(c.group("no"))
             v.abstain, v.absent = r.count(c.group("abstain")), r.count(c.group("absent"))
@@ -169,12 +180,14 @@ def _sentence(r: ProtocolRules, text: str, b: Block, sec: int | None, paragraph:
     if r.rx["reservation"].search(text):
         reason = r.rx["reservation_reason"].search(text)
         why = reason.group("reason").strip() if reason else None
-        people = r.persons(text) or [(None, r.party_group(text))]
+        people = r.persons(text) or [(None, party) for party in r.party_groups(text)]
         for name, party in people:
             if name or party:
                 out.reservations.append(Reservation(sec, name, party, why, b.page, text))
     if r.rx["jav"].search(text):
-        for name, party in r.persons(text):
+        alone = r.rx["jav_person"].match(text)  # "Mats Ek anmälde jäv": no party given
+        for name, party in r.persons(text) or ([(alone.group("name"), party_letters(alone.group("party")))]
+                                               if alone else []):
             out.recusals.append(Recusal(sec, name, party, paragraph, b.page, text))
 
 
@@ -189,6 +202,8 @@ def _vote_table(r: ProtocolRules, b: Block, sec: int | None, vote_of) -> None:
             break
     else:
         return
+    if not any(fold(row[i] or "").strip() in r.marks for row in rows[h + 1:] for i in cols.values() if i < len(row)):
+        return  # an empty Ja/Nej grid (an attendance list's columns): no vote was taken
     party_col = next((i for i, k in enumerate(keys) if k in r.party_headers), None)
     name_col = next(i for i in range(len(keys)) if i not in cols.values() and i != party_col)
     v = vote_of(sec, b, "sv.protocol.vote_table", table_source(rows))
@@ -204,7 +219,7 @@ def _vote_table(r: ProtocolRules, b: Block, sec: int | None, vote_of) -> None:
         party = row[party_col].strip() if party_col is not None and party_col < len(row) else None
         m = r.person.fullmatch(name)
         if m:
-            name, party = m.group("name"), party or m.group("party")
+            name, party = m.group("name"), party or party_letters(m.group("party"))
         if len(marked) != 1:
             v.problems.append(f"{name} has {len(marked)} marks")
             continue

@@ -123,6 +123,7 @@ class NotLabels(Data):
 class Trigger(Data):
     id: str
     pattern: str
+    label_only: bool = False  # continues a decision under a label; in running text alone it decides nothing
     examples: MatchExamples
 
 
@@ -130,6 +131,14 @@ class Preamble(Data):
     id: str
     kind: DecisionKind
     regex: FoldedRegex
+    bare: bool = False  # opens a scope without a colon when att-clauses follow
+    examples: MatchExamples
+
+
+class Clause(Data):
+    id: str
+    regex: FoldedRegex
+    statement_verbs: Words  # "Att många kom är glädjande": a statement, not a clause standing for a decision
     examples: MatchExamples
 
 
@@ -142,9 +151,13 @@ class DecisionsFile(Rules):
     motion_markers: list[FoldedRegex]
     preambles: list[Preamble]
     preamble_endings: Words
+    clause: Clause
+    clause_breaks: Regex
+    report_openers: list[FoldedRegex]
+    reported_verbs: Words
 
     def _with_ids(self) -> list:
-        return [*self.labels, *self.triggers, *self.preambles]
+        return [*self.labels, *self.triggers, *self.preambles, self.clause]
 
 
 # assignments.yaml -----------------------------------------------------------------------------
@@ -194,8 +207,20 @@ class ActionTable(Data):
     deadline_headers: Words
 
 
+class OwnerRule(Data):
+    """An assignment found through its owner (someone of the meeting) rather than through a pattern."""
+
+    id: str
+    verbs: Words = []  # what the owner does next: "tar fram", "ska"
+    not_owners: Words = []  # owners ending in these do not count for this rule ("Nämnden ska enligt lagen ...")
+    not_with: Words = []  # a sentence holding one of these words is not read by this rule
+    examples: Examples
+
+
 class AssignmentsFile(Rules):
     rules: list[AssignmentRule]
+    owner_rules: list[OwnerRule]
+    unit_heads: Words
     task_verbs: Words
     report_verbs: Words
     action_table: ActionTable
@@ -211,7 +236,7 @@ class AssignmentsFile(Rules):
     task_leading: Words
 
     def _with_ids(self) -> list:
-        return [*self.rules, self.action_table]
+        return [*self.rules, *self.owner_rules, self.action_table]
 
 
 # protocol.yaml --------------------------------------------------------------------------------

@@ -6,12 +6,16 @@ import re
 from minutes.core.document import Document
 from minutes.core.records import Section
 
-_NUMBER = re.compile(r"^\s*(§\s*\d+[a-z]?|\d{1,2}(?:\.\d{1,2})*[a-z]?)(?:[.):]|\s)\s*(.*)$")
-_PARAGRAPH_SIGN = re.compile(r"^\s*(§\s*\d+[a-z]?)\s*(.*)$")
+from .lexicon import pattern
+
+#: a body's short name before a paragraph sign: "TN § 45", "Sn § 49", "KS § 12"
+_BODY = r"(?:[{UPPER}][{UPPER}{LOWER}]{0,5}\s+(?=§))?"
+_NUMBER = pattern(r"^\s*" + _BODY + r"(§\s*\d+[a-z]?|\d{1,2}(?:\.\d{1,2})*[a-z]?)(?:[.):]|\s)\s*(.*)$")
+_PARAGRAPH_SIGN = pattern(r"^\s*" + _BODY + r"(§\s*\d+[a-z]?)\s*(.*)$")
 
 
 def split_number(title: str) -> tuple[str | None, str]:
-    """'1. Inledning' -> ('1', 'Inledning'); '§ 45 Budget' -> ('§ 45', 'Budget')."""
+    """'1. Inledning' -> ('1', 'Inledning'); '§ 45 Budget' and 'TN § 45 Budget' -> ('§ 45', 'Budget')."""
     m = _NUMBER.match(title)
     if m and m.group(2).strip():
         number = re.sub(r"§\s*", "§ ", m.group(1))

@@ -1,6 +1,8 @@
 """Assignments at document level: owners resolved against the attendees, tasks, deadlines."""
 import datetime as dt
 
+import pytest
+
 from minutes.extractors.text import parse_text
 from minutes.rules import analyse
 
@@ -76,3 +78,62 @@ def test_every_row_carries_page_rule_and_source():
     a = ex.assignments[0]
     assert a.page == 1 and a.rule == "sv.assignment.uppdras" and a.source == "NW uppdras att boka lokal."
     assert a.decision == ex.decisions[0].ordinal
+
+
+def _owner_rule_cases():
+    from minutes.rules.loader import load
+    for rule in load("assignments")["owner_rules"]:
+        for n, ex in enumerate(rule["examples"]):
+            yield pytest.param(rule["id"], ex.get("text") or ex["no_match"], ex.get("owner"), ex.get("task"),
+                               id=f"{rule['id']}-{n}")
+
+
+@pytest.mark.parametrize("rule_id,text,owner,task", list(_owner_rule_cases()))
+def test_owner_rule_examples(rule_id, text, owner, task):
+    """The examples of assignments.yaml's owner_rules, each read as a whole document of a meeting."""
+    found = [a for a in analyse(parse_text(MINUTES + text)).assignments if a.rule == rule_id]
+    if owner is None:
+        assert not found, [(a.owner, a.task) for a in found]
+    else:
+        assert (found[0].owner, found[0].task) == (owner, task), [(a.owner, a.task) for a in found]
+
+
+#: a meeting's first lines: the rules read running text as tasks only in minutes of a meeting
+MINUTES = "# Minnesanteckningar\n\nStyrgruppen för kustfiske\n\nDatum 2023-03-08\n\n"
+
+
+def test_first_names_shared_owners_units_and_owner_headings():
+    got = [(a.owner, a.task, a.deadline) for a in analyse(parse_text(MINUTES + (
+        "Närvarande: Lena Holm, Ivo Rask, Per Olsson, Ahmed Yusuf\n\n## 2. Webbplatsen\n\n"
+        "Ivo var inte med. Lena kontaktar Ivo om webbplatsen. Per och Ahmed tar fram ett förslag till struktur "
+        "senast den 30 april.\n\n## 3. Åtgärder\n\nKansliet:\n\n- Boka lokal för höstens träff.\n\n"
+        "Tekniska förvaltningen ska se över skyltningen.\n"))).assignments]
+    assert got == [("Lena Holm", "kontaktar Ivo om webbplatsen", None),
+                   ("Per Olsson", "tar fram ett förslag till struktur", dt.date(2023, 4, 30)),
+                   ("Ahmed Yusuf", "tar fram ett förslag till struktur", dt.date(2023, 4, 30)),
+                   ("Tekniska förvaltningen", "se över skyltningen", None),
+                   ("Kansliet", "Boka lokal för höstens träff", None)]
+
+
+def test_a_yrkande_proposes_a_task_and_a_delegation_gives_one():
+    got = [(a.owner, a.task) for a in analyse(parse_text(
+        "# Protokoll\n\nMiljönämnden\n\nSammanträdesdatum 2008-03-13\n\n## § 14 Yttrande\n\n"
+        "Eva Lund (V) yrkar att förvaltningen får i uppdrag att utreda frågan.\n\n"
+        "Kjell Ek (M) yrkade att nämnden skulle besluta:\n\n-Att ge kontoret i uppdrag att återkomma.\n\n"
+        "Beslut\n\nMiljönämnden beslutade delegera till miljöchefen att avge yttrande över förslaget.\n")).assignments]
+    assert got == [("miljöchefen", "avge yttrande över förslaget")]
+
+
+def test_a_task_given_before_the_meeting_is_history_but_one_due_after_it_is_not():
+    got = [(a.owner, a.deadline) for a in analyse(parse_text(MINUTES + (
+        "Närvarande: Lena Holm, Ivo Rask\n\nLena Holm fick i uppdrag att sammanställa statistiken till mötet den "
+        "20 april.\n\nStyrelsen gav den 12 januari Ivo Rask i uppdrag att ta fram en karta.\n"))).assignments]
+    assert got == [("Lena Holm", dt.date(2023, 4, 20))]
+
+
+def test_a_first_name_resolves_to_the_one_full_name_the_document_writes():
+    got = [(a.owner, a.task) for a in analyse(parse_text(MINUTES + (
+        "Närvarande: Lena Holm, Ivo Rask\n\nFrån kansliet: Ingrid Mårtensson, processledare\n\n"
+        "## 2. Rekrytering\n\nIngrid tar fram ett förslag till kampanj. Uppdras åt kansliet att boka lokal.\n"
+        "\nGöran tar fram en karta.\n"))).assignments]
+    assert got == [("Ingrid Mårtensson", "tar fram ett förslag till kampanj"), ("kansliet", "boka lokal")]

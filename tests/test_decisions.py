@@ -1,6 +1,10 @@
 """Decisions at document level: scopes, kinds, repeats, reports."""
+import pytest
+
 from minutes.extractors.text import parse_text
 from minutes.rules import analyse
+from minutes.rules.decisions import rules
+from minutes.rules.loader import load
 
 
 def decisions(md: str):
@@ -72,3 +76,72 @@ def test_decisions_carry_section_page_and_rule():
     d = ex.decisions[0]
     assert (d.page, d.rule, ex.sections[d.section - 1].title) == (1, "sv.decision.label.beslut.inline", "Lokaler")
     assert d.source == "Nämnden godkänner hyresavtalet."
+
+
+#: a protocol's first lines: the rules read running text as decisions in minutes of a meeting
+HEAD = "# Protokoll\n\nSocialnämnden\n\nSammanträdesdatum 2024-03-12\n\n"
+
+
+def test_each_att_clause_after_a_bare_preamble_is_a_decision():
+    md = (HEAD + "## § 12 Detaljplan för Ängsbacken\n\nKommunfullmäktige beslutar\n\n"
+          "att anta detaljplanen för Ängsbacken 2:4,\n\n"
+          "att ge kommunstyrelsen i uppdrag att teckna avtal med exploatören.\n\n"
+          "## § 13 Taxa\n\nRegionstyrelsen beslutar\n\natt anta taxan, samt att ge regiondirektören i uppdrag "
+          "att följa upp den.\n")
+    assert [t for _, t in decisions(md)] == [
+        "att anta detaljplanen för Ängsbacken 2:4,",
+        "att ge kommunstyrelsen i uppdrag att teckna avtal med exploatören.",
+        "att anta taxan", "att ge regiondirektören i uppdrag att följa upp den."]
+
+
+def test_an_att_clause_first_under_an_item_is_its_decision():
+    md = (HEAD + "## § 2 Fastställande av dagordning\n\natt fastställa dagordningen\n\n"
+          "## § 3 Ekonomichefens rapport\n\natt notera informationen till protokollet.\n\n"
+          "## § 4 Övrigt\n\nOrdföranden berättade om kurserna. Att många anmält sig är glädjande.\n\n"
+          "## § 5 Mål\n\nAtt fler unga deltar är ett mål för året.\n")
+    assert [t for _, t in decisions(md)] == ["att fastställa dagordningen",
+                                             "att notera informationen till protokollet."]
+
+
+def test_appointments_and_older_verbs():
+    md = (HEAD + "## 2. Sekreterare\n\nTill sekreterare utsågs Mona Berglund.\n\n"
+          "## 3. Justering\n\nAtt jämte ordföranden justera dagens protokoll utsågs Dragan Ilić. "
+          "Justeringen beslutades ske den 4 maj.\n\n"
+          "## 4. Bokslut\n\nFörelåg bokslut för 2011. Styrelsen beslöt godkänna bokslutet.\n\n"
+          "## 5. Dagordning\n\nDagordningen godkännes i befintligt skick.\n\n"
+          "## 6. Gemensam enkät\n\nMötet enades om att skicka en enkät till företagen.\n")
+    assert [t for _, t in decisions(md)] == [
+        "Till sekreterare utsågs Mona Berglund.", "Att jämte ordföranden justera dagens protokoll utsågs Dragan Ilić.",
+        "Justeringen beslutades ske den 4 maj.", "Förelåg bokslut för 2011. Styrelsen beslöt godkänna bokslutet.",
+        "Dagordningen godkännes i befintligt skick.", "Mötet enades om att skicka en enkät till företagen."]
+
+
+def test_the_same_words_under_two_items_are_two_decisions():
+    md = (HEAD + "## 1. Information om färdtjänst\n\nKim Ek informerade.\n\nInformationen noteras.\n\n"
+          "## 2. Information om parkering\n\nUlla Ås informerade.\n\nInformationen noteras.\n")
+    assert [t for _, t in decisions(md)] == ["Informationen noteras.", "Informationen noteras."]
+
+
+def test_not_decisions_form_labels_accounts_and_tasks_in_running_text():
+    md = (HEAD + "Utses att justera: Eva Ek\n\nParagrafer 33-38, Ivo Rask, § 34 Utses att justera: Tor Ek\n\n"
+          "## 3. Förbundet\n\nPer Holm berättade om förbundet. Ett styrelsemöte ägde rum i mars. "
+          "Sju ledamöter valdes. Vidare antogs en tidplan.\n\n"
+          "Ordföranden ger kansliet i uppdrag att boka lokal.\n\n"
+          "Till justerare ska utses en ledamot från oppositionen.\n")
+    assert decisions(md) == []
+
+
+def test_a_task_paragraph_goes_on_deciding_under_a_label():
+    md = (HEAD + "## § 4 Motion om solceller\n\nBeslut\n\nKommunstyrelsen föreslår fullmäktige besluta att motionen "
+          "anses besvarad.\n\nKommunstyrelsen ger tekniska förvaltningen i uppdrag att ta fram en plan.\n\n"
+          "Reservation\n\nEva Ek (V) reserverar sig mot beslutet.\n")
+    assert [t for _, t in decisions(md)] == [
+        "Kommunstyrelsen föreslår fullmäktige besluta att motionen anses besvarad.",
+        "Kommunstyrelsen ger tekniska förvaltningen i uppdrag att ta fram en plan."]
+
+
+@pytest.mark.parametrize("text,expected", [(t, True) for t in load("decisions")["clause"]["examples"]["match"]]
+                         + [(t, False) for t in load("decisions")["clause"]["examples"]["no_match"]])
+def test_clause_examples(text, expected):
+    """The examples of decisions.yaml's att-clause shape."""
+    assert rules().is_clause(text) is expected

@@ -263,3 +263,58 @@ def test_protocol_views_are_documented():
     contract = (Path(__file__).parent.parent / "docs" / "warehouse-contract.md").read_text(encoding="utf-8")
     for view in ("motions", "votes", "person_votes", "reservations", "recusals", "paragraph_attendance"):
         assert f"## {view}" in contract, view
+
+
+def _protocol(md: str):
+    from minutes.extractors.text import parse_text
+    from minutes.rules import analyse
+    ex = analyse(parse_text(md))
+    return ex.protocol, {s.ordinal: s.number for s in ex.sections}
+
+
+SN = """# Protokoll
+
+Socialnämnden
+
+Sammanträdesdatum 2016-11-23
+
+SN § 115 Riktlinjer för färdtjänst
+
+Gunnel Rask, C, yrkar bifall till förvaltningens förslag.
+
+Tommy Borg, SD, yrkar avslag på förvaltningens förslag.
+
+Ordföranden ställer proposition på yrkandena och finner att nämnden bifaller förvaltningens förslag.
+
+Samtliga närvarande ledamöter för sverigedemokraterna reserverar sig mot beslutet.
+
+SN § 116 Avtal om städning
+
+Mats Ek anmälde jäv och deltog inte i handläggningen av ärendet.
+
+Omröstningen utfaller med 6 ja-röster mot 4 nej-röster. 1 ledamot avstår.
+
+Kristdemokraternas och Moderaternas ledamöter reserverar sig mot beslutet.
+
+| Ledamot | Närvarande | Ja | Nej | Avstår |
+|---|---|---|---|---|
+| Gunnel Rask (C) | X | | | |
+| Tommy Borg (SD) | X | | | |
+"""
+
+
+def test_comma_parties_party_groups_jav_without_party_and_counts_over_two_sentences():
+    p, number = _protocol(SN)
+    assert [(m.mover, m.party, number[m.section]) for m in p.motions] == [("Gunnel Rask", "C", "§ 115"),
+                                                                          ("Tommy Borg", "SD", "§ 115")]
+    assert [(r.name, r.party, number[r.section]) for r in p.reservations] == [
+        (None, "SD", "§ 115"), (None, "KD", "§ 116"), (None, "M", "§ 116")]
+    assert [(r.name, r.paragraph) for r in p.recusals] == [("Mats Ek", "§ 116")]
+    assert [(number[v.section], v.method, v.yes, v.no, v.abstain) for v in p.votes] == [
+        ("§ 115", "acclamation", None, None, None), ("§ 116", "votering", 6, 4, 1)]
+
+
+def test_an_empty_ja_nej_grid_is_no_vote():
+    p, _ = _protocol(SN.split("SN § 116")[0] + "| Ledamot | Ja | Nej | Avstår |\n|---|---|---|---|\n"
+                     "| Gunnel Rask (C) | | | |\n| Tommy Borg (SD) | | | |\n")
+    assert [(v.method, v.yes) for v in p.votes] == [("acclamation", None)]
