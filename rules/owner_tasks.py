@@ -35,6 +35,7 @@ class OwnerWords:
         self.not_owners = {r.id: tuple(fold(w) for w in r.not_owners) for r in data.owner_rules}
         self.not_with = {r.id: _verbs(r.not_with) if r.not_with else None for r in data.owner_rules}
         self.unit_heads = tuple(fold(w) for w in data.unit_heads)
+        self.distributive = frozenset(fold(w) for w in data.distributive_words)
 
 
 def _verbs(words: list[str]) -> re.Pattern:
@@ -49,6 +50,8 @@ def owner_words() -> OwnerWords:
 def is_unit(text: str) -> bool:
     """A unit that can own a task: 'Kansliet', 'tekniska förvaltningen', 'samhällsbyggnadsförvaltningen'."""
     w = fold(text).strip(" .,:").split()
+    if len(w) in (2, 3) and w[0] in owner_words().distributive:  # "Varje byalag", "Samtliga förvaltningar"
+        return True
     return 0 < len(w) <= 5 and w[-1].endswith(owner_words().unit_heads) and all(_MODIFIER.match(x) for x in w[:-1])
 
 
@@ -61,7 +64,8 @@ def actor_task(sentence: str, known: Callable[[str], bool]) -> tuple[str, str, s
         m = rx.search(f)
         if m is None or m.start() == 0 or (w.not_with[rule] and w.not_with[rule].search(f)):
             continue
-        owner = re.split(r"[.!?;:]\s+", s[:m.start()])[-1].strip(" ,")  # "Cecilia var inte med. Sofia kontaktar"
+        # "Cecilia var inte med. Sofia kontaktar", "5. Bredband – Sofia kontaktar"
+        owner = re.split(r"[.!?;:]\s+|\s[–—-]\s", s[:m.start()])[-1].strip(" ,")
         if len(owner.split()) > _MAX_OWNER_WORDS or not known(owner) or fold(owner).endswith(w.not_owners[rule]):
             continue
         task = s[m.start():] if rule == w.actor_id else s[m.end():]

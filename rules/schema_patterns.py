@@ -220,6 +220,7 @@ class OwnerRule(Data):
 class AssignmentsFile(Rules):
     rules: list[AssignmentRule]
     owner_rules: list[OwnerRule]
+    distributive_words: Words
     unit_heads: Words
     task_verbs: Words
     report_verbs: Words
