@@ -7,6 +7,7 @@ from minutes.core.document import Document
 from minutes.core.records import Section
 
 from .lexicon import pattern
+from .text import sentences
 
 #: a body's short name before a paragraph sign: "TN § 45", "Sn § 49", "KS § 12"
 _BODY = r"(?:[{UPPER}][{UPPER}{LOWER}]{0,5}\s+(?=§))?"
@@ -33,10 +34,12 @@ def find_sections(doc: Document) -> tuple[list[Section], list[int | None]]:
         level = None
         if b.kind == "heading" and not b.furniture:
             level = b.level
-        elif b.kind == "paragraph" and _PARAGRAPH_SIGN.match(b.text) and len(b.text) < 150:
+        elif b.kind == "paragraph" and _PARAGRAPH_SIGN.match(b.text):
             level = 9
         if level is not None:
             number, title = split_number(b.text)
+            if level == 9 and title:  # an item written inline: "§ 5 Förlängning av insatsen. Insatsen startade …"
+                title = sentences(title)[0].text.rstrip(".")
             while stack and stack[-1].level >= level:
                 stack.pop()
             sec = Section(len(sections) + 1, number, title, level, b.page, stack[-1].ordinal if stack else None)
