@@ -160,6 +160,11 @@ def import_paths(paths: Iterable[str | Path], db: str | Path, *, settings: Setti
     `scheduler`, or a local one); `out_parquet` also writes the warehouse as Parquet (warehouse/parquet.py).
     `settings` holds the time limit, OCR settings and batch size (minutes.core.settings).
     """
+    if str(db).startswith("ducklake:"):  # a lake: the workers write themselves (pipeline/lake_engine.py)
+        from .lake_engine import import_to_lake
+        return import_to_lake(paths, str(db), settings=settings, workers=workers, force=force, ocr=ocr,
+                              progress=progress, command=command, engine=engine, scheduler=scheduler,
+                              out_parquet=out_parquet)
     t0 = time.perf_counter()
     if out_parquet:
         from minutes.warehouse.parquet import export_folder

@@ -222,42 +222,54 @@ class Warehouse:
                     imports: list[dict[str, Any]] = (), touches: list[tuple[str, int, int]] = ()) -> None:
         """Write whole documents, their import-log rows and new file stamps in one transaction.
 
-        `replaced` names the documents whose old rows go first; a document seen for the first
-        time has none, so nothing is deleted for it. Each document is written entirely or not
-        at all: a crash leaves every document either as it was or as it is now.
+        Each document is written entirely or not at all: a crash leaves every document either
+        as it was or as it is now.
         """
         self.con.begin()
         try:
-            ids = sorted(replaced)
-            if ids:
-                for table in ("attendee_persons", "assignment_persons"):  # links of the rows about to go
-                    owner = table.split("_")[0] + "s"
-                    self.con.execute(f"DELETE FROM core.{table} WHERE {owner[:-1]}_id IN (SELECT {owner[:-1]}_id "
-                                     f"FROM core.{owner} WHERE document_id IN (SELECT unnest(?)))", [ids])
-                for table in DOCUMENT_ROWS:
-                    self.con.execute(f"DELETE FROM core.{table.name} WHERE document_id IN (SELECT unnest(?))", [ids])
-                self.con.execute("DELETE FROM core.documents WHERE document_id IN (SELECT unnest(?))", [ids])
-            if records:
-                paths = [r.document["source_path"] for r in records]
-                if ids:  # a file that moved onto a path stored under another id
-                    self.con.execute("DELETE FROM core.documents WHERE source_path IN (SELECT unnest(?))", [paths])
-                self.insert_rows("documents", [r.document for r in records])
-                for table in DOCUMENT_ROWS:
-                    if table.name != "postings":
-                        self.insert_rows(table.name, [row for r in records for row in r.rows.get(table.name, [])])
-                insert_postings(self, _concat([r.rows["postings"] for r in records if r.rows.get("postings")]))
-                for c in apply_corrections(self, paths):
-                    log.warning("correction %s of %s (%s) no longer finds its row in %s; see `minutes corrections`",
-                                c["correction_id"], c["row_id"], c["field"] or "marked wrong", c["source_path"])
-            for path, size, mtime_ns in touches:
-                self.con.execute("UPDATE core.documents SET size_bytes = ?, mtime_ns = ? WHERE source_path = ?",
-                                 [size, mtime_ns, path])
-            self.insert_rows("imports", list(imports))
+            self.write_rows(records, replaced, imports, touches)
             self.con.commit()
         except Exception:
             self.con.rollback()
             self.term_ids = None  # terms numbered in the rolled-back transaction are gone: reload
             raise
+
+    def write_rows(self, records: list[DocumentRecord], replaced: set[str] = frozenset(),
+                   imports: list[dict[str, Any]] = (), touches: list[tuple[str, int, int]] = ()) -> None:
+        """The statements of `write_batch`, inside the caller's transaction.
+
+        `replaced` names the documents whose old rows go first; a document seen for the first
+        time has none, so nothing is deleted for it.
+        """
+        ids = sorted(replaced)
+        if ids:
+            for table in ("attendee_persons", "assignment_persons"):  # links of the rows about to go
+                owner = table.split("_")[0] + "s"
+                self.con.execute(f"DELETE FROM core.{table} WHERE {owner[:-1]}_id IN (SELECT {owner[:-1]}_id "
+                                 f"FROM core.{owner} WHERE document_id IN (SELECT unnest(?)))", [ids])
+            for table in DOCUMENT_ROWS:
+                self.con.execute(f"DELETE FROM core.{table.name} WHERE document_id IN (SELECT unnest(?))", [ids])
+            self.con.execute("DELETE FROM core.documents WHERE document_id IN (SELECT unnest(?))", [ids])
+        if records:
+            paths = [r.document["source_path"] for r in records]
+            if ids:  # a file that moved onto a path stored under another id
+                self.con.execute("DELETE FROM core.documents WHERE source_path IN (SELECT unnest(?))", [paths])
+            self.insert_rows("documents", [r.document for r in records])
+            for table in DOCUMENT_ROWS:
+                if table.name != "postings":
+                    self.insert_rows(table.name, [row for r in records for row in r.rows.get(table.name, [])])
+            self.insert_postings(_concat([r.rows["postings"] for r in records if r.rows.get("postings")]))
+            for c in apply_corrections(self, paths):
+                log.warning("correction %s of %s (%s) no longer finds its row in %s; see `minutes corrections`",
+                            c["correction_id"], c["row_id"], c["field"] or "marked wrong", c["source_path"])
+        for path, size, mtime_ns in touches:
+            self.con.execute("UPDATE core.documents SET size_bytes = ?, mtime_ns = ? WHERE source_path = ?",
+                             [size, mtime_ns, path])
+        self.insert_rows("imports", list(imports))
+
+    def insert_postings(self, columns: dict[str, list] | None) -> None:
+        """Write search postings, numbering new terms (search.insert_postings)."""
+        insert_postings(self, columns)
 
     def insert_rows(self, table: str, rows: list[dict[str, Any]]) -> None:
         """Insert plain rows (dicts with the same keys) into core.<table> with one statement.

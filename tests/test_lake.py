@@ -1,0 +1,103 @@
+"""The lake: a cluster of separate processes writing to DuckLake on a PostgreSQL catalog, read like the warehouse."""
+from __future__ import annotations
+
+import duckdb
+import pytest
+from conftest import MINUTES_MD
+from lakefix import cluster, lake_db, needs_lake, pg, s3  # noqa: F401  (fixtures)
+from test_engines import folder  # noqa: F401  (fixture: four minutes and a broken PDF)
+
+from minutes.cli import main
+from minutes.core.settings import Settings
+from minutes.core.tables import public_views
+
+# Columns that differ between two runs of the same import by nature: times, run ids, durations.
+RUN_SPECIFIC = {"documents": "imported_at", "imports": "run_id, \"at\", seconds, ocr_seconds"}
+
+
+def views(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
+    """Every view of the contract, whole and sorted."""
+    out = {}
+    for view in public_views():
+        skip = RUN_SPECIFIC.get(view)
+        out[view] = con.execute(f"SELECT {f'* EXCLUDE ({skip})' if skip else '*'} FROM {view} ORDER BY ALL").fetchall()
+    return out
+
+
+def lake_views(db: str, settings: Settings = Settings()) -> dict[str, list[tuple]]:
+    from minutes.warehouse.lake import reader
+    con = reader(db, settings)
+    try:
+        return views(con)
+    finally:
+        con.close()
+
+
+def file_views(path) -> dict[str, list[tuple]]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return views(con)
+    finally:
+        con.close()
+
+
+@pytest.mark.slow
+def test_a_cluster_import_into_the_lake_equals_the_local_warehouse_on_every_view(runner, folder, tmp_path, cluster,
+                                                                                  lake_db):
+    local = tmp_path / "local.duckdb"
+    res = runner.invoke(main, ["import", str(folder), "--db", str(local)])
+    assert res.exit_code == 1 and "4 imported" in res.output and "1 failed" in res.output
+    res = runner.invoke(main, ["import", str(folder), "--db", lake_db, "--lake-data", str(tmp_path / "lake"),
+                               "--engine", "dask", "--scheduler", cluster.address, "--batch-size", "2"])
+    assert res.exit_code == 1 and "4 imported" in res.output and "1 failed" in res.output, res.output
+    assert "Traceback" not in res.output and "Workers: 2" in res.output
+    a, b = file_views(local), lake_views(lake_db)
+    assert a["decisions"] and a["assignments"] and a["attendees"] and a["persons"]
+    assert set(a) == set(public_views()) and len(a) == 16
+    for view in a:
+        assert a[view] == b[view], view
+    # idempotent: nothing changed, nothing written twice
+    res = runner.invoke(main, ["import", str(folder), "--db", lake_db, "--engine", "dask", "--scheduler",
+                               cluster.address])
+    assert "4 unchanged" in res.output and "1 failed" in res.output, res.output
+    assert lake_views(lake_db)["decisions"] == a["decisions"]
+    # the CLI reads the lake as it reads the file
+    res = runner.invoke(main, ["sql", "select count(*) as n from decisions", "--db", lake_db, "-f", "csv"])
+    assert res.exit_code == 0 and res.output == f"n\n{len(a['decisions'])}\n", res.output
+    res = runner.invoke(main, ["search", "prognos", "--db", lake_db, "-f", "csv"])
+    assert res.exit_code == 0 and "prognos" in res.output.lower()
+    res = runner.invoke(main, ["sql", "select * from read_csv('/etc/passwd')", "--db", lake_db])
+    assert res.exit_code == 1 and "only reads" in res.output
+
+
+def test_a_local_lake_import_needs_no_server(runner, folder, tmp_path, make_doc):
+    needs_lake()
+    db = f"ducklake:sqlite:{tmp_path / 'lake.sqlite'}"
+    res = runner.invoke(main, ["import", str(folder), "--db", db])
+    assert res.exit_code == 1 and "4 imported" in res.output and "1 failed" in res.output, res.output
+    local = tmp_path / "local.duckdb"
+    runner.invoke(main, ["import", str(folder), "--db", str(local)])
+    assert lake_views(db) == file_views(local)
+    # a changed file replaces its rows, and persons follow the new names
+    changed = MINUTES_MD.replace("2025-02-04", "2025-05-06").replace("Göran Ärlig", "Göran Ärlund")
+    make_doc(changed, "e.docx").rename(folder / "styrgrupp_2025-05-06.docx")
+    res = runner.invoke(main, ["import", str(folder), "--db", db])
+    runner.invoke(main, ["import", str(folder), "--db", str(local)])
+    assert "1 replaced" in res.output and "3 unchanged" in res.output, res.output
+    assert lake_views(db) == file_views(local)
+
+
+def test_a_new_postgres_lake_asks_where_its_data_goes(runner, folder, lake_db):
+    res = runner.invoke(main, ["import", str(folder), "--db", lake_db])
+    assert res.exit_code == 1 and "--lake-data" in res.output and "Traceback" not in res.output
+
+
+def test_term_ids_are_the_same_in_python_and_in_sql():
+    from minutes.warehouse.extensions import offline_connect
+    from minutes.warehouse.lake_store import TERM_ID_SQL, term_id
+
+    terms = ["beslut", "förvaltning", "å", "ärende-123", "x" * 200]
+    con = offline_connect()
+    got = con.execute(f"SELECT {TERM_ID_SQL} FROM (SELECT unnest(?) AS term)", [terms]).fetchall()
+    assert [g for (g,) in got] == [term_id(t) for t in terms]
+    assert all(0 <= term_id(t) < 2**64 for t in terms) and len({term_id(t) for t in terms}) == len(terms)
