@@ -183,7 +183,8 @@ def _failed(task: BatchTask, e: Exception) -> list[FileResult]:
 @contextlib.contextmanager
 def _quiet_dask():
     """Dask's own log lines (reconnect attempts, lost workers) stay out of the user's terminal."""
-    loggers = [logging.getLogger(n) for n in ("distributed", "tornado", "asyncio")]
+    names = [n for n in logging.root.manager.loggerDict if n.startswith(("distributed", "tornado"))]
+    loggers = [logging.getLogger(n) for n in ("distributed", "tornado", "asyncio", *names)]
     levels = [lg.level for lg in loggers]
     for lg in loggers:
         lg.setLevel(logging.CRITICAL + 1)

@@ -52,7 +52,8 @@ def import_to_lake(paths: Iterable[str | Path], db: str, *, settings: Settings =
         run = _LakeRun(wh, LakeSummary(time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]), progress)
         wh.start(run.summary.run_id, command)
         tasks = run.plan(list(find(paths, settings)), settings, force, ocr, workers)
-        runner = dask_runner(paths, settings, workers, scheduler) if engine == "dask" else LocalRunner(workers)
+        samples = [next((f.path for t in tasks for f in t.files if f.path.startswith(p)), p) for p in paths]
+        runner = dask_runner(samples, settings, workers, scheduler) if engine == "dask" else LocalRunner(workers)
         with runner:
             run.summary.worker_slots = runner.slots
             run.summary.notes += runner.notes
@@ -67,8 +68,13 @@ def import_to_lake(paths: Iterable[str | Path], db: str, *, settings: Settings =
     finally:
         wh.close()
     if out_parquet:
-        from minutes.warehouse.parquet import write_parquet
-        write_parquet(db, out_parquet, settings)
+        from minutes.warehouse.lake import reader
+        from minutes.warehouse.parquet import write_views
+        con = reader(db, settings, sandbox=False)
+        try:
+            write_views(con, out_parquet)
+        finally:
+            con.close()
     run.summary.seconds = time.perf_counter() - t0
     return run.summary
 
@@ -227,6 +233,7 @@ def _failed_batch(task: BatchTask, e: Exception) -> list[FileResult]:
                                                 "command again, or report it if it keeps failing.") for f in task.files]
 
 
-def dask_runner(paths: list[str], settings: Settings, workers: int, scheduler: str | None):
+def dask_runner(samples: list[str], settings: Settings, workers: int, scheduler: str | None):
+    """The Dask runner; `samples` (a file found under each input path) are what workers must see."""
     from .lake_dask import DaskRunner
-    return DaskRunner(paths, settings, workers, scheduler)
+    return DaskRunner(samples, settings, workers, scheduler)

@@ -182,6 +182,7 @@ class Cluster:
 
     def __init__(self, folder: Path, env: dict | None = None) -> None:
         self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
         self.env = dict(os.environ, DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES="1", **(env or {}))
         self.file = folder / "scheduler.json"
         self.log = open(folder / "cluster.log", "ab")
@@ -201,11 +202,12 @@ class Cluster:
     def address(self) -> str:
         return json.loads(self.file.read_text())["address"]
 
-    def add_worker(self, env: dict | None = None, name: str | None = None) -> subprocess.Popen:
+    def add_worker(self, name: str | None = None, extra: list[str] = (), wrap: list[str] = ()) -> subprocess.Popen:
+        """One more worker: `extra` options for `dask worker`, `wrap` a command it runs under (e.g. unshare)."""
         name = name or f"w{len(self.workers)}"
-        proc = self._spawn([str(BIN / "dask"), "worker", "--scheduler-file", str(self.file), "--host", "127.0.0.1",
-                            "--nthreads", "1", "--nworkers", "1", "--no-dashboard", "--name", name,
-                            "--memory-limit", "4GiB"], env)
+        proc = self._spawn([*wrap, str(BIN / "dask"), "worker", "--scheduler-file", str(self.file), "--host",
+                            "127.0.0.1", "--nthreads", "1", "--nworkers", "1", "--no-dashboard", "--name", name,
+                            "--memory-limit", "4GiB", *extra])
         self.workers.append(proc)
         return proc
 

@@ -101,3 +101,32 @@ def test_term_ids_are_the_same_in_python_and_in_sql():
     got = con.execute(f"SELECT {TERM_ID_SQL} FROM (SELECT unnest(?) AS term)", [terms]).fetchall()
     assert [g for (g,) in got] == [term_id(t) for t in terms]
     assert all(0 <= term_id(t) < 2**64 for t in terms) and len({term_id(t) for t in terms}) == len(terms)
+
+
+@pytest.mark.slow
+def test_s3_inputs_and_lake_data_on_a_local_s3_server(runner, folder, tmp_path, cluster, lake_db, s3, make_doc):
+    client = s3.client()
+    for p in sorted(folder.iterdir()):
+        client.upload_file(str(p), "inputs", f"protokoll/{p.name}")
+    args = [*s3.cli_options, "import", "s3://inputs/protokoll", "--db", lake_db, "--lake-data", "s3://lake/minutes",
+            "--engine", "dask", "--scheduler", cluster.address]
+    res = runner.invoke(main, args)
+    assert res.exit_code == 1 and "4 imported" in res.output and "1 failed" in res.output, res.output
+    assert client.list_objects_v2(Bucket="lake", Prefix="minutes/core/decisions/")["KeyCount"] >= 1
+    local = tmp_path / "local.duckdb"
+    runner.invoke(main, ["import", str(folder), "--db", str(local)])
+    settings = Settings(s3_endpoint=s3.endpoint, s3_region=s3.region, s3_key_id=s3.key, s3_secret=s3.secret)
+    a, b = file_views(local), lake_views(lake_db, settings)
+    # the ids differ (they come from the paths, here s3:// URLs); the texts, kinds and persons do not
+    assert sorted(r[4:6] for r in a["decisions"]) == sorted(r[4:6] for r in b["decisions"])
+    assert sorted(r[1:] for r in a["persons"]) == sorted(r[1:] for r in b["persons"])
+    assert {r[2] for r in b["documents"]} == {f"s3://inputs/protokoll/{p.name}" for p in folder.iterdir()
+                                               if p.name != "trasig.pdf"}
+    res = runner.invoke(main, [*s3.cli_options, "sql", "select count(*) as n from decisions", "--db", lake_db,
+                               "-f", "csv"])
+    assert res.exit_code == 0 and res.output == f"n\n{len(a['decisions'])}\n", res.output
+    # a changed object is seen by its ETag and replaced; the others are unchanged
+    make_doc(MINUTES_MD.replace("Göran Ärlig", "Göran Ärlund"), "ny.pdf")
+    client.upload_file(str(tmp_path / "ny.pdf"), "inputs", "protokoll/styrgrupp_2025-02-04.pdf")
+    res = runner.invoke(main, args)
+    assert "1 replaced" in res.output and "3 unchanged" in res.output, res.output

@@ -41,9 +41,12 @@ def write_views(con: duckdb.DuckDBPyConnection, out: str | Path) -> dict[str, in
     """Write every view of the warehouse open on `con` to the folder `out`; returns rows per view.
 
     The folder is written beside the old one and swapped in at the end, so a reader never sees
-    half an export and a crash leaves the previous export in place.
+    half an export and a crash leaves the previous export in place; what killed exports left
+    beside it is removed first.
     """
     out = export_folder(out)
+    for stale in out.parent.glob(f".{out.name}.*.tmp") if out.parent.is_dir() else ():
+        shutil.rmtree(stale, ignore_errors=True)
     tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.tmp")
     tmp.mkdir(parents=True)
     counts: dict[str, int] = {}
