@@ -130,3 +130,60 @@ def test_s3_inputs_and_lake_data_on_a_local_s3_server(runner, folder, tmp_path, 
     client.upload_file(str(tmp_path / "ny.pdf"), "inputs", "protokoll/styrgrupp_2025-02-04.pdf")
     res = runner.invoke(main, args)
     assert "1 replaced" in res.output and "3 unchanged" in res.output, res.output
+
+
+@pytest.mark.slow
+def test_readers_during_60_publishes_see_only_whole_imports(lake_db, tmp_path):
+    """Each run commits two batches of three documents, then publishes: a reader sees a multiple of six."""
+    import threading
+    import time
+
+    from bench.lake import records
+
+    from minutes.warehouse.extensions import offline_connect
+    from minutes.warehouse.lake import reader
+    from minutes.warehouse.lake_store import LakeWarehouse
+
+    settings = Settings(lake_data=str(tmp_path / "lake"))
+    docs = records(360, 1, seed=7)
+    for r in docs:  # documents without people: nothing for the persons update to do between publishes
+        r.rows.pop("attendees"), r.rows.pop("assignments")
+    wh = LakeWarehouse(lake_db, settings)
+    wh.start("first", "")
+    wh.finish("first", {}, "finished")  # a first published snapshot to read
+    seen: list[int] = []
+    stop = threading.Event()
+
+    latest: list[int] = []  # a control: a reader of every committed batch does see half-published runs
+
+    def read(out: list[int], settings: Settings) -> None:
+        con = offline_connect()  # one DuckDB per reader, the lake attached afresh for every read
+        while not stop.is_set():
+            reader(lake_db, settings, sandbox=False, con=con)
+            out.append(con.execute("SELECT count(*) FROM documents").fetchone()[0])
+            con.execute("USE memory; DETACH lake")
+            time.sleep(0.05)
+        con.close()
+
+    readers = [threading.Thread(target=read, args=(seen, Settings())) for _ in range(2)]
+    readers.append(threading.Thread(target=read, args=(latest, Settings(lake_latest=True))))
+    for t in readers:
+        t.start()
+    try:
+        for run in range(60):
+            mine = docs[6 * run:6 * run + 6]
+            wh.start(f"r{run}", "")
+            wh.commit_batch(f"r{run}", mine[:3])
+            wh.commit_batch(f"r{run}", mine[3:])
+            wh.finish(f"r{run}", {"imported": 6}, "finished")
+    finally:
+        stop.set()
+        for t in readers:
+            t.join()
+        wh.close()
+    assert len(seen) >= 60 and len(set(seen)) >= 10, seen
+    assert [n for n in seen if n % 6] == []  # 0 mixed reads
+    assert [n for n in latest if n % 6]  # the check above can fail
+    con = reader(lake_db, Settings(lake_latest=True))
+    assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 360
+    con.close()

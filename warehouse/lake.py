@@ -186,18 +186,25 @@ def published_snapshot(con: duckdb.DuckDBPyConnection) -> int | None:
                        f"WHERE starts_with(commit_message, '{PUBLISHED}')").fetchone()[0]
 
 
-def reader(db: str, settings: Settings = Settings(), sandbox: bool = True) -> duckdb.DuckDBPyConnection:
+def reader(db: str, settings: Settings = Settings(), sandbox: bool = True,
+           con: duckdb.DuckDBPyConnection | None = None) -> duckdb.DuckDBPyConnection:
     """A read-only connection to the lake as the last finished import left it (`settings.lake_latest`:
     as the last committed batch left it, also of an import still running).
 
-    `sandbox` locks it down for analysts' SQL: only the lake's own files can be read.
+    `sandbox` locks it down for analysts' SQL (or the caller does, warehouse/limits.py): only the
+    lake's own files can be read. `con`, a connection from `offline_connect` without a lake attached, is used instead of a new one.
     """
     from .store import lock_down
 
-    con = open_lake(db, settings, read_only=True)
+    if con is None:
+        con = open_lake(db, settings, read_only=True)
+    else:
+        _attach(con, _catalog(db), ["READ_ONLY"], None, db)
+        con.execute(f"USE {ALIAS}")
     snapshot = None if settings.lake_latest else published_snapshot(con)
-    if snapshot is not None:
-        con.close()
-        con = open_lake(db, settings, read_only=True, snapshot=snapshot)
+    if snapshot is not None:  # attached again at that snapshot, in the same DuckDB with its extensions loaded
+        con.execute(f"USE memory; DETACH {ALIAS}")
+        _attach(con, _catalog(db), ["READ_ONLY", f"SNAPSHOT_VERSION {int(snapshot)}"], None, db)
+        con.execute(f"USE {ALIAS}")
     con.execute("SET allowed_directories = ?", [[data_path(con)]])  # readable once the connection is locked down
     return lock_down(con) if sandbox else con

@@ -78,6 +78,17 @@ class LakeWarehouse(Warehouse):
     def migrate(self) -> int:
         return lake.migrate(self.con, self.path)
 
+    def insert_columns(self, table: str, columns: dict[str, list]) -> None:
+        """Insert rows given column by column, scanned in place as one Arrow table."""
+        if not columns or not len(next(iter(columns.values()))):
+            return
+        names = ", ".join(f'"{c}"' for c in columns)
+        self.con.register("_incoming", _frame(columns))
+        try:
+            self.con.execute(f"INSERT INTO core.{table} ({names}) SELECT {names} FROM _incoming")
+        finally:
+            self.con.unregister("_incoming")
+
     def insert_postings(self, columns: dict[str, list] | None) -> None:
         """Write postings and the terms the lake does not have yet, with hashed ids computed in SQL."""
         if not columns or not columns["term"]:
