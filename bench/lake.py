@@ -147,7 +147,8 @@ def main() -> None:
             results.append((f"lake on PostgreSQL, {writers} writer process{'es' if writers > 1 else ''}", seconds))
     base = pages / results[0][1]
     for name, seconds in results:
-        print(f"  {name:<52} {pages / seconds:>9,.0f} pages/s  {seconds:6.2f} s  {pages / seconds / base:5.2f}x the file")
+        rate = pages / seconds
+        print(f"  {name:<52} {rate:>9,.0f} pages/s  {seconds:6.2f} s  {rate / base:5.2f}x the file")
     print(f"load average after: {os.getloadavg()[0]:.1f}")
     if args.import_pdfs:
         import_on_cluster(args.import_pdfs, args.writers)
@@ -157,9 +158,8 @@ def import_on_cluster(n: int, workers: int) -> None:
     """`minutes import` of `n` PDFs on a cluster of `workers` processes into a lake; its summary lines."""
     import subprocess
 
+    from corpus import write_corpus  # bench/corpus.py, beside this script
     from lakefix import dask_cluster, throwaway_postgres
-
-    from bench.corpus import write_corpus
 
     with tempfile.TemporaryDirectory() as tmp, throwaway_postgres() as pg:
         folder = Path(tmp) / "in"

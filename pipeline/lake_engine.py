@@ -54,14 +54,17 @@ def import_to_lake(paths: Iterable[str | Path], db: str, *, settings: Settings =
         tasks = run.plan(list(find(paths, settings)), settings, force, ocr, workers)
         samples = [next((f.path for t in tasks for f in t.files if f.path.startswith(p)), p) for p in paths]
         runner = dask_runner(samples, settings, workers, scheduler) if engine == "dask" else LocalRunner(workers)
-        with runner:
-            run.summary.worker_slots = runner.slots
-            run.summary.notes += runner.notes
-            try:
+        try:
+            with runner:
+                run.summary.worker_slots = runner.slots
+                run.summary.notes += runner.notes
                 for result in runner.run(tasks):
                     run.take(result)
-            except SchedulerLost as e:
-                raise EngineError(run.abort(e.address)) from None
+        except SchedulerLost as e:
+            raise EngineError(run.abort(e.address)) from None
+        except EngineError:  # no worker could take the import: the run ends, marked as such
+            run.end_aborted()
+            raise
         run.summary.seconds = time.perf_counter() - t0
         wh.finish(run.summary.run_id, run.summary.counts, "finished")
         run.summary.totals = wh.counts()
@@ -162,15 +165,18 @@ class _LakeRun:
 
     def abort(self, address: str) -> str:
         """Mark the run aborted and say, in one sentence, what is stored and what to do."""
-        run_id = self.summary.run_id
         stored = self.wh.con.execute("SELECT count(DISTINCT source_path) FROM core.imports WHERE run_id = ?",
-                                     [run_id]).fetchone()[0]
-        try:
-            self.wh.finish(run_id, self.summary.counts, "aborted")
-        except Exception:  # the lake may be unreachable as well; the next run finishes the derived work
-            log.debug("could not finish the aborted run", exc_info=True)
+                                     [self.summary.run_id]).fetchone()[0]
+        self.end_aborted()
         return (f"The Dask scheduler at {address} went away after {stored} of {self.total} files; those are "
                 "stored; run the same command again.")
+
+    def end_aborted(self) -> None:
+        """Finish the derived work for what was stored and mark the run aborted."""
+        try:
+            self.wh.finish(self.summary.run_id, self.summary.counts, "aborted")
+        except Exception:  # the lake may be unreachable as well; the next run finishes the derived work
+            log.debug("could not finish the aborted run", exc_info=True)
 
 
 class SchedulerLost(Exception):

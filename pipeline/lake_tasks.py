@@ -91,8 +91,9 @@ def stamp_of(path: str, settings: Settings) -> tuple[int, int]:
 def _options(path: str, settings: Settings) -> dict:
     from minutes.warehouse.lake import storage_options
 
-    opts = storage_options(settings) if path.startswith("s3://") else {}
-    return {**opts, "use_listings_cache": False, "skip_instance_cache": True} if opts or path.startswith("s3://") else {}
+    if not path.startswith("s3://"):
+        return {}
+    return {**storage_options(settings), "use_listings_cache": False, "skip_instance_cache": True}
 
 
 def fetch(path: str, settings: Settings, folder: str) -> str:
@@ -143,6 +144,7 @@ class _Plan:
 
     def __init__(self, task: BatchTask, version: str, host: str) -> None:
         self.task, self.version, self.host = task, version, host
+        self.known = {f.path: f.known for f in task.files}
         self.out: dict[str, tuple[str, dict]] = {}  # path -> (status, import_row keywords)
         self.records: list = []
         self.replaced: set[str] = set()
@@ -189,7 +191,7 @@ class _Plan:
 
     def take(self, o: Outcome) -> None:
         """The row (and the document to store) for one extracted file."""
-        known = next(f.known for f in self.task.files if f.path == o.path)
+        known = self.known[o.path]
         if o.status == "failed":
             if o.debug:
                 self.debug[o.path] = o.debug
@@ -214,7 +216,7 @@ class _Plan:
     def twins(self, lake) -> dict[str, str]:
         """New files whose bytes the lake already holds under another path: path -> that path."""
         new = {r.document["sha256"]: r.document["source_path"] for r in self.records
-               if not next(f.known for f in self.task.files if f.path == r.document["source_path"])}
+               if not self.known[r.document["source_path"]]}
         if not new:
             return {}
         rows = lake.con.execute("SELECT sha256, any_value(source_path) FROM core.documents WHERE sha256 IN "

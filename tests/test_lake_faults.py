@@ -41,7 +41,8 @@ def minutes_folder(make_doc, folder, n: int):
     """`n` short minutes with their own dates and people (so persons has work to do)."""
     folder.mkdir(exist_ok=True)
     for i in range(n):
-        md = MINUTES_MD.replace("2025-02-04", f"2025-02-{i + 1:02d}").replace("Åsa Öberg", f"Åsa Öberg{chr(97 + i)}")
+        md = MINUTES_MD.replace("2025-02-04", f"2025-02-{i + 1:02d}")
+        md = md.replace("Åsa Öberg", f"Åsa Öberg{chr(97 + i)}")
         make_doc(md, f"m{i}.md").rename(folder / f"styrgrupp_{i:02d}.md")
     return folder
 
@@ -107,7 +108,8 @@ def test_a_lost_scheduler_is_one_sentence_and_a_rerun_finishes(make_doc, tmp_pat
         res = cli(*args, "--scheduler", c.address)
     assert res.returncode == 0 and f"{12 - done} imported" in res.stdout, res.stdout + res.stderr
     assert _whole(stored(lake_db), 12)
-    statuses = cli("sql", "select status, count(*) from core.runs group by all order by 1", "--db", lake_db, "-f", "csv")
+    statuses = cli("sql", "select status, count(*) from core.runs group by all order by 1", "--db", lake_db,
+                   "-f", "csv")
     assert statuses.stdout == "status,count_star()\naborted,1\nfinished,1\n", statuses.stdout
 
 
@@ -161,7 +163,8 @@ def test_blind_workers_and_workers_with_other_rules_get_no_files(make_doc, tmp_p
     with dask_cluster(tmp_path / "dask") as c:
         c.add_worker(name="other-rules", extra=["--preload", str(preload)])
         # a worker that sees an empty folder where the inputs are: another machine without the mount
-        c.add_worker(name="blind", wrap=["unshare", "-m", "sh", "-c", f'mount -t tmpfs none "{folder}" && exec "$0" "$@"'])
+        hide = f'mount -t tmpfs none "{folder}" && exec "$0" "$@"'
+        c.add_worker(name="blind", wrap=["unshare", "-m", "sh", "-c", hide])
         c.wait_for(4)
         res = cli(*import_cmd(folder, lake_db, "--lake-data", tmp_path / "lake", "--engine", "dask", "--scheduler",
                               c.address, "--batch-size", "1"))

@@ -159,7 +159,8 @@ class LakeWarehouse(Warehouse):
             return set()
         rows = self.con.execute(
             "SELECT name_key FROM core.attendees WHERE document_id IN (SELECT unnest($ids)) UNION "
-            "SELECT owner_key FROM core.assignments WHERE owner_kind = 'person' AND document_id IN (SELECT unnest($ids))",
+            "SELECT owner_key FROM core.assignments WHERE owner_kind = 'person' "
+            "AND document_id IN (SELECT unnest($ids))",
             {"ids": sorted(document_ids)}).fetchall()
         return {s for (k,) in rows if (s := surname(k))}
 

@@ -53,7 +53,8 @@ from .base import db_option, main, settings
                    "s3://bucket/prefix.")
 @click.option("--doc-memory", default=Settings.doc_memory, show_default=True, type=click.IntRange(0),
               envvar="MINUTES_DOC_MEMORY", show_envvar=True, metavar="MB",
-              help="Megabytes one file's extraction may add in a lake import before it is skipped as failed (0: no limit).")
+              help="Megabytes one file's extraction may add on --engine dask or into a lake before it is skipped "
+                   "as failed (0: no limit).")
 @click.option("--debug", is_flag=True, help="Show tracebacks for files that fail, and debug logging.")
 def import_cmd(paths: tuple[str, ...], db: str, workers: int, force: bool, no_ocr: bool, timeout: float,
                ocr_dpi: int, ocr_workers: int | None, tesseract: str, libreoffice: str, convert_timeout: float,
@@ -73,8 +74,8 @@ def import_cmd(paths: tuple[str, ...], db: str, workers: int, force: bool, no_oc
       minutes import protokoll/2024 protokoll/2025
       minutes import kallelse.pdf --db region.duckdb -j 2
       minutes import /mnt/arkiv --engine dask --scheduler tcp://10.0.0.5:8786 --out-parquet /mnt/export
-      minutes import s3://arkiv/protokoll --db "ducklake:postgres:dbname=minutes host=db" --lake-data s3://lake/minutes \\
-          --engine dask --scheduler tcp://10.0.0.5:8786
+      minutes import s3://arkiv/protokoll --db "ducklake:postgres:dbname=minutes host=db" \\
+          --lake-data s3://lake/minutes --engine dask --scheduler tcp://10.0.0.5:8786
     """
     from minutes.pipeline.dask_engine import EngineError
     from minutes.pipeline.importer import NothingToImport, import_paths
@@ -131,8 +132,9 @@ def _report(summary, db: str, quiet: bool, debug: bool) -> None:
         click.echo(f"  note: {note}", err=True)
     if getattr(summary, "worker_slots", 0) and summary.seconds:
         slots = summary.worker_slots * summary.seconds
-        click.echo(f"Workers: {summary.worker_slots}, busy {summary.busy_seconds / slots:.0%} of the run "
-                   f"(writing {summary.write_seconds / slots:.0%}), idle {max(0.0, 1 - summary.busy_seconds / slots):.0%}")
+        busy = summary.busy_seconds / slots
+        click.echo(f"Workers: {summary.worker_slots}, busy {busy:.0%} of the run "
+                   f"(writing {summary.write_seconds / slots:.0%}), idle {max(0.0, 1 - busy):.0%}")
     t = summary.totals
     click.echo(f"Warehouse {db}: {t.get('documents', 0)} documents, {t.get('decisions', 0)} decisions, "
                f"{t.get('assignments', 0)} assignments, {t.get('attendees', 0)} attendees")

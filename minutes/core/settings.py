@@ -32,7 +32,7 @@ class Settings:
     # The lake (docs/scaling.md): where a new lake keeps its data, and object storage for s3:// paths.
     lake_data: str | None = None  # MINUTES_LAKE_DATA: a shared folder or s3://bucket/prefix
     lake_latest: bool = False  # readers see every committed batch, not only finished imports
-    doc_memory: int = 4096  # MINUTES_DOC_MEMORY: megabytes one document's extraction may add in a lake import (0: none)
+    doc_memory: int = 4096  # MINUTES_DOC_MEMORY: MB one document's extraction may add on Dask or into a lake (0: none)
     s3_endpoint: str | None = None  # AWS_ENDPOINT_URL: an S3-compatible server (MinIO, Ceph, ...)
     s3_key_id: str | None = None  # AWS_ACCESS_KEY_ID
     s3_secret: str | None = None  # AWS_SECRET_ACCESS_KEY
