@@ -38,7 +38,7 @@ def records(n: int, pages: int, seed: int):
 
     from minutes.core.ids import document_id_for, row_id
     from minutes.warehouse.search import postings
-    from minutes.warehouse.store import DocumentRecord
+    from minutes.warehouse.rows import DocumentRecord
 
     rnd = random.Random(seed)
     out = []
@@ -69,7 +69,7 @@ def records(n: int, pages: int, seed: int):
                     "region": "Region Värmland", "meeting_date": dt.date(2024, 1, 1) + dt.timedelta(days=i % 700),
                     "start_time": None, "end_time": None, "place": None, "next_meeting": None,
                     "rules_version": "bench", "provenance": "{}", "warnings": None, "imported_at": dt.datetime.now()}
-        out.append(DocumentRecord(document, rows))
+        out.append(DocumentRecord.of(document, rows))
     return out
 
 
@@ -135,7 +135,7 @@ def main() -> None:
 
     pages = args.docs * args.pages
     docs = records(args.docs, args.pages, 1)
-    rows = sum(1 + sum(len(v) if isinstance(v, list) else len(v["term"]) for v in r.rows.values()) for r in docs)
+    rows = sum(1 + sum(r.count(t) for t in r.rows) for r in docs)
     print(f"{args.docs} documents, {pages:,} pages, {rows:,} rows; {args.batch} documents a transaction; "
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as tmp, throwaway_postgres() as pg:

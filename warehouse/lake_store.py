@@ -98,8 +98,8 @@ class LakeWarehouse(Warehouse):
             self.con.execute(f"INSERT INTO core.postings (term_id, kind, row_id, document_id, tf) "
                              f"SELECT {TERM_ID_SQL}, kind, row_id, document_id, tf FROM _postings")
             # two workers adding the same new term at once leave a duplicate row: readers use DISTINCT
-            self.con.execute(f"INSERT INTO core.terms SELECT id, term FROM (SELECT DISTINCT term, {TERM_ID_SQL} AS id "
-                             f"FROM _postings) WHERE id NOT IN (SELECT term_id FROM core.terms)")
+            self.con.execute(f"INSERT INTO core.terms SELECT id, term FROM (SELECT {TERM_ID_SQL} AS id, term FROM "
+                             f"(SELECT DISTINCT term FROM _postings)) WHERE id NOT IN (SELECT term_id FROM core.terms)")
         finally:
             self.con.unregister("_postings")
 
@@ -138,20 +138,21 @@ class LakeWarehouse(Warehouse):
         return self.retry(work)[1]
 
     def _already_stored(self, run_id: str, records: list[DocumentRecord], imports: list[dict[str, Any]]) -> set[str]:
-        """Documents of this batch the lake holds already, and this run's rows for its files removed.
+        """Documents this run stored already for the batch's files, whose import rows are removed.
 
         A batch runs again when its worker died after committing it; replacing what that first
-        run stored keeps every file stored once.
+        run stored keeps every file stored once. The import log of this run says what it was.
         """
         paths = [i["source_path"] for i in imports]
-        if paths:
-            self.con.execute("DELETE FROM core.imports WHERE run_id = ? AND source_path IN (SELECT unnest(?))",
-                             [run_id, paths])
-        ids = [r.document["document_id"] for r in records]
-        if not ids:
+        if not paths:
             return set()
-        return {d for (d,) in self.con.execute(
-            "SELECT document_id FROM core.documents WHERE document_id IN (SELECT unnest(?))", [ids]).fetchall()}
+        earlier = self.con.execute("SELECT source_path, document_id FROM core.imports WHERE run_id = ? AND "
+                                   "source_path IN (SELECT unnest(?))", [run_id, paths]).fetchall()
+        if not earlier:
+            return set()
+        self.con.execute("DELETE FROM core.imports WHERE run_id = ? AND source_path IN (SELECT unnest(?))",
+                         [run_id, sorted({p for p, _ in earlier})])
+        return {d for _, d in earlier} & {r.document["document_id"] for r in records}
 
     def _surnames_of_stored(self, document_ids: set[str]) -> set[str]:
         """Surnames of the people named in documents about to be replaced: their persons change too."""
@@ -208,11 +209,13 @@ DOCUMENT_HOOKS: list[Callable[[LakeWarehouse, list[str]], None]] = []
 
 
 def _surnames_of_records(records: list[DocumentRecord]) -> set[str]:
-    from minutes.text import key
-
-    names = [a["name"] for r in records for a in r.rows.get("attendees", [])]
-    names += [a["owner"] for r in records for a in r.rows.get("assignments", []) if a.get("owner_kind") == "person"]
-    return {s for n in names if (s := surname(key(n)))}
+    """Surnames of the people named in the documents about to be written."""
+    found = set()
+    for r in records:
+        found.update(r.rows.get("attendees", {}).get("name_key", ()))
+        owners = r.rows.get("assignments", {})
+        found.update(k for k, kind in zip(owners.get("owner_key", ()), owners.get("owner_kind", ())) if kind == "person")
+    return {s for k in found if (s := surname(k))}
 
 
 def _frame(columns: dict[str, list]):

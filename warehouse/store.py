@@ -12,30 +12,20 @@ import logging
 import os
 import re
 import time
-from collections import Counter
-from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any, Iterator
 
 import duckdb
 
-from minutes.core.ids import content_key
-from minutes.core.tables import BY_NAME, DOCUMENT_ROWS, TABLES
-from minutes.text import key
+from minutes.core.tables import DOCUMENT_ROWS, TABLES
 
 from .errors import WarehouseError
 from .corrections import apply as apply_corrections
+from .rows import DocumentRecord, columns_of, joined, key_of, row_keys
 from .search import insert_postings
 
 log = logging.getLogger(__name__)
-
-@dataclass
-class DocumentRecord:
-    """Everything one document contributes to the warehouse, as plain rows."""
-
-    document: dict[str, Any]
-    rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # table -> rows
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -257,8 +247,8 @@ class Warehouse:
             self.insert_rows("documents", [r.document for r in records])
             for table in DOCUMENT_ROWS:
                 if table.name != "postings":
-                    self.insert_rows(table.name, [row for r in records for row in r.rows.get(table.name, [])])
-            self.insert_postings(_concat([r.rows["postings"] for r in records if r.rows.get("postings")]))
+                    self.insert_columns(table.name, joined([r.rows.get(table.name) for r in records]))
+            self.insert_postings(joined([r.rows.get("postings") for r in records]))
             for c in apply_corrections(self, paths):
                 log.warning("correction %s of %s (%s) no longer finds its row in %s; see `minutes corrections`",
                             c["correction_id"], c["row_id"], c["field"] or "marked wrong", c["source_path"])
@@ -274,15 +264,9 @@ class Warehouse:
     def insert_rows(self, table: str, rows: list[dict[str, Any]]) -> None:
         """Insert plain rows (dicts with the same keys) into core.<table> with one statement.
 
-        The table's `*_key` columns (tables.Table.keys) are computed here, by minutes.text.key.
+        The table's `*_key` columns (tables.Table.keys) the rows lack are computed here (rows.columns_of).
         """
-        if rows:
-            columns = {c: [r.get(c) for r in rows] for c in rows[0]}
-            for key_column, source in BY_NAME[table].keys:
-                columns[key_column] = [key_of(v) for v in columns[source]]
-            if BY_NAME[table].identity:
-                columns["row_key"] = row_keys(rows, BY_NAME[table].identity)
-            self.insert_columns(table, columns)
+        self.insert_columns(table, columns_of(table, rows))
 
     def insert_columns(self, table: str, columns: dict[str, list]) -> None:
         """Insert rows given column by column: as lists bound to one statement, or numpy arrays when many.
@@ -324,24 +308,6 @@ class Warehouse:
         for table in ("documents", "decisions", "assignments", "attendees"):
             out[table] = self.con.execute(f"SELECT count(*) FROM core.{table}").fetchone()[0]
         return out
-
-
-def row_keys(rows: list[dict[str, Any]], identity: tuple[str, ...]) -> list[str]:
-    """Each row's content key (ids.content_key) from its identity columns, counted per document."""
-    seen: Counter = Counter()
-    out = []
-    for r in rows:
-        texts = [key(r.get(c)) or "" for c in identity]
-        seen[(r["document_id"], *texts)] += 1
-        out.append(content_key(texts, seen[(r["document_id"], *texts)]))
-    return out
-
-
-def key_of(value: str | list | None) -> str | None:
-    """A key column's value: the key of a text, or of a list of texts joined by " | "."""
-    if isinstance(value, (list, tuple)):
-        return " | ".join(filter(None, map(key, value)))
-    return key(value)
 
 
 def _backfill_search_and_persons(wh: Warehouse) -> None:
@@ -389,13 +355,6 @@ def _backfill_row_keys(wh: Warehouse) -> None:
 
 #: Python work that follows a migration: (schema version, function).
 _BACKFILLS = ((2, _backfill_search_and_persons), (4, _backfill_keys), (6, _backfill_row_keys))
-
-
-def _concat(tables: list[dict[str, list]]) -> dict[str, list] | None:
-    """Columns of several documents joined into one set of columns."""
-    if len(tables) <= 1:
-        return tables[0] if tables else None
-    return {c: [v for t in tables for v in t[c]] for c in tables[0]}
 
 
 def import_row(run_id: str, source_path: str, status: str, *, document_id: str | None = None,
