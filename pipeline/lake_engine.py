@@ -16,7 +16,7 @@ import math
 import time
 import uuid
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Iterable, Iterator
 
 from minutes.core.settings import Settings
@@ -35,6 +35,7 @@ class LakeSummary(Summary):
     notes: list[str] = field(default_factory=list)
     busy_seconds: float = 0.0  # extracting and writing, summed over the workers
     write_seconds: float = 0.0  # of which writing to the lake
+    between_seconds: float = 0.0  # workers idle between two of their batches, summed
     worker_slots: int = 0
 
 
@@ -93,7 +94,7 @@ def find(paths: list[str], settings: Settings) -> Iterator[Found]:
 def _objects(url: str, settings: Settings) -> Iterator[Found]:
     import fsspec
 
-    from minutes.extractors.detect import KNOWN_SUFFIXES
+    from minutes.extractors.detect import reason_not_read
     from minutes.warehouse.lake import storage_options
 
     scheme = url.split("://", 1)[0]
@@ -106,10 +107,8 @@ def _objects(url: str, settings: Settings) -> Iterator[Found]:
         return
     if not keys:
         yield Found(url, f"Nothing found at {url}; check the address.")
-    for key in sorted(keys):
-        name = key.rsplit("/", 1)[-1]
-        if not name.startswith(("~$", ".")) and Path(name).suffix.lower() in KNOWN_SUFFIXES:
-            yield Found(f"{scheme}://{key}")
+    for key in sorted(keys):  # an object's name decides: its bytes are the workers' to read
+        yield Found(f"{scheme}://{key}", skipped=reason_not_read(PurePosixPath(key), look_inside=False))
 
 
 class _LakeRun:
@@ -118,34 +117,42 @@ class _LakeRun:
     def __init__(self, wh, summary: LakeSummary, progress: Progress | None) -> None:
         self.wh, self.summary, self.progress = wh, summary, progress
         self.done = self.total = 0
+        self.last_end: dict[str, float] = {}  # worker slot -> when its last batch ended
 
     def plan(self, found: list[Found], settings: Settings, force: bool, ocr: bool, workers: int) -> list[BatchTask]:
-        """Batches of the files found; paths that could not be listed get their failure rows now."""
+        """Batches of the files found; paths that could not be listed and files that are no documents get
+        their rows now."""
         self.total = len(found)
-        self.fail([FileResult(f.path, "failed", error=f.error) for f in found if f.error])
-        files = [f.path for f in found if not f.error]
+        self.write_own([FileResult(f.path, "failed", error=f.error) if f.error else
+                        FileResult(f.path, "skipped", note=f.skipped) for f in found if f.error or f.skipped])
+        files = [f.path for f in found if not (f.error or f.skipped)]
         known = self.wh.known(files)
         size = max(1, min(settings.batch_documents, math.ceil(len(files) / (4 * max(1, workers)))))
         run_id, db = self.summary.run_id, self.wh.path
         return [BatchTask(run_id, db, settings, [FileTask(p, known.get(p)) for p in files[i:i + size]], force, ocr)
                 for i in range(0, len(files), size)]
 
-    def fail(self, rows: list[FileResult]) -> None:
-        """Failure rows the client writes itself: files no worker could report on."""
+    def write_own(self, rows: list[FileResult]) -> None:
+        """Rows the client writes itself: files no worker could report on, and files that are no documents."""
         from minutes.warehouse.store import import_row
 
         if rows:
-            imports = [import_row(self.summary.run_id, r.path, "failed", error=r.error) for r in rows]
+            imports = [import_row(self.summary.run_id, r.path, r.status, error=r.error, note=r.note) for r in rows]
             self.wh.commit_batch(self.summary.run_id, [], imports=imports)
             self.count(rows)
 
     def take(self, result: BatchResult | list[FileResult]) -> None:
         """Count what a batch did; a list of results is files the client must write failure rows for."""
         if isinstance(result, list):
-            self.fail(result)
+            self.write_own(result)
             return
-        self.summary.busy_seconds += result.extract_seconds + result.write_seconds
-        self.summary.write_seconds += result.write_seconds
+        s = self.summary
+        s.busy_seconds += result.extract_seconds + result.write_seconds
+        s.write_seconds += result.write_seconds
+        previous = self.last_end.get(result.worker)
+        if previous is not None and result.started > previous:  # batches of one slot come one after another
+            s.between_seconds += result.started - previous
+        self.last_end[result.worker] = max(result.ended, previous or 0.0)
         self.count(result.files)
 
     def count(self, rows: list[FileResult]) -> None:
@@ -160,6 +167,10 @@ class _LakeRun:
                 s.failures.append((r.path, r.error or "unknown error"))
                 if r.debug:
                     s.debug[r.path] = r.debug
+            elif r.status == "skipped":
+                s.skipped.append((r.path, r.note or ""))
+            elif r.no_facts and r.status in ("imported", "replaced"):
+                s.no_facts.append(r.path)
             if self.progress:
                 self.progress(self.done, self.total, r.path, r.status)
 

@@ -12,6 +12,7 @@ import hashlib
 import os
 import socket
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,11 +43,13 @@ class BatchTask:
 @dataclass
 class FileResult:
     path: str
-    status: str  # imported | replaced | unchanged | failed
+    status: str  # imported | replaced | unchanged | failed | skipped
     pages: int = 0
     seconds: float = 0.0
     error: str | None = None
     debug: str | None = None
+    note: str | None = None
+    no_facts: bool = False  # imported, but nothing about a meeting was found in it
 
 
 @dataclass
@@ -57,6 +60,9 @@ class BatchResult:
     extract_seconds: float = 0.0
     write_seconds: float = 0.0
     attempts: int = 1
+    worker: str = ""  # host, process and thread that ran the batch: one worker slot
+    started: float = 0.0  # when the slot started and ended the batch (time.time() there)
+    ended: float = 0.0
 
 
 _LAKES: dict = {}  # one lake connection per worker process and lake
@@ -116,7 +122,7 @@ def run_batch(task: BatchTask) -> BatchResult:
 
     host = socket.gethostname()
     version = rules_version()  # this worker's own rules: recorded with each document it stores
-    result = BatchResult(host, version)
+    result = BatchResult(host, version, worker=f"{host}:{os.getpid()}:{threading.get_ident()}", started=time.time())
     t0 = time.perf_counter()
     plan = _Plan(task, version, host)
     with tempfile.TemporaryDirectory(prefix="minutes-") as folder:
@@ -135,7 +141,9 @@ def run_batch(task: BatchTask) -> BatchResult:
     result.attempts = lake.commit_batch(task.run_id, records, plan.replaced, imports, plan.touches)
     result.write_seconds = time.perf_counter() - t1
     result.files = [FileResult(path, status, kw.get("pages") or 0, kw.get("seconds") or 0.0, kw.get("error"),
-                               plan.debug.get(path)) for path, status, kw in plan.rows(twins)]
+                               plan.debug.get(path), kw.get("note"), path in plan.no_facts)
+                     for path, status, kw in plan.rows(twins)]
+    result.ended = time.time()
     return result
 
 
@@ -150,6 +158,7 @@ class _Plan:
         self.replaced: set[str] = set()
         self.touches: list[tuple[str, int, int]] = []
         self.debug: dict[str, str] = {}
+        self.no_facts: set[str] = set()
         self.stamps: dict[str, tuple[int, int]] = {}
 
     def jobs(self, folder: str) -> list[Job]:
@@ -206,6 +215,8 @@ class _Plan:
             record = o.record
             record.document["rules_version"] = self.version
             self.records.append(record)
+            if o.no_facts:
+                self.no_facts.add(o.path)
             if known:
                 self.replaced.update((known[4], record.document["document_id"]))
             note = "; ".join(o.warnings) if o.warnings else None

@@ -53,7 +53,7 @@ def test_a_cluster_import_into_the_lake_equals_the_local_warehouse_on_every_view
     assert "Traceback" not in res.output and "Workers: 2" in res.output
     a, b = file_views(local), lake_views(lake_db)
     assert a["decisions"] and a["assignments"] and a["attendees"] and a["persons"]
-    assert set(a) == set(public_views()) and len(a) == 16
+    assert set(a) == set(public_views()) and len(a) == 18  # every view of the contract, corrections too
     for view in a:
         assert a[view] == b[view], view
     # idempotent: nothing changed, nothing written twice
@@ -70,11 +70,14 @@ def test_a_cluster_import_into_the_lake_equals_the_local_warehouse_on_every_view
     assert res.exit_code == 1 and "only reads" in res.output
 
 
+@pytest.mark.slow
 def test_a_local_lake_import_needs_no_server(runner, folder, tmp_path, make_doc):
     needs_lake()
     db = f"ducklake:sqlite:{tmp_path / 'lake.sqlite'}"
+    (folder / "närvaro.xlsx").write_bytes(b"PK\x03\x04 not a document")  # logged as skipped, as the file does
     res = runner.invoke(main, ["import", str(folder), "--db", db])
     assert res.exit_code == 1 and "4 imported" in res.output and "1 failed" in res.output, res.output
+    assert "1 skipped" in res.output and "närvaro.xlsx is not a file type minutes reads" in res.output
     local = tmp_path / "local.duckdb"
     runner.invoke(main, ["import", str(folder), "--db", str(local)])
     assert lake_views(db) == file_views(local)
@@ -108,10 +111,12 @@ def test_s3_inputs_and_lake_data_on_a_local_s3_server(runner, folder, tmp_path, 
     client = s3.client()
     for p in sorted(folder.iterdir()):
         client.upload_file(str(p), "inputs", f"protokoll/{p.name}")
+    client.put_object(Bucket="inputs", Key="protokoll/~$yrgrupp.docx", Body=b"Word's lock file")
     args = [*s3.cli_options, "import", "s3://inputs/protokoll", "--db", lake_db, "--lake-data", "s3://lake/minutes",
             "--engine", "dask", "--scheduler", cluster.address]
     res = runner.invoke(main, args)
     assert res.exit_code == 1 and "4 imported" in res.output and "1 failed" in res.output, res.output
+    assert "1 skipped" in res.output and "~$yrgrupp.docx is the lock file" in res.output
     assert client.list_objects_v2(Bucket="lake", Prefix="minutes/core/decisions/")["KeyCount"] >= 1
     local = tmp_path / "local.duckdb"
     runner.invoke(main, ["import", str(folder), "--db", str(local)])
@@ -146,8 +151,8 @@ def test_readers_during_60_publishes_see_only_whole_imports(lake_db, tmp_path):
 
     settings = Settings(lake_data=str(tmp_path / "lake"))
     docs = records(360, 1, seed=7)
-    for r in docs:  # documents without people: nothing for the persons update to do between publishes
-        r.rows.pop("attendees"), r.rows.pop("assignments")
+    for r in docs:  # readers count documents: the rows of the other tables only make each commit slower
+        r.rows.clear()
     wh = LakeWarehouse(lake_db, settings)
     wh.start("first", "")
     wh.finish("first", {}, "finished")  # a first published snapshot to read

@@ -133,8 +133,9 @@ def _report(summary, db: str, quiet: bool, debug: bool) -> None:
     if getattr(summary, "worker_slots", 0) and summary.seconds:
         slots = summary.worker_slots * summary.seconds
         busy = summary.busy_seconds / slots
-        click.echo(f"Workers: {summary.worker_slots}, busy {busy:.0%} of the run "
-                   f"(writing {summary.write_seconds / slots:.0%}), idle {max(0.0, 1 - busy):.0%}")
+        click.echo(f"Workers: {summary.worker_slots}, busy {busy:.0%} of the run (writing "
+                   f"{summary.write_seconds / slots:.0%}), idle {max(0.0, 1 - busy):.0%}: "
+                   f"{summary.between_seconds / slots:.0%} between batches, the rest before the first and after the last")
     t = summary.totals
     click.echo(f"Warehouse {db}: {t.get('documents', 0)} documents, {t.get('decisions', 0)} decisions, "
                f"{t.get('assignments', 0)} assignments, {t.get('attendees', 0)} attendees")
