@@ -6,7 +6,6 @@ a batch: it gets an `imports` row with status `failed` and a sentence saying wha
 """
 from __future__ import annotations
 
-import concurrent.futures as cf
 import logging
 import multiprocessing
 import os
@@ -336,19 +335,5 @@ def _run(jobs: list[Job], workers: int, engine: str = "local", scheduler: str | 
         for job in jobs:
             yield process(job)
         return
-    ctx = worker_context()
-    window = workers * 4  # jobs in flight: bounds the memory held by finished, unloaded results
-    with cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        pending: set[cf.Future] = set()
-        it = iter(jobs)
-        for job in it:
-            pending.add(pool.submit(process, job))
-            if len(pending) >= window:
-                break
-        while pending:
-            done, pending = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
-            for fut in done:
-                yield fut.result()
-                nxt = next(it, None)
-                if nxt is not None:
-                    pending.add(pool.submit(process, nxt))
+    from .isolate import run_pool
+    yield from run_pool(jobs, workers)  # a file that kills its worker is a failure row

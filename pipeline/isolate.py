@@ -4,20 +4,28 @@
 the rules-loaded forkserver, which streams each outcome back as it finishes. A document that
 makes the child die (out of memory, a crash in a native library) or that outlives its time
 limit becomes a failure row of its own; a new child goes on with the documents after it.
-Used by the lake engine's batch tasks, which run inside Dask workers.
+Used by the lake engine's batch tasks and the Dask engine's tasks, which run inside Dask
+workers; `run_pool` gives a local `-j N` import the same: a file that kills its pool worker
+is a failure row, and the import goes on.
 """
 from __future__ import annotations
 
+import concurrent.futures as cf
+import itertools
+import logging
 import multiprocessing
 import resource
 import signal
 import time
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from minutes.core.settings import Settings
 
 from .work import Job, Outcome, process
+
+log = logging.getLogger(__name__)
 
 #: Seconds a child gets beyond a document's own time limit before it is killed from outside:
 #: the limit inside the child interrupts Python code, this one also a native library stuck in one call.
@@ -44,6 +52,42 @@ def extract_isolated(jobs: list[Job], settings: Settings, work: Callable[[Job], 
             outcomes[current] = _lost(jobs[current], why or _death(child.exitcode, settings.doc_memory))
         start = next((i for i in range(start, len(jobs)) if outcomes[i] is None), len(jobs))
     return outcomes  # type: ignore[return-value]
+
+
+def run_pool(jobs: list[Job], workers: int, work: Callable[[Job], Outcome] = process) -> Iterator[Outcome]:
+    """`work` for each job in a pool of `workers` processes, yielding outcomes as they complete.
+
+    A worker that dies (out of memory, a crash in a native library) breaks the pool. The jobs
+    in flight then run again one at a time, each alone in a child (`extract_isolated`), so only
+    the file that kills its process becomes a failure row; a new pool goes on with the rest.
+    """
+    from .importer import worker_context
+
+    ctx, todo = worker_context(), iter(jobs)
+    window = workers * 4  # jobs in flight: bounds the memory held by finished, unloaded results
+    while True:
+        suspects: list[Job] = []
+        with cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+            pending = {pool.submit(work, job): job for job in itertools.islice(todo, window)}
+            while pending and not suspects:
+                done, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
+                for fut in done:
+                    job = pending.pop(fut)
+                    try:
+                        outcome = fut.result()
+                    except BrokenProcessPool:
+                        suspects.append(job)
+                        continue
+                    yield outcome
+                    nxt = next(todo, None)
+                    if nxt is not None:
+                        pending[pool.submit(work, nxt)] = nxt
+            suspects += pending.values()
+        if not suspects:
+            return
+        log.warning("a worker process died; the %d files it may have been reading run again one by one", len(suspects))
+        for job in suspects:
+            yield extract_isolated([job], job.settings, work)[0]
 
 
 def _collect(receive, child, start: int, outcomes: list, limit: float) -> tuple[int | None, str | None]:
