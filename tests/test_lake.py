@@ -95,6 +95,13 @@ def test_a_new_postgres_lake_asks_where_its_data_goes(runner, folder, lake_db):
     assert res.exit_code == 1 and "--lake-data" in res.output and "Traceback" not in res.output
 
 
+def test_commands_that_need_the_file_say_so_for_a_lake(runner, tmp_path):
+    db = f"ducklake:sqlite:{tmp_path / 'lake.sqlite'}"
+    res = runner.invoke(main, ["correct", "3f2a9c1e7b55-A002", "owner=Anna Berg", "--db", db])
+    assert res.exit_code == 1 and "is a lake" in res.output and "DuckDB file warehouse only" in res.output
+    assert "Traceback" not in res.output and not (tmp_path / "lake.sqlite").exists()
+
+
 def test_term_ids_are_the_same_in_python_and_in_sql():
     from minutes.warehouse.extensions import offline_connect
     from minutes.warehouse.lake_store import TERM_ID_SQL, term_id

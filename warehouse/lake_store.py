@@ -78,6 +78,9 @@ class LakeWarehouse(Warehouse):
     def migrate(self) -> int:
         return lake.migrate(self.con, self.path)
 
+    def apply_corrections(self, paths: list[str]) -> None:
+        """Nothing to apply: corrections are made in a DuckDB file (`minutes correct`), a lake holds none."""
+
     def insert_columns(self, table: str, columns: dict[str, list]) -> None:
         """Insert rows given column by column, scanned in place as one Arrow table."""
         if not columns or not len(next(iter(columns.values()))):
@@ -146,8 +149,9 @@ class LakeWarehouse(Warehouse):
         paths = [i["source_path"] for i in imports]
         if not paths:
             return set()
-        earlier = self.con.execute("SELECT source_path, document_id FROM core.imports WHERE run_id = ? AND "
-                                   "source_path IN (SELECT unnest(?))", [run_id, paths]).fetchall()
+        earlier = self.con.execute(  # the range lets the lake skip the files of this run's other batches
+            "SELECT source_path, document_id FROM core.imports WHERE run_id = ? AND source_path BETWEEN ? AND ? "
+            "AND source_path IN (SELECT unnest(?))", [run_id, min(paths), max(paths), paths]).fetchall()
         if not earlier:
             return set()
         self.con.execute("DELETE FROM core.imports WHERE run_id = ? AND source_path IN (SELECT unnest(?))",

@@ -53,6 +53,9 @@ def connect(path: str | Path, read_only: bool = False, wait: float = LOCK_WAIT) 
     batch, so readers and writers here retry for up to `wait` seconds (Settings.lock_wait).
     """
     path = str(path)
+    if path.startswith("ducklake:"):  # a lake is read through warehouse/lake.py; this command needs the file
+        raise WarehouseError(f"{path} is a lake; import into it and read it with the other commands, but this "
+                             "one works on a DuckDB file warehouse only.")
     if read_only and path != ":memory:" and not Path(path).exists():
         raise WarehouseError(f"No warehouse at {path}; run `minutes import PATH --db {path}` first.")
     deadline = time.monotonic() + wait
@@ -249,9 +252,7 @@ class Warehouse:
                 if table.name != "postings":
                     self.insert_columns(table.name, joined([r.rows.get(table.name) for r in records]))
             self.insert_postings(joined([r.rows.get("postings") for r in records]))
-            for c in apply_corrections(self, paths):
-                log.warning("correction %s of %s (%s) no longer finds its row in %s; see `minutes corrections`",
-                            c["correction_id"], c["row_id"], c["field"] or "marked wrong", c["source_path"])
+            self.apply_corrections(paths)
         for path, size, mtime_ns in touches:
             self.con.execute("UPDATE core.documents SET size_bytes = ?, mtime_ns = ? WHERE source_path = ?",
                              [size, mtime_ns, path])
@@ -260,6 +261,12 @@ class Warehouse:
     def insert_postings(self, columns: dict[str, list] | None) -> None:
         """Write search postings, numbering new terms (search.insert_postings)."""
         insert_postings(self, columns)
+
+    def apply_corrections(self, paths: list[str]) -> None:
+        """Apply the corrections of the documents just written again (warehouse/corrections.py)."""
+        for c in apply_corrections(self, paths):
+            log.warning("correction %s of %s (%s) no longer finds its row in %s; see `minutes corrections`",
+                        c["correction_id"], c["row_id"], c["field"] or "marked wrong", c["source_path"])
 
     def insert_rows(self, table: str, rows: list[dict[str, Any]]) -> None:
         """Insert plain rows (dicts with the same keys) into core.<table> with one statement.
