@@ -174,7 +174,7 @@ def test_readers_during_60_publishes_see_only_whole_imports(lake_db, tmp_path):
             reader(lake_db, settings, sandbox=False, con=con)
             out.append(con.execute("SELECT count(*) FROM documents").fetchone()[0])
             con.execute("USE memory; DETACH lake")
-            time.sleep(0.05)
+            time.sleep(0.1)  # the readers leave the writer most of the machine
         con.close()
 
     readers = [threading.Thread(target=read, args=(seen, Settings())) for _ in range(2)]
@@ -188,12 +188,15 @@ def test_readers_during_60_publishes_see_only_whole_imports(lake_db, tmp_path):
             wh.commit_batch(f"r{run}", mine[:3])
             wh.commit_batch(f"r{run}", mine[3:])
             wh.finish(f"r{run}", {"imported": 6}, "finished")
+            deadline = time.monotonic() + 10
+            while len(seen) < 2 * (run + 1) and time.monotonic() < deadline:  # readers keep pace: 2 reads a run
+                time.sleep(0.01)
     finally:
         stop.set()
         for t in readers:
             t.join()
         wh.close()
-    assert len(seen) >= 60 and len(set(seen)) >= 10, seen
+    assert len(seen) >= 120 and len(set(seen)) >= 10, seen
     assert [n for n in seen if n % 6] == []  # 0 mixed reads
     assert [n for n in latest if n % 6]  # the check above can fail
     con = reader(lake_db, Settings(lake_latest=True))

@@ -44,9 +44,10 @@ def run_readonly(db: str, query: str, params: list | None = None, parquet: str |
     if not query.strip():
         raise WarehouseError('Give a query, e.g. minutes sql "select count(*) from decisions".')
     if parquet:
-        from .parquet import parquet_connection
-        con = parquet_connection(parquet)
+        from .parquet import parquet_connection, release
+        con, close = parquet_connection(parquet), release
     else:
+        close = duckdb.DuckDBPyConnection.close
         con = read_only(db, settings or Settings(lock_wait=wait))
     try:
         with limited(con, limits):
@@ -70,7 +71,7 @@ def run_readonly(db: str, query: str, params: list | None = None, parquet: str |
             raise WarehouseError(_NO_WRITES) from e
         raise WarehouseError(f"The query failed: {first}") from e
     finally:
-        con.close()
+        close(con)
 
 
 def _only_reads(con: duckdb.DuckDBPyConnection, query: str) -> list:
