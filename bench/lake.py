@@ -4,7 +4,7 @@
                                    [--import-pdfs 40]
 
 Rows are prepared before the clock starts (documents shaped like the benchmark corpus: per
-page 2 blocks of text, 1.2 decisions, 0.7 assignments, one attendee and 30 search postings).
+page 2 blocks of text, 1.2 decisions, 0.7 assignments, one attendee and about 49 search postings).
 Then the same documents are written three ways, each timed from the first batch to the last
 commit: the DuckDB file by one writer as the importer writes it (a transaction per batch,
 the file closed between batches so readers get in); a lake on a throwaway PostgreSQL catalog
@@ -97,12 +97,13 @@ def write_file(db: str, docs, batch: int) -> tuple[float, float]:
         return time.perf_counter() - t0, time.process_time() - c0
 
 
-def _lake_writer(db: str, n: int, pages: int, seed: int, batch: int, start, done) -> None:
+def _lake_writer(db: str, n: int, pages: int, seed: int, batch: int, threads: int, start, done) -> None:
     from minutes.warehouse.lake_store import LakeWarehouse
 
     docs = records(n, pages, seed)
-    wh = LakeWarehouse(db, migrate=False)
-    wh.con.execute("SELECT count(*) FROM core.documents").fetchone()  # attached before the clock starts
+    wh = LakeWarehouse(db, migrate=False, threads=threads)
+    first = records(1, 1, seed + 1000)  # attached, and the writing code loaded, before the clock starts
+    wh.commit_batch(f"bench-{seed}", first, imports=_imports(f"bench-{seed}", first))
     start.wait()
     c0 = time.process_time()
     for i in range(0, len(docs), batch):
@@ -117,7 +118,8 @@ def write_lake(db: str, n: int, pages: int, batch: int, writers: int) -> tuple[f
     Returns (wall seconds until the last commit, CPU seconds of the writers together)."""
     ctx = multiprocessing.get_context("spawn")
     start, done = ctx.Barrier(writers + 1), ctx.Queue()
-    procs = [ctx.Process(target=_lake_writer, args=(db, n // writers, pages, 100 + w, batch, start, done))
+    threads = max(1, (os.cpu_count() or 1) // writers)  # each writer its share of the cores, as on a worker
+    procs = [ctx.Process(target=_lake_writer, args=(db, n // writers, pages, 100 + w, batch, threads, start, done))
              for w in range(writers)]
     for p in procs:
         p.start()

@@ -65,15 +65,18 @@ class BatchResult:
     ended: float = 0.0
 
 
-_LAKES: dict = {}  # one lake connection per worker process and lake
+_LAKES: dict = {}  # one lake connection per worker thread and lake
 
 
 def _lake(db: str, settings: Settings):
+    """This thread's connection to the lake: a Dask worker running batches in several threads gives each
+    its own transaction; one DuckDB thread each, as a worker slot is one core."""
     from minutes.warehouse.lake_store import LakeWarehouse
 
-    found = _LAKES.get((db, settings))
+    slot = (db, settings, threading.get_ident())
+    found = _LAKES.get(slot)
     if found is None:
-        found = _LAKES[(db, settings)] = LakeWarehouse(db, settings, migrate=False)
+        found = _LAKES[slot] = LakeWarehouse(db, settings, migrate=False, threads=1)
     return found
 
 
