@@ -49,12 +49,13 @@ def _text_or_refuse(path: Path) -> str:
     return "txt"
 
 
-def reason_not_read(path: Path) -> str | None:
+def reason_not_read(path: Path, look_inside: bool = True) -> str | None:
     """Why a file found in a folder is not imported (None: import it): one sentence for the import log.
 
     A file with an extension minutes reads is always imported. Another is imported only when
     its bytes are a PDF, RTF or OpenDocument text (a PDF saved as `.pdf_`); Office's lock files,
-    hidden files, spreadsheets, images and everything else are logged as skipped.
+    hidden files, spreadsheets, images and everything else are logged as skipped. Without
+    `look_inside` (an object in a bucket) the name alone decides.
     """
     name = path.name
     if name.startswith("~$"):
@@ -63,6 +64,8 @@ def reason_not_read(path: Path) -> str | None:
         return f"{name} is a hidden file; minutes does not read hidden files."
     if path.suffix.lower() in KNOWN_SUFFIXES:
         return None
+    if not look_inside:
+        return _NOT_READ.format(name=name)
     if not path.is_file():
         return f"{name} is a link that leads to no file (to itself, or to something moved or removed)."
     try:
@@ -76,8 +79,11 @@ def reason_not_read(path: Path) -> str | None:
         return str(e)
     if kind in ("pdf", "rtf", "odt"):
         return None
-    return (f"{name} is not a file type minutes reads (.pdf, .docx, .doc, .rtf, .odt, .txt, .md); if it holds "
-            "minutes, save it as one of those and import that.")
+    return _NOT_READ.format(name=name)
+
+
+_NOT_READ = ("{name} is not a file type minutes reads (.pdf, .docx, .doc, .rtf, .odt, .txt, .md); if it holds "
+             "minutes, save it as one of those and import that.")
 
 
 def _looks_like_text(head: bytes) -> bool:

@@ -6,7 +6,6 @@ a batch: it gets an `imports` row with status `failed` and a sentence saying wha
 """
 from __future__ import annotations
 
-import concurrent.futures as cf
 import logging
 import multiprocessing
 import os
@@ -160,6 +159,11 @@ def import_paths(paths: Iterable[str | Path], db: str | Path, *, settings: Setti
     `scheduler`, or a local one); `out_parquet` also writes the warehouse as Parquet (warehouse/parquet.py).
     `settings` holds the time limit, OCR settings and batch size (minutes.core.settings).
     """
+    if str(db).startswith("ducklake:"):  # a lake: the workers write themselves (pipeline/lake_engine.py)
+        from .lake_engine import import_to_lake
+        return import_to_lake(paths, str(db), settings=settings, workers=workers, force=force, ocr=ocr,
+                              progress=progress, command=command, engine=engine, scheduler=scheduler,
+                              out_parquet=out_parquet)
     t0 = time.perf_counter()
     if out_parquet:
         from minutes.warehouse.parquet import export_folder
@@ -331,19 +335,5 @@ def _run(jobs: list[Job], workers: int, engine: str = "local", scheduler: str | 
         for job in jobs:
             yield process(job)
         return
-    ctx = worker_context()
-    window = workers * 4  # jobs in flight: bounds the memory held by finished, unloaded results
-    with cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        pending: set[cf.Future] = set()
-        it = iter(jobs)
-        for job in it:
-            pending.add(pool.submit(process, job))
-            if len(pending) >= window:
-                break
-        while pending:
-            done, pending = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
-            for fut in done:
-                yield fut.result()
-                nxt = next(it, None)
-                if nxt is not None:
-                    pending.add(pool.submit(process, nxt))
+    from .isolate import run_pool
+    yield from run_pool(jobs, workers)  # a file that kills its worker is a failure row

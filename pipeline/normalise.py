@@ -14,12 +14,12 @@ from minutes.core.ids import document_id_for, row_id
 from minutes.core.records import Extraction
 from minutes.text import squash
 from minutes.warehouse.search import postings
-from minutes.warehouse.store import DocumentRecord
+from minutes.warehouse.rows import DocumentRecord
 
 
 def to_record(source_path: str, sha256: str, size: int, mtime_ns: int, doc: Document, ex: Extraction,
               rules_version: str) -> DocumentRecord:
-    """All rows one document contributes, ready for `Warehouse.write_batch`."""
+    """All rows one document contributes, ready for `Warehouse.write_batch` (made in the worker that read it)."""
     did = document_id_for(source_path)
     m = ex.meeting
     section_id = {s.ordinal: row_id(did, "sections", s.ordinal) for s in ex.sections}
@@ -66,7 +66,7 @@ def to_record(source_path: str, sha256: str, size: int, mtime_ns: int, doc: Docu
     if ex.protocol is not None:
         rows.update(_protocol_rows(did, ex.protocol, section_id, decision_id))
     rows["postings"] = postings(rows)
-    return DocumentRecord(document, rows)
+    return DocumentRecord.of(document, rows)  # as columns with their keys: the writer only inserts
 
 
 def document_order(doc: Document, ex: Extraction) -> dict[int, int]:

@@ -64,6 +64,7 @@ class Job:
     force: bool = False
     ocr: bool = True
     settings: Settings = Settings()  # the time limit (0: none) and the OCR settings
+    local_path: str | None = None  # where the bytes are, when `path` names them elsewhere (an s3:// copy)
 
 
 @dataclass
@@ -98,8 +99,9 @@ def process(job: Job) -> Outcome:
     from .normalise import to_record
 
     t0 = time.perf_counter()
+    read = job.local_path or job.path
     try:
-        sha = sha256_of(job.path)
+        sha = sha256_of(read)
     except OSError as e:
         return Outcome(job.path, "failed", error=f"{Path(job.path).name} cannot be read ({e.strerror}); "
                                                   "check the file's permissions.", seconds=time.perf_counter() - t0)
@@ -107,7 +109,7 @@ def process(job: Job) -> Outcome:
         return Outcome(job.path, "same_bytes", sha, seconds=time.perf_counter() - t0)
     try:
         with time_limit(job.settings.doc_timeout):
-            doc = extract(Path(job.path), ocr=_ocr_engine(job.settings) if job.ocr else None,
+            doc = extract(Path(read), ocr=_ocr_engine(job.settings) if job.ocr else None,
                           office=Converter(job.settings.libreoffice, job.settings.convert_timeout))
             ex = analyse(doc, Path(job.path).name)
             record = to_record(job.path, sha, job.size, job.mtime_ns, doc, ex, job.rules_version)

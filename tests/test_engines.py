@@ -83,8 +83,59 @@ def test_parquet_export_is_partitioned_and_queryable(runner, folder, tmp_path):
     assert not (out / "x.csv").exists()
     # a second import replaces the export whole
     (folder / "styrgrupp_2025-05-06.docx").unlink()
+    (tmp_path / ".export.0badc0de.tmp").mkdir()  # what a killed export leaves
     runner.invoke(main, ["import", str(folder), "--db", str(db), "--out-parquet", str(out)])
-    assert not list(tmp_path.glob(".export.*"))
+    assert not list(tmp_path.glob(".export.*"))  # no reader held the previous export: it is gone
+
+
+@pytest.mark.slow
+def test_readers_during_60_export_swaps_see_whole_exports(runner, folder, tmp_path):
+    """Two warehouses exported in turn into one folder; each read takes two views of one connection."""
+    import random
+    import threading
+    import time
+
+    from minutes.warehouse.parquet import parquet_connection, release, write_views
+
+    a, b, out = tmp_path / "a.duckdb", tmp_path / "b.duckdb", tmp_path / "export"
+    runner.invoke(main, ["import", str(folder), "--db", str(a)])
+    (folder / "styrgrupp_2025-05-06.docx").unlink()
+    runner.invoke(main, ["import", str(folder), "--db", str(b)])
+    whole = {}
+    for db in (a, b):
+        con = duckdb.connect(str(db), read_only=True)
+        whole[db] = tuple(con.execute(f"SELECT count(*) FROM {v}").fetchone()[0] for v in ("documents", "decisions"))
+        write_views(con, out)
+        con.close()
+    assert len(set(whole.values())) == 2, whole
+    seen: list[tuple] = []
+    stop = threading.Event()
+
+    def read() -> None:
+        while not stop.is_set():
+            try:
+                con = parquet_connection(out)
+                documents = con.execute("SELECT count(*) FROM documents").fetchone()[0]
+                time.sleep(random.random() / 50)  # a swap may come between the two views
+                seen.append((documents, con.execute("SELECT count(*) FROM decisions").fetchone()[0]))
+                release(con)
+            except Exception as e:  # a read that fails counts as much as one that mixes
+                seen.append((type(e).__name__, str(e)[:80]))
+
+    readers = [threading.Thread(target=read) for _ in range(3)]
+    for t in readers:
+        t.start()
+    connections = {db: duckdb.connect(str(db), read_only=True) for db in (a, b)}
+    try:
+        for n in range(60):
+            write_views(connections[(a, b)[n % 2]], out)
+    finally:
+        stop.set()
+        for t in readers:
+            t.join()
+        for con in connections.values():
+            con.close()
+    assert len(seen) >= 60 and set(seen) == set(whole.values()), set(seen) - set(whole.values())
 
 
 def test_workers_get_the_largest_files_first_and_one_worker_keeps_the_found_order():

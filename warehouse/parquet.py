@@ -12,10 +12,14 @@ same sandbox as the warehouse: only those Parquet files can be read, nothing can
 """
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import re
 import shutil
+import time
 import uuid
+import weakref
 from pathlib import Path
 
 import duckdb
@@ -41,9 +45,13 @@ def write_views(con: duckdb.DuckDBPyConnection, out: str | Path) -> dict[str, in
     """Write every view of the warehouse open on `con` to the folder `out`; returns rows per view.
 
     The folder is written beside the old one and swapped in at the end, so a reader never sees
-    half an export and a crash leaves the previous export in place.
+    half an export and a crash leaves the previous export in place. The previous export is
+    removed unless a reader still holds it (`parquet_connection`): then it stays beside the
+    folder, hidden, for a later export to remove. What killed exports left is removed.
     """
     out = export_folder(out)
+    for stale in out.parent.glob(f".{out.name}.*.tmp") if out.parent.is_dir() else ():
+        shutil.rmtree(stale, ignore_errors=True)
     tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.tmp")
     tmp.mkdir(parents=True)
     counts: dict[str, int] = {}
@@ -57,8 +65,24 @@ def write_views(con: duckdb.DuckDBPyConnection, out: str | Path) -> dict[str, in
     if out.exists():
         os.rename(out, old)
     os.rename(tmp, out)
-    shutil.rmtree(old, ignore_errors=True)
+    for older in out.parent.glob(f".{out.name}.*.old"):
+        _remove_unless_read(older)
     return counts
+
+
+def _remove_unless_read(folder: Path) -> None:
+    """Remove an earlier export unless a reader holds it (a shared lock on the folder)."""
+    try:
+        held = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return
+    try:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        shutil.rmtree(folder, ignore_errors=True)
+    except BlockingIOError:
+        pass  # a query is reading it; the next export removes it
+    finally:
+        os.close(held)
 
 
 def _write_view(con: duckdb.DuckDBPyConnection, view: str, folder: Path) -> int:
@@ -99,16 +123,20 @@ def export_folder(target: str | Path) -> Path:
 def parquet_connection(folder: str | Path) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with one view per exported view, allowed to read only those Parquet files.
 
-    The caller locks it down (`limits.limited`): no other file access, configuration locked.
+    Every view reads the export that was in the folder when the connection was made, also
+    when a new export is swapped in meanwhile: the folder is held open and its files named
+    through it (/proc/self/fd, on Linux). The caller locks the connection down
+    (`limits.limited`): no other file access, configuration locked.
     """
     folder = local_folder(folder)
-    if not folder.is_dir():
-        raise WarehouseError(f"No Parquet export at {folder}; write one with `minutes export --format parquet --out "
-                             f"{folder}`.")
+    held = _hold(folder)
     con = duckdb.connect()
+    _HELD[con] = weakref.finalize(con, os.close, held)  # let go when `release`d, or when it is gone
+    pinned = Path(f"/proc/self/fd/{held}")
+    base = pinned if pinned.is_dir() else folder
     allowed: list[str] = []
     for view in exported_views():
-        files = sorted(str(p) for p in (folder / view).glob("**/*.parquet"))
+        files = sorted(str(p) for p in (base / view).glob("**/*.parquet"))
         if not files:
             continue
         allowed += files
@@ -122,10 +150,46 @@ def parquet_connection(folder: str | Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
+_HELD: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def release(con: duckdb.DuckDBPyConnection) -> None:
+    """Close a connection from `parquet_connection` and let go of the export it held."""
+    con.close()
+    held = _HELD.pop(con, None)
+    if held is not None:
+        held()
+
+
+def _hold(folder: Path) -> int:
+    """The export folder, opened and share-locked so no export removes it while it is read.
+
+    An export being swapped in is waited for (the folder is gone for a moment), and one
+    swapped in between the opening and the lock is opened instead.
+    """
+    for _ in range(50):
+        try:
+            held = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        except FileNotFoundError:
+            time.sleep(0.02)
+            continue
+        except NotADirectoryError:
+            break
+        fcntl.flock(held, fcntl.LOCK_SH)
+        with contextlib.suppress(FileNotFoundError):
+            now = os.stat(folder)
+            if (now.st_dev, now.st_ino) == (os.fstat(held).st_dev, os.fstat(held).st_ino):
+                return held
+        os.close(held)
+    raise WarehouseError(f"No Parquet export at {folder}; write one with `minutes export --format parquet --out "
+                         f"{folder}`.")
+
+
 def sql_path(p: Path) -> str:
     """A path as the inside of a SQL string literal (DuckDB's COPY takes no parameter for it)."""
     return str(p.resolve()).replace("'", "''")
 
 
 def _sql_list(files: list[str]) -> str:
-    return "[" + ", ".join("'" + sql_path(Path(f)) + "'" for f in files) + "]"
+    """Absolute file names as a SQL list, as they are (resolving would leave the held folder for its name)."""
+    return "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in files) + "]"

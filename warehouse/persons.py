@@ -90,9 +90,9 @@ def cluster(mentions: list[tuple[str, str | None, str | None, int]]) -> list[_Cl
 
 # Attendee rows link by name and organisation (or by name alone when only one person has it);
 # an assignment links to the person of the attendee with the owner's name in the same document,
-# or by name alone.
+# or by name alone. {a} and {s} limit the attendee and assignment rows relinked ("true": all).
 _LINKS = """
-DELETE FROM core.attendee_persons;
+DELETE FROM core.attendee_persons WHERE attendee_id IN (SELECT attendee_id FROM core.attendees a WHERE {a});
 INSERT INTO core.attendee_persons
 SELECT a.attendee_id, coalesce(exact.person_id, loose.person_id)
 FROM core.attendees a
@@ -101,9 +101,9 @@ LEFT JOIN core.person_aliases exact
 LEFT JOIN (SELECT name_key, any_value(person_id) AS person_id FROM core.person_aliases
            GROUP BY name_key HAVING count(DISTINCT person_id) = 1) loose
        ON loose.name_key = a.name_key
-WHERE coalesce(exact.person_id, loose.person_id) IS NOT NULL;
+WHERE coalesce(exact.person_id, loose.person_id) IS NOT NULL AND {a};
 
-DELETE FROM core.assignment_persons;
+DELETE FROM core.assignment_persons WHERE assignment_id IN (SELECT assignment_id FROM core.assignments s WHERE {s});
 INSERT INTO core.assignment_persons
 SELECT s.assignment_id, coalesce(same_doc.person_id, loose.person_id)
 FROM core.assignments s
@@ -114,7 +114,22 @@ LEFT JOIN (SELECT a.document_id, a.name_key, any_value(p.person_id) AS person_id
 LEFT JOIN (SELECT name_key, any_value(person_id) AS person_id FROM core.person_aliases
            GROUP BY name_key HAVING count(DISTINCT person_id) = 1) loose
        ON s.owner_kind = 'person' AND loose.name_key = s.owner_key
-WHERE s.owner_kind = 'person' AND coalesce(same_doc.person_id, loose.person_id) IS NOT NULL;
+WHERE s.owner_kind = 'person' AND coalesce(same_doc.person_id, loose.person_id) IS NOT NULL AND {s};
+"""
+
+#: The rows of one surname: every person, alias and link of a surname depends only on the mentions
+#: with that surname, so an import updates the surnames it touched (`surnames`) and nothing else.
+_IN_SCOPE = "list_last(string_split({col}, ' ')) IN (SELECT surname FROM _scope)"
+
+_MENTIONS = """
+    SELECT name, organisation, any_value(initials), count(*) FROM core.attendees a WHERE {a}
+    GROUP BY name, organisation
+    UNION ALL
+    SELECT owner, NULL, NULL, count(*) FROM core.assignments s
+    WHERE owner_kind = 'person' AND {s} AND NOT EXISTS (
+        SELECT 1 FROM core.attendees a
+        WHERE a.document_id = s.document_id AND a.name_key = s.owner_key)
+    GROUP BY owner
 """
 
 
@@ -122,21 +137,20 @@ def person_id(name: str, org: str | None) -> str:
     return hashlib.sha1(f"{fold(name)}|{fold(org or '')}".encode()).hexdigest()[:12]
 
 
-def rebuild(wh) -> int:
-    """Recompute core.persons and core.person_aliases from attendees and named owners; returns persons.
+def rebuild(wh, surnames: list[str] | None = None, in_transaction: bool = False) -> int:
+    """Recompute core.persons, core.person_aliases and the links from attendees and named owners.
 
-    `wh` is the writable `Warehouse`; the work is one transaction.
+    `wh` is the writable `Warehouse`; `surnames` (surname keys) limits the work to the persons
+    of those surnames, the rest stay as they are. The work is one transaction (the caller's
+    when `in_transaction`). Returns the persons written.
     """
     con = wh.con
-    mentions = con.execute("""
-        SELECT name, organisation, any_value(initials), count(*) FROM core.attendees GROUP BY name, organisation
-        UNION ALL
-        SELECT owner, NULL, NULL, count(*) FROM core.assignments s
-        WHERE owner_kind = 'person' AND NOT EXISTS (
-            SELECT 1 FROM core.attendees a
-            WHERE a.document_id = s.document_id AND a.name_key = s.owner_key)
-        GROUP BY owner
-    """).fetchall()
+    scope = {"a": "true", "s": "true", "p": "true", "q": "true"}
+    if surnames is not None:
+        con.execute("CREATE OR REPLACE TEMP TABLE _scope AS SELECT unnest(?::VARCHAR[]) AS surname", [sorted(surnames)])
+        scope = {"a": _IN_SCOPE.format(col="a.name_key"), "s": _IN_SCOPE.format(col="s.owner_key"),
+                 "p": _IN_SCOPE.format(col="name_key"), "q": _IN_SCOPE.format(col="name_key")}
+    mentions = con.execute(_MENTIONS.format(**scope)).fetchall()
     persons, aliases = [], []
     for c in cluster([(m[0], m[1], m[2], m[3]) for m in mentions]):
         name = c.names.most_common(1)[0][0]
@@ -147,15 +161,18 @@ def rebuild(wh) -> int:
                         "variants": sorted(c.names)})
         for member_name, member_org in c.members:
             aliases.append({"name_key": key(member_name), "org_key": key(member_org) or "", "person_id": pid})
-    con.begin()
+    if not in_transaction:
+        con.begin()
     try:
-        con.execute("DELETE FROM core.persons")
-        con.execute("DELETE FROM core.person_aliases")
+        con.execute(f"DELETE FROM core.persons WHERE {scope['p']}")
+        con.execute(f"DELETE FROM core.person_aliases WHERE {scope['q']}")
         wh.insert_rows("persons", persons)
         wh.insert_rows("person_aliases", aliases)
-        con.execute(_LINKS)
-        con.commit()
+        con.execute(_LINKS.format(**scope))
+        if not in_transaction:
+            con.commit()
     except Exception:
-        con.rollback()
+        if not in_transaction:
+            con.rollback()
         raise
     return len(persons)

@@ -4,11 +4,12 @@ from __future__ import annotations
 import duckdb
 
 from minutes.core import ids
+from minutes.core.settings import Settings
 
 from .corrections import explained
 from .errors import WarehouseError
 from .limits import QueryLimits, limited, time_limit
-from .store import LOCK_WAIT, connect
+from .store import LOCK_WAIT, connect, lock_down
 
 #: What `minutes sql` runs: queries, and EXPLAIN of them; anything else is refused before it runs.
 _READING = (duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN)
@@ -20,9 +21,20 @@ _WRITING = {duckdb.StatementType.INSERT, duckdb.StatementType.UPDATE, duckdb.Sta
             duckdb.StatementType.CREATE, duckdb.StatementType.DROP, duckdb.StatementType.ALTER}
 
 
+def read_only(db: str, settings: Settings, sandbox: bool = False) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to a warehouse file or, for a `ducklake:` name, to a lake (`sandbox`: locked down)."""
+    from .lake import is_lake, reader
+
+    if is_lake(db):
+        return reader(db, settings, sandbox)
+    con = connect(db, read_only=True, wait=settings.lock_wait)
+    return lock_down(con) if sandbox else con
+
+
 def run_readonly(db: str, query: str, params: list | None = None, parquet: str | None = None,
-                 wait: float = LOCK_WAIT, limits: QueryLimits = QueryLimits()) -> list[tuple[list[str], list[tuple]]]:
-    """Run the statements of `query` in the sandbox, on the warehouse or on a Parquet export.
+                 wait: float = LOCK_WAIT, limits: QueryLimits = QueryLimits(),
+                 settings: Settings | None = None) -> list[tuple[list[str], list[tuple]]]:
+    """Run the statements of `query` in the sandbox, on the warehouse, a lake or a Parquet export.
 
     Returns (column names, rows) for each statement, in order; parameters go to a query of one
     statement only. The sandbox: a read-only connection that cannot touch any other file, attach
@@ -32,10 +44,11 @@ def run_readonly(db: str, query: str, params: list | None = None, parquet: str |
     if not query.strip():
         raise WarehouseError('Give a query, e.g. minutes sql "select count(*) from decisions".')
     if parquet:
-        from .parquet import parquet_connection
-        con = parquet_connection(parquet)
+        from .parquet import parquet_connection, release
+        con, close = parquet_connection(parquet), release
     else:
-        con = connect(db, read_only=True, wait=wait)
+        close = duckdb.DuckDBPyConnection.close
+        con = read_only(db, settings or Settings(lock_wait=wait))
     try:
         with limited(con, limits):
             statements = _only_reads(con, query)
@@ -58,7 +71,7 @@ def run_readonly(db: str, query: str, params: list | None = None, parquet: str |
             raise WarehouseError(_NO_WRITES) from e
         raise WarehouseError(f"The query failed: {first}") from e
     finally:
-        con.close()
+        close(con)
 
 
 def _only_reads(con: duckdb.DuckDBPyConnection, query: str) -> list:

@@ -12,30 +12,20 @@ import logging
 import os
 import re
 import time
-from collections import Counter
-from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any, Iterator
 
 import duckdb
 
-from minutes.core.ids import content_key
-from minutes.core.tables import BY_NAME, DOCUMENT_ROWS, TABLES
-from minutes.text import key
+from minutes.core.tables import DOCUMENT_ROWS, TABLES
 
 from .errors import WarehouseError
 from .corrections import apply as apply_corrections
+from .rows import DocumentRecord, columns_of, joined, key_of, row_keys
 from .search import insert_postings
 
 log = logging.getLogger(__name__)
-
-@dataclass
-class DocumentRecord:
-    """Everything one document contributes to the warehouse, as plain rows."""
-
-    document: dict[str, Any]
-    rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # table -> rows
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -63,6 +53,9 @@ def connect(path: str | Path, read_only: bool = False, wait: float = LOCK_WAIT) 
     batch, so readers and writers here retry for up to `wait` seconds (Settings.lock_wait).
     """
     path = str(path)
+    if path.startswith("ducklake:"):  # a lake is read through warehouse/lake.py; this command needs the file
+        raise WarehouseError(f"{path} is a lake; import into it and read it with the other commands, but this "
+                             "one works on a DuckDB file warehouse only.")
     if read_only and path != ":memory:" and not Path(path).exists():
         raise WarehouseError(f"No warehouse at {path}; run `minutes import PATH --db {path}` first.")
     deadline = time.monotonic() + wait
@@ -222,55 +215,65 @@ class Warehouse:
                     imports: list[dict[str, Any]] = (), touches: list[tuple[str, int, int]] = ()) -> None:
         """Write whole documents, their import-log rows and new file stamps in one transaction.
 
-        `replaced` names the documents whose old rows go first; a document seen for the first
-        time has none, so nothing is deleted for it. Each document is written entirely or not
-        at all: a crash leaves every document either as it was or as it is now.
+        Each document is written entirely or not at all: a crash leaves every document either
+        as it was or as it is now.
         """
         self.con.begin()
         try:
-            ids = sorted(replaced)
-            if ids:
-                for table in ("attendee_persons", "assignment_persons"):  # links of the rows about to go
-                    owner = table.split("_")[0] + "s"
-                    self.con.execute(f"DELETE FROM core.{table} WHERE {owner[:-1]}_id IN (SELECT {owner[:-1]}_id "
-                                     f"FROM core.{owner} WHERE document_id IN (SELECT unnest(?)))", [ids])
-                for table in DOCUMENT_ROWS:
-                    self.con.execute(f"DELETE FROM core.{table.name} WHERE document_id IN (SELECT unnest(?))", [ids])
-                self.con.execute("DELETE FROM core.documents WHERE document_id IN (SELECT unnest(?))", [ids])
-            if records:
-                paths = [r.document["source_path"] for r in records]
-                if ids:  # a file that moved onto a path stored under another id
-                    self.con.execute("DELETE FROM core.documents WHERE source_path IN (SELECT unnest(?))", [paths])
-                self.insert_rows("documents", [r.document for r in records])
-                for table in DOCUMENT_ROWS:
-                    if table.name != "postings":
-                        self.insert_rows(table.name, [row for r in records for row in r.rows.get(table.name, [])])
-                insert_postings(self, _concat([r.rows["postings"] for r in records if r.rows.get("postings")]))
-                for c in apply_corrections(self, paths):
-                    log.warning("correction %s of %s (%s) no longer finds its row in %s; see `minutes corrections`",
-                                c["correction_id"], c["row_id"], c["field"] or "marked wrong", c["source_path"])
-            for path, size, mtime_ns in touches:
-                self.con.execute("UPDATE core.documents SET size_bytes = ?, mtime_ns = ? WHERE source_path = ?",
-                                 [size, mtime_ns, path])
-            self.insert_rows("imports", list(imports))
+            self.write_rows(records, replaced, imports, touches)
             self.con.commit()
         except Exception:
             self.con.rollback()
             self.term_ids = None  # terms numbered in the rolled-back transaction are gone: reload
             raise
 
+    def write_rows(self, records: list[DocumentRecord], replaced: set[str] = frozenset(),
+                   imports: list[dict[str, Any]] = (), touches: list[tuple[str, int, int]] = ()) -> None:
+        """The statements of `write_batch`, inside the caller's transaction.
+
+        `replaced` names the documents whose old rows go first; a document seen for the first
+        time has none, so nothing is deleted for it.
+        """
+        ids = sorted(replaced)
+        if ids:
+            for table in ("attendee_persons", "assignment_persons"):  # links of the rows about to go
+                owner = table.split("_")[0] + "s"
+                self.con.execute(f"DELETE FROM core.{table} WHERE {owner[:-1]}_id IN (SELECT {owner[:-1]}_id "
+                                 f"FROM core.{owner} WHERE document_id IN (SELECT unnest(?)))", [ids])
+            for table in DOCUMENT_ROWS:
+                self.con.execute(f"DELETE FROM core.{table.name} WHERE document_id IN (SELECT unnest(?))", [ids])
+            self.con.execute("DELETE FROM core.documents WHERE document_id IN (SELECT unnest(?))", [ids])
+        if records:
+            paths = [r.document["source_path"] for r in records]
+            if ids:  # a file that moved onto a path stored under another id
+                self.con.execute("DELETE FROM core.documents WHERE source_path IN (SELECT unnest(?))", [paths])
+            self.insert_rows("documents", [r.document for r in records])
+            for table in DOCUMENT_ROWS:
+                if table.name != "postings":
+                    self.insert_columns(table.name, joined([r.rows.get(table.name) for r in records]))
+            self.insert_postings(joined([r.rows.get("postings") for r in records]))
+            self.apply_corrections(paths)
+        for path, size, mtime_ns in touches:
+            self.con.execute("UPDATE core.documents SET size_bytes = ?, mtime_ns = ? WHERE source_path = ?",
+                             [size, mtime_ns, path])
+        self.insert_rows("imports", list(imports))
+
+    def insert_postings(self, columns: dict[str, list] | None) -> None:
+        """Write search postings, numbering new terms (search.insert_postings)."""
+        insert_postings(self, columns)
+
+    def apply_corrections(self, paths: list[str]) -> None:
+        """Apply the corrections of the documents just written again (warehouse/corrections.py)."""
+        for c in apply_corrections(self, paths):
+            log.warning("correction %s of %s (%s) no longer finds its row in %s; see `minutes corrections`",
+                        c["correction_id"], c["row_id"], c["field"] or "marked wrong", c["source_path"])
+
     def insert_rows(self, table: str, rows: list[dict[str, Any]]) -> None:
         """Insert plain rows (dicts with the same keys) into core.<table> with one statement.
 
-        The table's `*_key` columns (tables.Table.keys) are computed here, by minutes.text.key.
+        The table's `*_key` columns (tables.Table.keys) the rows lack are computed here (rows.columns_of).
         """
-        if rows:
-            columns = {c: [r.get(c) for r in rows] for c in rows[0]}
-            for key_column, source in BY_NAME[table].keys:
-                columns[key_column] = [key_of(v) for v in columns[source]]
-            if BY_NAME[table].identity:
-                columns["row_key"] = row_keys(rows, BY_NAME[table].identity)
-            self.insert_columns(table, columns)
+        self.insert_columns(table, columns_of(table, rows))
 
     def insert_columns(self, table: str, columns: dict[str, list]) -> None:
         """Insert rows given column by column: as lists bound to one statement, or numpy arrays when many.
@@ -312,24 +315,6 @@ class Warehouse:
         for table in ("documents", "decisions", "assignments", "attendees"):
             out[table] = self.con.execute(f"SELECT count(*) FROM core.{table}").fetchone()[0]
         return out
-
-
-def row_keys(rows: list[dict[str, Any]], identity: tuple[str, ...]) -> list[str]:
-    """Each row's content key (ids.content_key) from its identity columns, counted per document."""
-    seen: Counter = Counter()
-    out = []
-    for r in rows:
-        texts = [key(r.get(c)) or "" for c in identity]
-        seen[(r["document_id"], *texts)] += 1
-        out.append(content_key(texts, seen[(r["document_id"], *texts)]))
-    return out
-
-
-def key_of(value: str | list | None) -> str | None:
-    """A key column's value: the key of a text, or of a list of texts joined by " | "."""
-    if isinstance(value, (list, tuple)):
-        return " | ".join(filter(None, map(key, value)))
-    return key(value)
 
 
 def _backfill_search_and_persons(wh: Warehouse) -> None:
@@ -377,13 +362,6 @@ def _backfill_row_keys(wh: Warehouse) -> None:
 
 #: Python work that follows a migration: (schema version, function).
 _BACKFILLS = ((2, _backfill_search_and_persons), (4, _backfill_keys), (6, _backfill_row_keys))
-
-
-def _concat(tables: list[dict[str, list]]) -> dict[str, list] | None:
-    """Columns of several documents joined into one set of columns."""
-    if len(tables) <= 1:
-        return tables[0] if tables else None
-    return {c: [v for t in tables for v in t[c]] for c in tables[0]}
 
 
 def import_row(run_id: str, source_path: str, status: str, *, document_id: str | None = None,

@@ -13,8 +13,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from minutes.core.settings import Settings
-from minutes.warehouse import connect
 from minutes.warehouse.limits import QueryLimits, limited, time_limit
+from minutes.warehouse.query import read_only
 
 from .render import environment
 from .security import Csrf
@@ -49,7 +49,7 @@ class Site:
         (static files, cheap pages), and a query past its time limit is interrupted.
         """
         def work():
-            con = connect(self.db, read_only=True, wait=self.settings.lock_wait)
+            con = read_only(self.db, self.settings)
             try:
                 with limited(con, self.limits), time_limit(con, self.limits.seconds):
                     return fn(con, *args, **kwargs)

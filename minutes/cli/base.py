@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 
 db_option = click.option(
     "--db", "db", default="minutes.duckdb", envvar="MINUTES_DB", show_default=True, show_envvar=True,
-    metavar="FILE", help="The warehouse file (DuckDB).")
+    metavar="FILE|LAKE", help="The warehouse file (DuckDB), or a lake: ducklake:postgres:<libpq>, "
+                              "ducklake:sqlite:FILE or ducklake:FILE (docs/scaling.md).")
 format_option = click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="table",
                              show_default=True, help="Output format.")
 
@@ -28,8 +29,17 @@ format_option = click.option("-f", "--format", "fmt", type=click.Choice(FORMATS)
 @click.option("--lock-wait", type=click.FloatRange(0), default=Settings.lock_wait, envvar="MINUTES_LOCK_WAIT",
               show_default=True, show_envvar=True,
               help="Seconds to wait for a warehouse another process holds (an import writing a batch).")
+@click.option("--lake-latest", is_flag=True, envvar="MINUTES_LAKE_LATEST",
+              help="Read a lake as its last committed batch left it, not as the last finished import did.")
+@click.option("--s3-endpoint", envvar="AWS_ENDPOINT_URL", show_envvar=True, metavar="URL",
+              help="An S3-compatible server for s3:// inputs and lake data (default: AWS).")
+@click.option("--s3-region", envvar="AWS_DEFAULT_REGION", show_envvar=True, help="The S3 region.")
+@click.option("--s3-key-id", envvar="AWS_ACCESS_KEY_ID", show_envvar=True, help="The S3 access key id.")
+@click.option("--s3-secret", envvar="AWS_SECRET_ACCESS_KEY", show_envvar=True,
+              help="The S3 secret key (better given in the environment than on the command line).")
 @click.pass_context
-def main(ctx: click.Context, lock_wait: float) -> None:
+def main(ctx: click.Context, lock_wait: float, lake_latest: bool, s3_endpoint: str | None, s3_region: str | None,
+         s3_key_id: str | None, s3_secret: str | None) -> None:
     """minutes: Swedish meeting minutes (PDF, Word, text, scans) into a DuckDB warehouse you can query.
 
     \b
@@ -37,7 +47,8 @@ def main(ctx: click.Context, lock_wait: float) -> None:
       minutes import protokoll/ --db minutes.duckdb
       minutes sql "select body, meeting_date, text from decisions join documents using (document_id)"
     """
-    ctx.obj = Settings(lock_wait=lock_wait)
+    ctx.obj = Settings(lock_wait=lock_wait, lake_latest=lake_latest, s3_endpoint=s3_endpoint, s3_region=s3_region,
+                       s3_key_id=s3_key_id, s3_secret=s3_secret)
 
 
 def _size(ctx, param, value: str) -> str:
@@ -97,10 +108,11 @@ def parse_date(value: str | None) -> dt.date | None:
 @contextlib.contextmanager
 def reading(db: str) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection to the warehouse for one command; its errors become one sentence for the user."""
-    from minutes.warehouse import WarehouseError, connect
+    from minutes.warehouse import WarehouseError
+    from minutes.warehouse.query import read_only
 
     try:
-        con = connect(db, read_only=True, wait=settings().lock_wait)
+        con = read_only(db, settings())
     except WarehouseError as e:
         raise click.ClickException(str(e))
     try:

@@ -48,11 +48,18 @@ from .base import db_option, main, settings
 @click.option("--batch-size", default=Settings.batch_documents, show_default=True, type=click.IntRange(1),
               help=f"Most documents written in one transaction; a batch is also written after "
                    f"{BATCH_PAGES:,} pages or {BATCH_SECONDS:g} s.")
+@click.option("--lake-data", metavar="DIR|s3://…", envvar="MINUTES_LAKE_DATA", show_envvar=True,
+              help="Where a new lake (--db ducklake:…) keeps its Parquet data: a folder every worker sees, or "
+                   "s3://bucket/prefix.")
+@click.option("--doc-memory", default=Settings.doc_memory, show_default=True, type=click.IntRange(0),
+              envvar="MINUTES_DOC_MEMORY", show_envvar=True, metavar="MB",
+              help="Megabytes one file's extraction may add on --engine dask or into a lake before it is skipped "
+                   "as failed (0: no limit).")
 @click.option("--debug", is_flag=True, help="Show tracebacks for files that fail, and debug logging.")
 def import_cmd(paths: tuple[str, ...], db: str, workers: int, force: bool, no_ocr: bool, timeout: float,
                ocr_dpi: int, ocr_workers: int | None, tesseract: str, libreoffice: str, convert_timeout: float,
-               engine: str, scheduler: str | None,
-               scheduler_timeout: float, out_parquet: str | None, batch_size: int, quiet: bool, debug: bool) -> None:
+               engine: str, scheduler: str | None, scheduler_timeout: float, out_parquet: str | None,
+               batch_size: int, lake_data: str | None, doc_memory: int, quiet: bool, debug: bool) -> None:
     """Import files and folders (searched recursively) into the warehouse.
 
     PDF (born-digital or scanned), Word .docx, older .doc, .rtf and .odt (through
@@ -67,6 +74,8 @@ def import_cmd(paths: tuple[str, ...], db: str, workers: int, force: bool, no_oc
       minutes import protokoll/2024 protokoll/2025
       minutes import kallelse.pdf --db region.duckdb -j 2
       minutes import /mnt/arkiv --engine dask --scheduler tcp://10.0.0.5:8786 --out-parquet /mnt/export
+      minutes import s3://arkiv/protokoll --db "ducklake:postgres:dbname=minutes host=db" \\
+          --lake-data s3://lake/minutes --engine dask --scheduler tcp://10.0.0.5:8786
     """
     from minutes.pipeline.dask_engine import EngineError
     from minutes.pipeline.importer import NothingToImport, import_paths
@@ -76,7 +85,7 @@ def import_cmd(paths: tuple[str, ...], db: str, workers: int, force: bool, no_oc
         logging.basicConfig(level=logging.DEBUG)
     chosen = settings(doc_timeout=timeout, ocr_dpi=ocr_dpi, ocr_workers=ocr_workers, tesseract=tesseract,
                       libreoffice=libreoffice, convert_timeout=convert_timeout, batch_documents=batch_size,
-                      scheduler_timeout=scheduler_timeout)
+                      scheduler_timeout=scheduler_timeout, lake_data=lake_data, doc_memory=doc_memory)
     bar = _LazyProgress(enabled=not quiet and sys.stderr.isatty())
     started = dt.datetime.now()
     try:
@@ -119,6 +128,14 @@ def _report(summary, db: str, quiet: bool, debug: bool) -> None:
         click.echo(f"  failed: {path}\n          {error}", err=True)
         if debug and path in summary.debug:
             click.echo(summary.debug[path], err=True)
+    for note in getattr(summary, "notes", ()):
+        click.echo(f"  note: {note}", err=True)
+    if getattr(summary, "worker_slots", 0) and summary.seconds:
+        slots = summary.worker_slots * summary.seconds
+        busy = summary.busy_seconds / slots
+        click.echo(f"Workers: {summary.worker_slots}, busy {busy:.0%} of the run (writing "
+                   f"{summary.write_seconds / slots:.0%}), idle {max(0.0, 1 - busy):.0%}: "
+                   f"{summary.between_seconds / slots:.0%} between batches, the rest before the first and after the last")
     t = summary.totals
     click.echo(f"Warehouse {db}: {t.get('documents', 0)} documents, {t.get('decisions', 0)} decisions, "
                f"{t.get('assignments', 0)} assignments, {t.get('attendees', 0)} attendees")

@@ -43,7 +43,7 @@ def sql_cmd(query: str, db: str, fmt: str, max_width: int, parquet: str | None, 
 
     chosen = settings(query_timeout=query_timeout, query_memory=query_memory, query_temp=query_temp)
     try:
-        results = run_readonly(db, query, parquet=parquet, wait=chosen.lock_wait, limits=QueryLimits.of(chosen))
+        results = run_readonly(db, query, parquet=parquet, limits=QueryLimits.of(chosen), settings=chosen)
     except WarehouseError as e:
         raise click.ClickException(str(e))
     if len(results) > 1 and fmt != "table":

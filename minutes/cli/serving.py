@@ -44,7 +44,7 @@ def serve_cmd(db: str, host: str, port: int, today: str | None, trusted_hosts: t
 
     from minutes.web import create_app
 
-    if not os.path.exists(db):
+    if not os.path.exists(db) and not db.startswith("ducklake:"):
         raise click.ClickException(f"No warehouse at {db}; run `minutes import PATH --db {db}` first.")
     local = host in ("127.0.0.1", "localhost", "::1")
     if edit_rows and not local:

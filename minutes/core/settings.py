@@ -29,6 +29,14 @@ class Settings:
     trusted_hosts: tuple[str, ...] = ()  # MINUTES_TRUSTED_HOSTS: host names the site answers to besides its own
     watch_interval: float = 10.0  # MINUTES_WATCH_INTERVAL: seconds between two looks at a watched folder
     watch_settle: float = 2.0  # MINUTES_WATCH_SETTLE: seconds a new file's size must stay the same before import
+    # The lake (docs/scaling.md): where a new lake keeps its data, and object storage for s3:// paths.
+    lake_data: str | None = None  # MINUTES_LAKE_DATA: a shared folder or s3://bucket/prefix
+    lake_latest: bool = False  # readers see every committed batch, not only finished imports
+    doc_memory: int = 4096  # MINUTES_DOC_MEMORY: MB one document's extraction may add on Dask or into a lake (0: none)
+    s3_endpoint: str | None = None  # AWS_ENDPOINT_URL: an S3-compatible server (MinIO, Ceph, ...)
+    s3_key_id: str | None = None  # AWS_ACCESS_KEY_ID
+    s3_secret: str | None = None  # AWS_SECRET_ACCESS_KEY
+    s3_region: str | None = None  # AWS_DEFAULT_REGION
 
 
 #: A batch is also written after this many pages or seconds of work: each write closes the file so
