@@ -293,11 +293,16 @@ def _link_set(db: Path) -> list[tuple]:
                      "FROM core.followups WHERE assignment_id IS NOT NULL OR repeats_id IS NOT NULL ORDER BY 1")
 
 
+@pytest.mark.slow
 def test_the_same_links_in_any_order_and_imported_twice(runner, folder, db, tmp_path):
     expected = _link_set(db)
     assert len(expected) >= 8
+    files = sorted(folder.iterdir())
+    interleaved = tmp_path / "interleaved.duckdb"  # each body's meetings out of order, the bodies mixed
+    _import_one_by_one(runner, files[1::2] + files[::2], interleaved)
+    assert _link_set(interleaved) == expected
     backwards = tmp_path / "backwards.duckdb"  # every meeting arrives before the ones it reports on
-    _import_one_by_one(runner, sorted(folder.iterdir(), reverse=True), backwards)
+    _import_one_by_one(runner, files[::-1], backwards)
     assert _link_set(backwards) == expected
     for again in (["import", str(folder), "--db", str(backwards), "-q"],
                   ["import", str(folder), "--db", str(backwards), "-q", "--force"]):
