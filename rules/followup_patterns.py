@@ -26,7 +26,8 @@ class FollowupRules:
         self.referenced = (data.referenced.id, data.referenced.status)
         self.titles = [(t.id, t.status, t.regex) for t in data.report_titles]
         self.cells = [(s.id, s.status, s.regex) for s in data.status_cells]
-        self.status_headers = {label_key(h) for h in data.status_headers}
+        #: header -> its rank: a table with "Kommentar" and "Status" columns takes its status from "Status"
+        self.status_headers = {label_key(h): n for n, h in reversed(list(enumerate(data.status_headers)))}
         self.number_headers = {label_key(h) for h in data.number_headers}
         line = data.row_line
         self.line = {"status_label": line.status_label, "owner_label": line.owner_label,

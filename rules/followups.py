@@ -230,8 +230,9 @@ class _Reader:
         headers = assignment_rules().table_headers
         col = {kind: next((i for i, h in enumerate(head) if h in names), None) for kind, names in (
             ("task", headers["task_headers"]), ("owner", headers["owner_headers"]),
-            ("deadline", headers["deadline_headers"]), ("status", self.r.status_headers),
-            ("number", self.r.number_headers))}
+            ("deadline", headers["deadline_headers"]), ("number", self.r.number_headers))}
+        ranked = sorted((self.r.status_headers[h], i) for i, h in enumerate(head) if h in self.r.status_headers)
+        col["status"] = ranked[0][1] if ranked else None
         if col["task"] is None or (col["owner"] is None and col["status"] is None):
             return []
 

@@ -181,3 +181,11 @@ def test_minutes_report_by_item_and_by_action_list_rows():
     assert open_row.deadline == dt.date(2024, 5, 31)  # the new date, not the one "tidigare"
     assert ex.assignments[open_row.restates - 1].task.startswith("Sammanställa enkätsvaren")
     assert not any(f.row_number == "3" for f in ex.followups)  # "Ny": given at this meeting
+
+
+def test_of_two_status_columns_the_status_column_is_read():
+    md = MINUTES.replace("| Nr | Åtgärd | Ansvarig | Klart senast | Status |",
+                         "| Nr | Åtgärd | Ansvarig | Kommentar | Status |")
+    md = md.replace("| 2024-03-15 | Klar |", "| Inbjudan pågår att skrivas om | Klar |")
+    ex = analyse(extract_document(md, "trygg_2024-04-02.md"), "trygg_2024-04-02.md")
+    assert [(f.row_number, f.status) for f in ex.followups if f.kind == "row"] == [("1", "done"), ("2", "in_progress")]
