@@ -202,23 +202,31 @@ def test_staff_see_status_follow_a_matter_and_download_the_report(followup_site,
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
+    from selenium.webdriver.support.ui import WebDriverWait
+
     url, _ = followup_site
     browser = chrome(downloads=tmp_path)
+
+    def arrived(part: str) -> None:  # a click's page has loaded (a shared machine may take its time)
+        WebDriverWait(browser, 30).until(lambda b: part in b.current_url and
+                                         b.execute_script("return document.readyState") == "complete")
     try:
         browser.get(url + "/uppdrag?vem=" + urllib.parse.quote("Lena Strand"))
         row = browser.find_element(By.CSS_SELECTOR, "tr.overdue")
         assert "utreda kostnaderna" in row.text
         assert row.find_element(By.CSS_SELECTOR, ".progress").text == "ej påbörjad"
         row.find_element(By.CSS_SELECTOR, "a.reported").click()  # to the meeting that reported it
+        arrived("/dokument/")
         assert browser.find_element(By.CSS_SELECTOR, "table.followups").text.count("ej påbörjad") == 1
         browser.find_element(By.CSS_SELECTOR, "a.dnr").click()  # a decision's diarienummer: the matter's page
+        arrived("/arende?")
         assert browser.find_element(By.TAG_NAME, "h1").text.startswith("Ärende TN 2024/")
         assert browser.find_elements(By.CSS_SELECTOR, "table.matter tr.kind-followup")
 
         browser.get(url + "/uppfoljning")
         Select(browser.find_element(By.NAME, "organ")).select_by_visible_text("Kommunstyrelsens arbetsutskott")
         browser.find_element(By.CSS_SELECTOR, "form.filters button").click()
-        assert "organ=Kommunstyrelsens" in browser.current_url
+        arrived("organ=Kommunstyrelsens")
         summary = browser.find_element(By.CSS_SELECTOR, "table.summary tbody tr").text
         assert summary.split()[-6:] == ["1", "1", "0", "0", "0", "0"]  # given 1, done 1
         browser.find_element(By.ID, "xlsx").click()
