@@ -15,6 +15,7 @@ import argparse
 import datetime as dt
 import os
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -168,6 +169,8 @@ def main() -> None:
     print(f"archive: {args.documents:,} documents built in {built:.1f} s, linked whole in {whole:.1f} s")
     print(f"one new protocol: import {summary.seconds:.2f} s, of which linking its body's follow-ups "
           f"{summary.followup_seconds:.3f} s (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+    if not args.keep:
+        shutil.rmtree(folder)
 
 
 if __name__ == "__main__":
