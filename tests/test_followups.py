@@ -410,6 +410,12 @@ def test_body_names_written_several_ways():
         == ["Regional arbetsgrupp rehabilitering", "RAG rehabilitering"]
     assert names_of("Nätverket för anhörigstöd, möte 2024-06-13", "Minnesanteckningar") == ["Nätverket för anhörigstöd"]
     assert names_of("Socialnämnden i Lövåker", None) == ["Socialnämnden i Lövåker", "Socialnämnden"]
+    first_lines = ("Regional arbetsgrupp (RAG) rehabilitering, Mellersta sjukvårdsregionen",)
+    assert names_of("Regional arbetsgrupp", "Anteckningar från möte 2024-03-21", first_lines) == \
+        ["Regional arbetsgrupp rehabilitering", "RAG rehabilitering"]  # the name in full on the first line
+    assert names_of("Socialnämnden", None, ("Socialnämnden utser Göran Ek att justera protokollet.",)) == \
+        ["Socialnämnden"]  # a sentence that names the body is not its name
+    assert names_of("Kommunstyrelsen", None, ("Kommunstyrelsens beslut",)) == ["Kommunstyrelsen"]
 
 
 def test_case_shows_the_life_of_a_matter(runner, db):

@@ -1,8 +1,8 @@
 """Which documents are meetings of one body, however its name is written.
 
-A document's names come from its `body`, extended by its title when the title holds the body
-("Regional arbetsgrupp" in the title "Regional arbetsgrupp (RAG) rehabilitering, Mellersta
-sjukvårdsregionen"), without dates and what follows a comma, and without a place after "i"
+A document's names come from its `body`, extended by its title, or else a heading among its first
+lines, when that holds the body's words ("Regional arbetsgrupp" in "Regional arbetsgrupp (RAG)
+rehabilitering, Mellersta sjukvårdsregionen"), without dates and what follows a comma, and without a place after "i"
 ("Socialnämnden i Lövåker" is also "Socialnämnden", in Lövåker). Two names are the same when their
 words are, where an abbreviation may stand for the words it abbreviates ("KSAU" for
 "Kommunstyrelsens arbetsutskott", "RAG rehabilitering" for "Regional arbetsgrupp rehabilitering"),
@@ -24,23 +24,29 @@ from dataclasses import dataclass
 
 import duckdb
 
-from minutes.text import fold, key, squash
+from minutes.text import fold, fold_same_length, key, squash
 
 _CUT = re.compile(r",\s|\s[–—-]\s|\s\d{4}-\d{2}-\d{2}\b|\s\d{1,2} [a-zåäö]+ \d{4}\b")
 _ALIAS = re.compile(r"\(([A-ZÅÄÖ]{2,8})\)")
 _PARENS = re.compile(r"\s*\([^)]*\)")
 _PLACE = re.compile(r"\s+i\s+(?P<place>[A-ZÅÄÖ][\w-]+(?:\s+[A-ZÅÄÖ][\w-]+)*(?:s?\s+(?:kommun|län|region))?)$")
+FIRST_LINES = 6  # the blocks of a document's start where its body's name may be written in full
 SHARED_ATTENDEES = 2  # documents of one name in two regions (or of no region) are one body when they share this many
 
 
-def names_of(body: str | None, title: str | None) -> list[str]:
-    """The ways a document writes its body's name: ["Kommunstyrelsens arbetsutskott", "KSAU"]."""
+def names_of(body: str | None, title: str | None, lines: tuple[str, ...] = ()) -> list[str]:
+    """The ways a document writes its body's name: ["Kommunstyrelsens arbetsutskott", "KSAU"]. The title,
+    or else one of the document's first `lines`, may name the body more fully than `body` does."""
     if not body or not body.strip():
         return []
-    base, t = squash(body), squash(title or "")
-    at = fold(t).find(fold(base))
-    if at >= 0 and len(t) > len(base):
-        base = t[at:]  # the title names the body more fully
+    base = squash(body)
+    heads = [squash(x) for x in lines if len(x) <= 100 and not x.rstrip().endswith((".", "!", "?"))]
+    for t in [squash(title or ""), *heads]:  # a heading or a first line, not a sentence that names the body
+        found = re.search(rf"(?<!\w){re.escape(fold_same_length(base))}(?!\w)", fold_same_length(t))  # not "…s beslut"
+        at = found.start() if found else -1
+        if at >= 0 and len(t) > len(base):
+            base = t[at:]  # "Regional arbetsgrupp (RAG) rehabilitering, Mellersta sjukvårdsregionen"
+            break
     cut = _CUT.search(base)
     if cut and cut.start() > 0:
         base = base[:cut.start()]
@@ -137,8 +143,9 @@ def assign(con: duckdb.DuckDBPyConnection, touched: set[str]) -> dict[str, dt.da
         "SELECT document_id FROM core.document_bodies WHERE document_id NOT IN (SELECT document_id FROM "
         "core.documents)").fetchall()}
     ids = sorted(touched)
-    now = {r[0]: _Doc(r[0], r[3], r[4], names_of(r[1], r[2])) for r in con.execute(
-        "SELECT document_id, body, title, region_key, meeting_date FROM core.documents "
+    now = {r[0]: _Doc(r[0], r[3], r[4], names_of(r[1], r[2], tuple(r[5] or ()))) for r in con.execute(
+        f"SELECT document_id, body, title, region_key, meeting_date, (SELECT list(b.text ORDER BY b.ordinal) FROM "
+        f"core.blocks b WHERE b.document_id = d.document_id AND b.ordinal < {FIRST_LINES}) FROM core.documents d "
         "WHERE document_id IN (SELECT unnest(?))", [ids]).fetchall()}
     old = {r[0]: (r[1], r[2]) for r in con.execute(
         "SELECT document_id, body_id, meeting_date FROM core.document_bodies WHERE document_id IN (SELECT unnest(?))",
