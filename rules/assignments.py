@@ -63,13 +63,12 @@ class AssignmentRules:
         source = where("assignments")
         lex = lexicon()
         words = {"STARTS": data.subject_starts_after, "STRONG": data.strong_deadline_words,
-                 "ENDINGS": data.participle_endings, "LEADING": data.task_leading, "PROPOSAL": data.proposal_words}
+                 "ENDINGS": data.participle_endings, "LEADING": data.task_leading}
         self.boundary = lex.compile(r"(?:^|[:;”\"“]|\s[–—]\s|\?|\b{STARTS}\b)\s*", source, re.I, words=words)
         self.cleft = data.cleft
         self.strong_lead = lex.compile(r"\b{STRONG}\b", source, folded=True, words=words)
         self.past = frozenset(fold(w) for w in data.past_tense)
         self.history = data.history_markers
-        self.proposal = lex.compile(r"\b{PROPOSAL}\b", source, folded=True, words=words)
         self.perfect = frozenset(fold(w) for w in data.perfect_auxiliaries)
         self.participle = lex.compile(r"\w+{ENDINGS}$", source, words=words)
         self.not_participle = frozenset(fold(w) for w in data.not_participles)
@@ -171,8 +170,6 @@ def _from_text(text: str, ctx: _Context, in_decision: bool, decision: int | None
                 continue  # inside the task of a stronger hit ("ber X att ... återkomma med")
             if running and _is_history(sent.text, h, ctx.ref):
                 continue
-            if _proposed(sent.text, h.start):
-                continue
             a = _from_hit(h, rule, sent, sents, si, text, ctx)
             if a is None:
                 continue
@@ -202,11 +199,6 @@ def _from_text(text: str, ctx: _Context, in_decision: bool, decision: int | None
             found.append(Assignment(None, None, task, dl.date, dl.text, dl.precision, decision, section, page,
                                     "sv.assignment.deadline_in_decision", squash(text)[:1000], 0.6))
     return found
-
-
-def _proposed(sentence: str, at: int) -> bool:
-    """'Per Ek (M) yrkar att nämnden ger X i uppdrag ...': a member proposes the task, the body has not given it."""
-    return rules().proposal.search(fold(sentence[:at])) is not None
 
 
 def _is_history(sentence: str, h: Hit, ref: dt.date | None) -> bool:
@@ -260,10 +252,6 @@ def _from_hit(h: Hit, rule: _Rule, sent: Sentence, sents: list[Sentence], si: in
             owner = owner.strip()
             if not _INITIALS_OWNER.match(owner) or _reports(s[span[1]:]):
                 return None
-        elif owner and rule.scope == Scope.ATTENDEE:
-            owner = owner.strip()
-            if ctx.resolver.attendee_named(owner) is None or _reports(s[span[1]:]):
-                return None
         elif owner:
             owner = ctx.resolver.drop_giver(clean_owner(owner) or "")
     elif rule.owner == OwnerAt.AFTER:
@@ -294,7 +282,7 @@ def _task_verb(sent: Sentence, sents: list[Sentence], si: int, text: str, ctx: _
     s = re.sub(r"^(?:[a-zA-Z]|\d{1,2})[.)]\s+", "", sent.text)  # "a. Att ..." list letters
     f = fold_same_length(s)
     m = r.task_verb.search(f)
-    if not m or m.start() == 0 or _proposed(s, m.start()):
+    if not m or m.start() == 0:
         return None
     owner = clean_owner(_subject_before(s, m.start()))
     if not plausible_owner(owner) or len(words(owner or "")) > 10:

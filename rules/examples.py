@@ -30,7 +30,6 @@ class PersonNameExample(Data):
 class LexiconExamples(Data):
     person_names: list[PersonNameExample]
     one_sentence: Words
-    two_sentences: Words = []
 
 
 class PeopleExample(Data):
@@ -98,7 +97,6 @@ class AssignmentExample(Data):
     owner: str | None = None
     task: str | None = None
     no_match: str | None = None
-    attendees: Words = []  # the document's attendee list, for a rule that resolves owners against it
 
     @model_validator(mode="after")
     def _one_kind(self):

@@ -181,12 +181,6 @@ class OwnerResolver:
             parts = [p.strip() for p in _SPLIT.split(owner) if p.strip()]
         return parts
 
-    def attendee_named(self, text: str) -> Attendee | None:
-        """The attendee `text` names in full ("Per Nyman") or by a first name only one attendee has ("Per")."""
-        if PERSON_NAME.fullmatch(text):
-            return self._attendee(text)
-        return self._first_name(text)
-
     def _attendee(self, name: str) -> Attendee | None:
         key = fold(name)
         best, best_score = None, 0.0

@@ -186,7 +186,6 @@ class Scope(StrEnum):
     ANY = "any"
     DECISION = "decision"
     INITIALS = "initials"
-    ATTENDEE = "attendee"  # the owner is a person of the attendee list, by name: "Per Nyman tar kontakt med ..."
 
 
 class AssignmentRule(Data):
@@ -232,7 +231,6 @@ class AssignmentsFile(Rules):
     strong_deadline_words: Words
     past_tense: Words
     history_markers: list[Pattern]
-    proposal_words: Words
     perfect_auxiliaries: Words
     participle_endings: Words
     not_participles: Words

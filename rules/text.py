@@ -30,12 +30,6 @@ class Sentence:
 _ABBREV_END = pattern(r"(?:\b(?:{ABBREVIATED}|[{UPPER}])\.)$", re.IGNORECASE,
                       words={"ABBREVIATED": [a.removesuffix(".") for a in lexicon().words("abbreviations")]})
 _SENT_END = pattern(r"[.!?]+[\"”’)]*(?=\s+[\"“”(]?[{UPPER}0-9§])|[.!?]+[\"”’)]*$")
-# ... unless the abbreviation is also a preposition ("med." for medicin, "med" as in "vara med") and a
-# capital letter follows: "Regionen bör vara med. Per Nyman tar kontakt ..." is two sentences.
-_WORD_ABBREVIATIONS = [a.removesuffix(".") for a in lexicon().words("abbreviations")
-                       if fold(a.removesuffix(".")) in lexicon().folded("prepositions")]
-_WORD_END = pattern(r"\b{WORDS}\.$", re.IGNORECASE, words={"WORDS": _WORD_ABBREVIATIONS}) \
-    if _WORD_ABBREVIATIONS else None
 
 
 def sentences(text: str) -> list[Sentence]:
@@ -45,8 +39,7 @@ def sentences(text: str) -> list[Sentence]:
     for m in _SENT_END.finditer(text):
         end = m.end()
         candidate = text[max(start, m.start() - 12):m.start() + 1]  # an abbreviation is short: its tail says
-        if _ABBREV_END.search(candidate) and end < len(text) and not (
-                _WORD_END and _WORD_END.search(candidate) and text[end:].lstrip()[:1].isupper()):
+        if _ABBREV_END.search(candidate) and end < len(text):
             continue
         seg = text[start:end]
         if seg.strip():

@@ -467,3 +467,44 @@ def test_assigned_and_explain_show_where_a_task_was_reported(runner, db):
     assert res.exit_code == 0 and f"followup {fid}" in res.output
     assert "reports on" in res.output and "ta fram en ny dokumenthanteringsplan" in res.output
     assert "anser uppdraget fullgjort" in res.output and "linked_by:case_number" in res.output
+
+
+GRUPP_1 = """\
+# Minnesanteckningar Arbetsgruppen för anhörigstöd
+
+| Datum | 2024-02-08 |
+| Närvarande | Anna Berglund (AB)<br>Per Nyman (PN)<br>Eva Holm (EH) |
+
+## 3. Enkät om anhörigas behov
+
+Gruppen går igenom enkäten. Anna Berglund tar fram en folder om anhörigstöd till vårdcentralerna.
+
+## 4. Åtgärdslista
+
+| Nr | Åtgärd | Ansvarig | Klart senast | Status |
+| 1 | Skicka ut enkäten om anhörigas behov till kommunerna | AB | 2024-03-15 | Ny |
+"""
+
+GRUPP_2 = """\
+# Minnesanteckningar Arbetsgruppen för anhörigstöd
+
+| Datum | 2024-04-11 |
+| Närvarande | Anna Berglund (AB)<br>Per Nyman (PN)<br>Eva Holm (EH) |
+
+## 2. Uppföljning av föregående möte
+
+Punkt 3 från föregående möte: Anna har skickat ut enkäten om anhörigas behov till kommunerna.
+"""
+
+
+def test_an_item_named_weighs_beside_the_persons_other_tasks(runner, tmp_path):
+    """'Punkt 3 från föregående möte' where the task reported on was written in the action list, not in item 3:
+    the words decide between the person's tasks of that meeting, the item named weighing in."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "grupp_2024-02-08.md").write_text(GRUPP_1, encoding="utf-8")
+    (folder / "grupp_2024-04-11.md").write_text(GRUPP_2, encoding="utf-8")
+    db = tmp_path / "w.duckdb"
+    assert runner.invoke(main, ["import", str(folder), "--db", str(db), "-q"]).exit_code == 0
+    assert [(r[0], r[1], r[4]) for r in _rows(db, LINKS)] == [
+        ("grupp_2024-04-11.md", "done", "Skicka ut enkäten om anhörigas behov till kommunerna")]

@@ -22,7 +22,8 @@ ROW_SIMILARITY = 0.5  # task words (F1) a row must share with an earlier row to 
 ROW_LETTERS = 0.8  # or how alike their letters must be (difflib's ratio), for words a PDF broke in two
 WEIGHING = 12  # words are weighed by how many blocks of text of the body's last meetings use them
 TOPIC_COVERAGE = 0.4  # share of an assignment's task words, weighted by rarity, a statement must repeat
-CASE_COVERAGE = 0.15  # the same, for a statement under the assignment's diarienummer without its owner
+CASE_COVERAGE = 0.15
+ITEM_WEIGHT = 0.25  # what naming an item adds for the tasks given there, beside the person's other tasks  # the same, for a statement under the assignment's diarienummer without its owner
 #: Which statement stands for a document's statements about one assignment: lowest first.
 _STRENGTH = {"row": 0, "sv.followup.done.declared": 1, "sv.followup.label_status": 1, "sv.followup.not_started": 2,
              "sv.followup.in_progress": 3, "sv.followup.done.reported": 4, "sv.followup.title.progress": 4,
@@ -249,12 +250,15 @@ class Body:
             cands = [a for a in found if a.id in self.open]
             if how == "case_number":
                 cands = [a for a in cands if self._owner(a, s) or self._coverage(a, s) >= CASE_COVERAGE]
-            if how == "item" and (s.item_ref == "" or not cands):  # the previous meeting, not one item of it
-                cands = [a for a in self._by_item(s, whole=True) if a.id in self.open and self._owner(a, s)
-                         and self._coverage(a, s) >= TOPIC_COVERAGE / 2]
+            if how == "item" and s.item_ref == "":  # the previous meeting, not one item of it
+                cands = []
+            named = {a.id for a in cands} if how == "item" else set()
+            if how == "item":  # and the previous meeting's other tasks of the person named, on the same topic
+                cands += [a for a in self._by_item(s, whole=True) if a.id in self.open and a.id not in named
+                          and self._owner(a, s) and self._coverage(a, s) >= TOPIC_COVERAGE / 2]
             if cands:
-                return max(cands, key=lambda a: (2 * self._owner(a, s) + self._coverage(a, s), -a.date.toordinal(),
-                                                 a.id)), how
+                return max(cands, key=lambda a: (2 * self._owner(a, s) + self._coverage(a, s) +
+                                                 ITEM_WEIGHT * (a.id in named), -a.date.toordinal(), a.id)), how
         cands = [a for a in self.open.values() if self._owner(a, s)]
         best = max(cands, key=lambda a: (self._coverage(a, s), a.date, a.id), default=None)
         if best is not None and self._coverage(best, s) >= TOPIC_COVERAGE:
