@@ -282,6 +282,17 @@ def test_never_across_bodies(db):
     assert bodies == [(4,)]  # Tekniska nämnden, Kultur- och fritidsnämnden, KSAU written two ways, the network
 
 
+def _imported(runner, tmp_path: Path, docs: dict[str, str]) -> Path:
+    """`docs` (file name -> Markdown) written to a folder and imported together; the warehouse."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name, md in docs.items():
+        (folder / name).write_text(md, encoding="utf-8")
+    db = tmp_path / "w.duckdb"
+    assert runner.invoke(main, ["import", str(folder), "--db", str(db), "-q"]).exit_code == 0
+    return db
+
+
 def _import_one_by_one(runner, files: list[Path], db: Path) -> None:
     for f in files:
         res = runner.invoke(main, ["import", str(f), "--db", str(db), "-q"])
@@ -355,12 +366,7 @@ SERVICE_2 = """\
 
 
 def test_a_list_of_decisions_links_by_the_paragraph_it_names(runner, tmp_path):
-    folder = tmp_path / "in"
-    folder.mkdir()
-    (folder / "sen_2024-02-01.md").write_text(SERVICE_1, encoding="utf-8")
-    (folder / "sen_2024-04-04.md").write_text(SERVICE_2, encoding="utf-8")
-    db = tmp_path / "w.duckdb"
-    assert runner.invoke(main, ["import", str(folder), "--db", str(db), "-q"]).exit_code == 0
+    db = _imported(runner, tmp_path, {"sen_2024-02-01.md": SERVICE_1, "sen_2024-04-04.md": SERVICE_2})
     assert [(r[0], r[1], r[3], r[4]) for r in _rows(db, LINKS)] == [
         ("sen_2024-04-04.md", "in_progress", "paragraph", "ta fram en ny städpolicy")]
 
@@ -500,11 +506,6 @@ Punkt 3 från föregående möte: Anna har skickat ut enkäten om anhörigas beh
 def test_an_item_named_weighs_beside_the_persons_other_tasks(runner, tmp_path):
     """'Punkt 3 från föregående möte' where the task reported on was written in the action list, not in item 3:
     the words decide between the person's tasks of that meeting, the item named weighing in."""
-    folder = tmp_path / "in"
-    folder.mkdir()
-    (folder / "grupp_2024-02-08.md").write_text(GRUPP_1, encoding="utf-8")
-    (folder / "grupp_2024-04-11.md").write_text(GRUPP_2, encoding="utf-8")
-    db = tmp_path / "w.duckdb"
-    assert runner.invoke(main, ["import", str(folder), "--db", str(db), "-q"]).exit_code == 0
+    db = _imported(runner, tmp_path, {"grupp_2024-02-08.md": GRUPP_1, "grupp_2024-04-11.md": GRUPP_2})
     assert [(r[0], r[1], r[4]) for r in _rows(db, LINKS)] == [
         ("grupp_2024-04-11.md", "done", "Skicka ut enkäten om anhörigas behov till kommunerna")]
