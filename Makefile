@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DB     ?= minutes.duckdb
 
-.PHONY: demo test test-fast install samples ocr-deps office-deps bench bench-ocr serve browser-deps clean eval
+.PHONY: demo test test-fast install samples ocr-deps office-deps bench bench-ocr bench-followups serve browser-deps clean eval
 
 # The package and its runtime dependencies (re-run when pyproject.toml changes).
 $(VENV)/.installed: pyproject.toml
@@ -89,6 +89,10 @@ clean:
 # OCR benchmark: seconds per page, plain tesseract beside minutes' OCR (BENCH_SCALE=0.5 for a quick run).
 bench-ocr: $(VENV)/.installed-test ocr-deps
 	$(BIN)/python bench/ocr.py
+
+# Follow-up linking after one new protocol, in an archive of 10,000 documents made as rows (bench/followups.py).
+bench-followups: $(VENV)/.installed-test
+	$(BIN)/python bench/followups.py
 
 # Import and query benchmark beside its baselines (BENCH_SCALE=1; CI runs BENCH_SCALE=0.05).
 bench: $(VENV)/.installed-test

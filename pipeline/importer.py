@@ -54,6 +54,7 @@ class Summary:
     debug: dict[str, str] = field(default_factory=dict)
     totals: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    followup_seconds: float = 0.0  # linking the follow-ups of the bodies the run touched
     pages: int = 0
 
     @property
@@ -199,6 +200,7 @@ class _Run:
         self.seen_sha = {row[2]: path for path, row in self.known.items()}  # sha256 -> a stored path
         self.batch = _Batch(wh, settings.batch_documents)
         self.done = self.total = 0
+        self.touched: set[str] = set()  # documents stored or replaced: their bodies' follow-ups are linked again
 
     def finish(self, path: str, status: str, **kw) -> None:
         """Count a file as done and queue its import-log row."""
@@ -272,6 +274,8 @@ class _Run:
         if old is not None:
             batch.replaced.add(old[4])
             batch.replaced.add(record.document["document_id"])
+            self.touched.add(old[4])
+        self.touched.add(record.document["document_id"])
         batch.pages += o.pages or 0
         self.summary.pages += o.pages or 0
         note = "; ".join(o.warnings) if o.warnings else None
@@ -281,7 +285,7 @@ class _Run:
                     sha256=o.sha256, pages=o.pages, seconds=o.seconds, ocr_seconds=o.ocr_seconds, note=note)
 
     def close(self) -> Summary:
-        """Write the last batch, rebuild persons when documents changed, and end the run."""
+        """Write the last batch, rebuild persons and link follow-ups when documents changed, and end the run."""
         s, wh = self.summary, self.wh
         self.batch.flush()
         for path, error, had in self.batch.failed:  # documents the warehouse refused when written
@@ -289,8 +293,13 @@ class _Run:
             s.counts["failed"] += 1
             s.failures.append((path, error))
         if s.counts["imported"] or s.counts["replaced"]:
+            from minutes.rules.followups import ignored_words
+            from minutes.warehouse.followups import link
             from minutes.warehouse.persons import rebuild
             rebuild(wh)
+            t0 = time.perf_counter()
+            link(wh.con, self.touched, ignored_words())
+            s.followup_seconds = time.perf_counter() - t0
         wh.finish_run(s.run_id, s.counts)
         s.totals = wh.counts()
         wh.release()

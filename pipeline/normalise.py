@@ -63,6 +63,7 @@ def to_record(source_path: str, sha256: str, size: int, mtime_ns: int, doc: Docu
                          "deadline_precision": a.deadline_precision, "page": a.page, "rule": a.rule,
                          "source_text": a.source} for n, a in enumerate(ex.assignments, start=1)],
     }
+    rows["followups"] = _followup_rows(did, ex, section_id)
     if ex.protocol is not None:
         rows.update(_protocol_rows(did, ex.protocol, section_id, decision_id))
     rows["postings"] = postings(rows)
@@ -91,6 +92,17 @@ def document_order(doc: Document, ex: Extraction) -> dict[int, int]:
 
     ranked = sorted(ex.decisions, key=lambda d: (position(d), d.ordinal))
     return {d.ordinal: n for n, d in enumerate(ranked, start=1)}
+
+
+def _followup_rows(did: str, ex: Extraction, section_id: dict) -> list[dict]:
+    """Statements that may report on earlier assignments; the linking fills in which (warehouse/followups.py)."""
+    return [{"followup_id": row_id(did, "followups", f.ordinal), "document_id": did,
+             "section_id": section_id.get(f.section), "ordinal": f.ordinal, "kind": f.kind, "item": f.item,
+             "stated_status": f.status, "text": f.text, "case_number": f.case_number,
+             "paragraph_refs": f.paragraph_refs, "item_ref": f.item_ref, "row_number": f.row_number, "task": f.task,
+             "owners": f.owners, "deadline": f.deadline, "deadline_text": f.deadline_text,
+             "restates_id": row_id(did, "assignments", f.restates) if f.restates else None, "page": f.page,
+             "rule": f.rule, "source_text": f.source} for f in ex.followups]
 
 
 def _protocol_rows(did: str, p, section_id: dict, decision_id: dict) -> dict[str, list[dict]]:

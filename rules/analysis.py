@@ -11,6 +11,7 @@ from .assignments import rules as assignment_rules
 from .attendees import find_attendees
 from .decisions import find_decisions
 from .decisions import rules as decision_rules
+from .followups import find_followups
 from .meeting import infer_region, meeting_facts
 from .ocrfix import looks_ocr, repair
 from .owners import OwnerResolver
@@ -40,8 +41,10 @@ def analyse(doc: Document, file_name: str | None = None) -> Extraction:
         decisions, assignments = _labelled_only(decisions, assignments)
     case_numbers(doc, sections, block_section)
     protocol = find_protocol(doc, sections, block_section, decisions, attendees)
-    return Extraction(meeting, sections, attendees, decisions, assignments,
-                      list(doc.metadata.get("warnings", [])), block_section, protocol)
+    ex = Extraction(meeting, sections, attendees, decisions, assignments, list(doc.metadata.get("warnings", [])),
+                    block_section, protocol)
+    ex.followups = find_followups(doc, ex)
+    return ex
 
 
 def _about_a_meeting(meeting: Meeting, attendees: list[Attendee]) -> bool:

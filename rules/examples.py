@@ -118,6 +118,9 @@ _PLACES: dict[str, tuple[tuple[str, ...], type[Data]]] = {
     "meeting": ((), MeetingExample), "ocr": ((), OcrExample), "calendar": (("shapes",), DeadlineExample),
     "decisions": (("labels", "triggers", "preambles"), MatchExamples), "assignments": (("rules", "owner_rules"), AssignmentExample),
     "protocol": (("rules",), ProtocolExample),
+    "followups": (("statuses", "label_status", "report_titles", "status_cells", "row_line", "item_ref", "previous_ref",
+                   "paragraph_ref", "excluded_items", "skipped_labels", "followup_items", "information", "date_cues",
+                   "old_date"), MatchExamples),
 }
 
 
@@ -125,7 +128,9 @@ def _examples(name: str) -> Iterator[tuple[str, Any, type[Data]]]:
     """(where, example, model) for every example of rules/sv/<name>.yaml."""
     data = load(name)
     lists, model = _PLACES[name]
-    holders = [(f"{key}[{i}] ({entry.get('id')})", entry) for key in lists for i, entry in enumerate(data[key])]
+    holders = [(f"{key}[{i}] ({entry.get('id')})", entry) for key in lists if isinstance(data[key], list)
+               for i, entry in enumerate(data[key])]
+    holders += [(key, data[key]) for key in lists if isinstance(data[key], dict)]  # one entry, not a list
     if name == "decisions":
         holders += [("not_labels", data["not_labels"]), ("clause", data["clause"])]
     for place, holder in holders or [("", data)]:

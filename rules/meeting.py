@@ -32,6 +32,7 @@ from .vocab import label_key, label_keys, split_label, vocab
 HEADER_BLOCKS = 40
 LONGEST_LABEL = 40  # characters of a header label ("Sammanträdesdatum"); longer is a sentence
 _PAREN = re.compile(r"\([^)]*\)")
+_ABBREVIATION = lexicon().compile(r"[{UPPER}]{2,8}", "an abbreviated body under a body label")  # "BUN", "KSAU"
 _HEADING_START = re.compile(r"[\s#*]*(?:\d{1,2}[.)]?\s+|§\s*\d+\s+)?")  # "## 5. " before a heading's words
 
 
@@ -321,7 +322,7 @@ def _body(meeting: Meeting, header: _Header, title: str | None) -> None:
     if found:
         value = squash(found[0].split("\n")[0])
         name = value.split(",")[0].strip()  # "Tekniska nämnden, Motala kommun"
-        if looks_like_body(name):
+        if looks_like_body(name) or _ABBREVIATION.fullmatch(name):  # a label may give its abbreviation: "BUN"
             body, prov["body"] = name, f"sv.meeting.body.label: {value}"
     if body is None and (crumb := from_breadcrumb(header.blocks[:3])):
         body, prov["body"] = crumb, f"sv.meeting.body.breadcrumb: {crumb}"

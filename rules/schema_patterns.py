@@ -1,13 +1,14 @@
 """The shape of the files of named patterns of the Swedish language pack (rules/sv/*.yaml) as
-pydantic models: calendar (deadline shapes), decisions, assignments and protocol; see
+pydantic models: calendar (deadline shapes), decisions, assignments, protocol and followups; see
 rules/schema.py for the vocabulary files and the shared types.
 """
 import datetime as dt
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import model_validator
 
-from minutes.core.enums import DecisionKind, Precision, Vote
+from minutes.core.enums import DecisionKind, FollowupStatus, Precision, Vote
 
 from .schema import Data, Examples, FoldedRegex, MatchExamples, Pattern, Regex, Rules, Words
 
@@ -273,3 +274,85 @@ class ProtocolFile(Rules):
 
     def _with_ids(self) -> list:
         return self.rules
+
+
+# followups.yaml -------------------------------------------------------------------------------
+class FollowupPhrase(Data):
+    """A phrase that says how far a task has come (a statement's sentence, or an item's title)."""
+
+    id: str
+    status: FollowupStatus
+    regex: FoldedRegex
+    examples: MatchExamples
+
+
+class StatusCell(Data):
+    """An action table's status cell, matched from its start; `new` marks a row given at this meeting."""
+
+    id: str
+    status: FollowupStatus | Literal["new"]
+    regex: FoldedRegex
+    examples: MatchExamples
+
+
+class Referenced(Data):
+    id: str
+    status: FollowupStatus
+
+
+class Named(Data):
+    id: str
+    examples: MatchExamples
+
+
+class NamedPattern(Data):
+    id: str
+    regex: FoldedRegex
+    examples: MatchExamples
+
+
+class PatternWithExamples(Data):
+    regex: FoldedRegex
+    examples: MatchExamples
+
+
+class ParagraphRef(Data):
+    id: str
+    before: FoldedRegex  # a § or item right before a date
+    after: FoldedRegex  # right after it
+    with_year: FoldedRegex  # "KS § 45/2024"
+    without_date: FoldedRegex  # "uppdraget enligt § 35"
+    examples: MatchExamples
+
+
+class RowLine(Data):
+    status_label: FoldedRegex
+    owner_label: FoldedRegex
+    deadline_label: FoldedRegex
+    number: FoldedRegex
+    examples: MatchExamples
+
+
+class FollowupsFile(Rules):
+    statuses: list[FollowupPhrase]  # strongest first
+    label_status: Named
+    report_titles: list[FollowupPhrase]
+    referenced: Referenced
+    status_cells: list[StatusCell]
+    status_headers: Words
+    number_headers: Words
+    row_line: RowLine
+    item_ref: NamedPattern
+    previous_ref: NamedPattern
+    paragraph_ref: ParagraphRef
+    excluded_items: PatternWithExamples
+    skipped_labels: PatternWithExamples
+    followup_items: PatternWithExamples
+    information: PatternWithExamples
+    generic_words: Words
+    date_cues: PatternWithExamples
+    old_date: PatternWithExamples
+
+    def _with_ids(self) -> list:
+        return [*self.statuses, *self.report_titles, *self.status_cells, self.label_status, self.referenced,
+                self.item_ref, self.previous_ref, self.paragraph_ref]

@@ -9,8 +9,8 @@ from minutes.cli import main
 
 # Columns that differ between two runs of the same import by nature: times, run ids, durations.
 RUN_SPECIFIC = {"documents": "imported_at", "imports": "run_id, \"at\", seconds, ocr_seconds"}
-VIEWS = ("documents", "sections", "attendees", "decisions", "assignments", "persons", "imports", "motions", "votes",
-         "person_votes", "reservations", "recusals", "paragraph_attendance")
+VIEWS = ("documents", "sections", "attendees", "decisions", "assignments", "assignment_followups", "persons", "imports",
+         "motions", "votes", "person_votes", "reservations", "recusals", "paragraph_attendance")
 
 
 def snapshot(db) -> dict[str, list[tuple]]:

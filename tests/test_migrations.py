@@ -66,3 +66,24 @@ def test_opening_again_changes_nothing(tmp_path):
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("select count(*) from core.postings").fetchone()[0] == before > 0
     con.close()
+
+
+def test_a_migration_below_the_highest_applied_is_applied_when_missing(tmp_path):
+    """Migrations written on separate branches can arrive out of number order: a warehouse that has
+    version 6 and up but not 5 gets 5 when next opened, and its stored sections their case keys."""
+    db = tmp_path / "w.duckdb"
+    with Warehouse(db) as wh:
+        wh.con.execute("INSERT INTO core.sections (document_id, section_id, number, title, level, page, ordinal, "
+                       "case_number) VALUES ('aaaaaaaaaaaa', 'aaaaaaaaaaaa-S001', '§ 3', 'Budget', 2, 1, 1, "
+                       "'KS 2024/12')")
+    con = duckdb.connect(str(db))
+    con.execute("DROP TABLE core.followups")
+    con.execute("DROP TABLE core.document_bodies")
+    con.execute("ALTER TABLE core.sections DROP COLUMN case_key")
+    con.execute("DELETE FROM core.schema_version WHERE version = 5")
+    con.close()
+    with Warehouse(db) as wh:
+        versions = [v for (v,) in wh.con.execute("SELECT version FROM core.schema_version ORDER BY 1").fetchall()]
+        assert 5 in versions and max(versions) == SCHEMA_VERSION
+        assert wh.con.execute("SELECT count(*) FROM assignment_followups").fetchone() == (0,)
+        assert wh.con.execute("SELECT case_key FROM core.sections").fetchone() == ("ks 2024/12",)

@@ -76,7 +76,7 @@ def test_assignment_rules(rule_id, text, owner, task):
 
 
 @pytest.mark.parametrize("name", ["lexicon", "calendar", "decisions", "assignments", "people", "organisations",
-                                  "meeting", "protocol", "ocr"])
+                                  "meeting", "protocol", "ocr", "followups"])
 def test_every_example_is_well_formed(name):
     from minutes.rules.examples import problems
     assert problems(name) == []

@@ -95,8 +95,9 @@ def test_csv_download_has_the_persons_tasks(small_site):
     assert status == 200 and ctype.startswith("text/csv")
     assert body.startswith(b"\xef\xbb\xbf")  # for Swedish Excel: a byte-order mark and semicolons
     lines = body.decode("utf-8-sig").splitlines()
-    assert lines[0] == "ansvarig;uppdrag;senast;status;organ;mötesdatum;fil;sida"
+    assert lines[0] == "ansvarig;uppdrag;senast;status;organ;mötesdatum;fil;sida;återrapport;återrapporterad"
     assert lines[1].startswith("Göran Ärlig;tar fram en prognos för våren;2025-03-14;om 13 dagar;")
+    assert lines[1].endswith(";ej återrapporterad;")
 
 
 def test_serve_defaults_to_this_computer_only(runner, small_site, monkeypatch):
@@ -197,3 +198,40 @@ def test_a_file_that_is_no_meeting_names_no_body_in_the_filters(import_docs, tmp
     assert facets(con)["body"] == ["Styrgruppen för vårdnära service"]
     assert [b["body"] for b in bodies(con, TODAY)] == ["Styrgruppen för vårdnära service"]
     con.close()
+
+
+# --- follow-ups: status on Uppdrag, the report per body, the life of a matter ---------------------------
+
+@pytest.fixture(scope="module")
+def followup_site(tmp_path_factory):
+    """Meetings of three bodies whose later meetings report on earlier assignments (tests/test_followups.py)."""
+    from test_followups import followup_warehouse
+    with running(str(followup_warehouse(tmp_path_factory.mktemp("followups"))), dt.date(2024, 10, 1)) as url:
+        yield url
+
+
+def test_followup_pages_render(followup_site):
+    url = followup_site
+    status, _, body = get(url + "/uppfoljning?organ=Tekniska+n%C3%A4mnden&fran=2024-01-01")
+    html = body.decode()
+    assert status == 200 and "Uppföljning av uppdrag" in html and "Aldrig återrapporterade" in html
+    row = html.split('href="#tekniska-nämnden">Tekniska nämnden</a></td>', 1)[1].split("</tr>", 1)[0]
+    counts = [c.split(">")[-1] for c in row.split("</td>")[:6]]  # given, done, in progress, not started, never, late
+    assert counts == ["3", "1", "0", "1", "1", "1"], counts
+    status, ctype, body = get(url + "/uppfoljning.xlsx?organ=Tekniska+n%C3%A4mnden")
+    assert status == 200 and "spreadsheetml" in ctype and body[:2] == b"PK"
+    assert get(url + "/uppfoljning?fran=2024-13-01")[0] == 400  # no such date
+    assert "inga möten i ett organ" in get(url + "/uppfoljning?organ=Ingen+s%C3%A5dan")[2].decode()
+    status, _, body = get(url + "/arende?dnr=" + urllib.parse.quote("TN 2024/7"))
+    html = body.decode()
+    assert status == 200 and "Ärende TN 2024/7" in html and "återrapport" in html
+    assert "Kultur- och fritidsnämnden" in html  # the same Dnr at another body's meeting: part of the matter
+    status, _, body = get(url + "/arende?dnr=ZZ+1/1")
+    assert status == 404 and "Inget ärende har diarienumret" in body.decode()
+    assert "passar flera diarienummer" in get(url + "/arende?dnr=2024")[2].decode()
+    html = get(url + "/uppdrag?vem=Karin+Ahl")[2].decode()
+    assert "Klara (1)" in html and "progress-done" in html and "Försenade" not in html  # done: not overdue
+    html = get(url + "/")[2].decode()  # the start page's overdue tasks leave out those reported done
+    assert "dokumenthanteringsplan" not in html and "utreda kostnaderna" in html
+    html = get(url + "/?q=gatubelysning&kind=decision")[2].decode()  # a decision's matter, from the search
+    assert 'href="/arende?dnr=TN+2024%2F7"' in html

@@ -40,20 +40,28 @@ def _with_due(rows: list[dict], today: dt.date) -> list[dict]:
 
 
 _TASK_COLUMNS = """s.assignment_id, s.document_id, s.owner, s.task, s.deadline, s.deadline_text, d.body,
-                   d.meeting_date, d.file_name, s.page"""
+                   d.meeting_date, d.file_name, s.page, coalesce(v.status, 'open') AS status, v.status_date,
+                   v.status_document_id"""
+#: Tasks with their meeting and what later meetings reported (the status of the assignments view).
+_TASKS = """core.assignments s JOIN core.documents d USING (document_id)
+            LEFT JOIN (SELECT DISTINCT assignment_id, status, status_date, status_document_id FROM assignments) v
+            USING (assignment_id)"""
+#: Still to be done: a task a later meeting reported done is not overdue, and not due.
+_NOT_DONE = "coalesce(v.status, 'open') <> 'done'"
 
 
 def due_tasks(con: duckdb.DuckDBPyConnection, today: dt.date, days: int = 14, limit: int = 10) -> dict[str, list]:
     """Tasks across all bodies whose deadline has passed (latest first) or falls within `days` (nearest first)."""
     late = _dicts(con, f"""
-        SELECT {_TASK_COLUMNS} FROM core.assignments s JOIN core.documents d USING (document_id)
-        WHERE s.deadline < $1 ORDER BY s.deadline DESC, s.assignment_id LIMIT $2""", [today, limit])
+        SELECT {_TASK_COLUMNS} FROM {_TASKS}
+        WHERE s.deadline < $1 AND {_NOT_DONE} ORDER BY s.deadline DESC, s.assignment_id LIMIT $2""", [today, limit])
     soon = _dicts(con, f"""
-        SELECT {_TASK_COLUMNS} FROM core.assignments s JOIN core.documents d USING (document_id)
-        WHERE s.deadline BETWEEN $1 AND $2 ORDER BY s.deadline, s.assignment_id LIMIT $3""",
+        SELECT {_TASK_COLUMNS} FROM {_TASKS}
+        WHERE s.deadline BETWEEN $1 AND $2 AND {_NOT_DONE} ORDER BY s.deadline, s.assignment_id LIMIT $3""",
                   [today, today + dt.timedelta(days=days), limit])
-    counts = con.execute("SELECT count(*) FILTER (WHERE deadline < $1), count(*) FILTER (WHERE deadline BETWEEN $1 "
-                         "AND $2) FROM core.assignments", [today, today + dt.timedelta(days=days)]).fetchone()
+    counts = con.execute(f"SELECT count(*) FILTER (WHERE deadline < $1), count(*) FILTER (WHERE deadline BETWEEN $1 "
+                         f"AND $2) FROM {_TASKS} WHERE {_NOT_DONE}",
+                         [today, today + dt.timedelta(days=days)]).fetchone()
     return {"late": _with_due(late, today), "soon": _with_due(soon, today), "late_total": counts[0],
             "soon_total": counts[1]}
 
@@ -76,21 +84,24 @@ def bodies(con: duckdb.DuckDBPyConnection, today: dt.date) -> list[dict]:
                (SELECT count(*) FROM core.decisions c JOIN core.documents e USING (document_id)
                  WHERE e.body_key = any_value(d.body_key)) AS decisions,
                (SELECT count(*) FROM core.assignments s JOIN core.documents e USING (document_id)
-                 WHERE e.body_key = any_value(d.body_key) AND s.deadline < $1) AS overdue
+                 WHERE e.body_key = any_value(d.body_key) AND s.deadline < $1
+                   AND s.assignment_id NOT IN (SELECT assignment_id FROM assignments WHERE status = 'done')) AS overdue
         FROM core.documents d WHERE {MEETINGS} AND d.body IS NOT NULL
         GROUP BY d.body ORDER BY d.body COLLATE sv""", [today])
 
 
 def tasks(con: duckdb.DuckDBPyConnection, today: dt.date, *, body: str | None = None, late: bool | None = None,
           order: str = "senast", offset: int = 0, limit: int = 50) -> tuple[list[dict], int]:
-    """One page of every task (optionally one body's, only overdue or only not overdue), and how many there are."""
-    where = """($1 IS NULL OR d.body_key = $1)
-               AND ($2 IS NULL OR ($2 AND s.deadline < $3) OR (NOT $2 AND (s.deadline IS NULL OR s.deadline >= $3)))"""
+    """One page of every task (optionally one body's, only overdue or only under way), and how many there are.
+
+    A task a later meeting reported done is neither overdue nor under way."""
+    where = f"""($1 IS NULL OR d.body_key = $1)
+               AND ($2 IS NULL OR {_NOT_DONE} AND (($2 AND s.deadline < $3)
+                                                   OR (NOT $2 AND (s.deadline IS NULL OR s.deadline >= $3))))"""
     params = [key(body), late, today]
-    total = con.execute(f"SELECT count(*) FROM core.assignments s JOIN core.documents d USING (document_id) "
-                        f"WHERE {where}", params).fetchone()[0]
+    total = con.execute(f"SELECT count(*) FROM {_TASKS} WHERE {where}", params).fetchone()[0]
     rows = _dicts(con, f"""
-        SELECT {_TASK_COLUMNS} FROM core.assignments s JOIN core.documents d USING (document_id)
+        SELECT {_TASK_COLUMNS} FROM {_TASKS}
         WHERE {where} ORDER BY {TASK_ORDERS[order]} LIMIT $4 OFFSET $5""", params + [limit, offset])
     return _with_due(rows, today), total
 
@@ -128,8 +139,9 @@ def paragraphs(con: duckdb.DuckDBPyConnection, document_id: str) -> dict:
         LEFT JOIN core.sections x ON x.section_id = c.section_id
         WHERE c.document_id = ? ORDER BY x.ordinal NULLS FIRST, c.ordinal""", [document_id])
     assignments = _dicts(con, """
-        SELECT s.*, x.number AS paragraph, x.case_number FROM assignments s
+        SELECT s.*, x.number AS paragraph, x.case_number, r.file_name AS status_file FROM assignments s
         LEFT JOIN core.sections x ON x.section_id = s.section_id
+        LEFT JOIN core.documents r ON r.document_id = s.status_document_id
         WHERE s.document_id = ? ORDER BY x.ordinal NULLS FIRST, s.assignment_id""", [document_id])
     partial = _dicts(con, "SELECT name, party, status, from_paragraph, to_paragraph, except_paragraphs, replaces, "
                           "source_text FROM paragraph_attendance WHERE document_id = ? ORDER BY name COLLATE sv",
@@ -145,7 +157,7 @@ def deadlines(con: duckdb.DuckDBPyConnection, *, body: str | None = None,
               assignment_ids: list[str] | None = None) -> list[dict]:
     """Tasks with a deadline, for a calendar: all, one body's, or the given ones (a person's)."""
     return _dicts(con, f"""
-        SELECT {_TASK_COLUMNS}, d.imported_at FROM core.assignments s JOIN core.documents d USING (document_id)
+        SELECT {_TASK_COLUMNS}, d.imported_at FROM {_TASKS}
         WHERE s.deadline IS NOT NULL AND ($1 IS NULL OR d.body_key = $1)
           AND ($2 IS NULL OR s.assignment_id IN (SELECT unnest($2)))
         ORDER BY s.deadline, s.assignment_id""", [key(body), assignment_ids])

@@ -59,7 +59,11 @@ _NEWEST_FIRST = "d.meeting_date DESC NULLS LAST, s.deadline NULLS LAST, s.assign
 
 def assigned(con: duckdb.DuckDBPyConnection, who: str, today: dt.date, open_only: bool = False,
              limit: int = 200) -> list[dict]:
-    """Assignments to a person (full name, part of a name, initials) or a role, newest meeting first."""
+    """Assignments to a person (full name, part of a name, initials) or a role, newest meeting first.
+
+    Each with where its deadline stands on `today` (`due`) and what the latest follow-up reported
+    (`status`: done, in_progress, not_started, open; `status_date`, `status_file`).
+    """
     who_key = key(who) or ""
     if len(who_key) < 2:
         raise WarehouseError("Give at least two letters of a name, initials or a role.")
@@ -88,8 +92,12 @@ def assigned(con: duckdb.DuckDBPyConnection, who: str, today: dt.date, open_only
             ORDER BY {_NEWEST_FIRST}
             LIMIT $4)
         SELECT s.assignment_id, s.document_id, s.owner, s.task, s.deadline, s.deadline_text, d.body,
-               d.meeting_date, d.file_name, d.source_path, s.page
+               d.meeting_date, d.file_name, d.source_path, s.page, v.status, v.status_date, v.status_document_id,
+               sd.file_name AS status_file
         FROM core.assignments s JOIN core.documents d USING (document_id)
+        JOIN (SELECT DISTINCT assignment_id, status, status_date, status_document_id FROM assignments) v
+            USING (assignment_id)
+        LEFT JOIN core.documents sd ON sd.document_id = v.status_document_id
         WHERE s.rowid IN (SELECT r FROM shown)
         ORDER BY {_NEWEST_FIRST}""", [who_key, open_only, today, limit, _role_stem(who_key), _initials_pattern(who_key)])
     out = []
@@ -210,6 +218,11 @@ def document(con: duckdb.DuckDBPyConnection, document_id: str) -> dict | None:
         "decisions": _dicts(con, "SELECT * FROM decisions WHERE document_id = ? ORDER BY ordinal", [document_id]),
         "assignments": _dicts(con, "SELECT * FROM assignments WHERE document_id = ? ORDER BY assignment_id",
                               [document_id]),
+        "followups": _dicts(con, """  -- the reports back it holds, on assignments of earlier meetings
+            SELECT f.*, a.task, a.owner, a.document_id AS given_in, d.meeting_date AS given_date, d.body AS given_by
+            FROM assignment_followups f JOIN core.assignments a USING (assignment_id)
+            JOIN core.documents d ON d.document_id = a.document_id
+            WHERE f.document_id = ? ORDER BY f.followup_id""", [document_id]),
     }
 
 

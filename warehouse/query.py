@@ -93,8 +93,9 @@ def _only_reads(con: duckdb.DuckDBPyConnection, query: str) -> list:
 
 #: The fields `explain` shows when a row has them, in this order.
 _SHOWN = ("text", "owner", "owner_kind", "task", "deadline", "deadline_text", "deadline_precision", "name", "role",
-          "organisation", "status", "title", "number", "case_number", "mover", "party", "outcome", "method",
-          "yes_count", "no_count", "abstain_count", "finding", "flag", "reason", "paragraph", "kind")
+          "organisation", "status", "status_date", "new_deadline", "linked_by", "repeats_id", "title", "number",
+          "case_number", "mover", "party", "outcome", "method", "yes_count", "no_count", "abstain_count", "finding",
+          "flag", "reason", "paragraph", "kind")
 
 
 def explain(con: duckdb.DuckDBPyConnection, row_id: str) -> list[str]:
@@ -154,11 +155,29 @@ def _explain_row(con: duckdb.DuckDBPyConnection, text: str, parsed: ids.RowId) -
         if rec.get(field) is not None and not (field == "text" and table.name == "blocks"):
             lines.append(f"  {field + ':':<10}{rec[field]}")
     lines += corrected
+    lines += _followup_lines(con, rec)
     source = rec.get("source_text") or (rec.get("text") if table.name == "blocks" else None)
     if source:
         lines.append("  source:")
         lines.append("    " + str(source))
     return lines
+
+
+def _followup_lines(con: duckdb.DuckDBPyConnection, rec: dict) -> list[str]:
+    """For a follow-up, the assignment it reports on; for an assignment, the meetings that reported on it."""
+    if rec.get("followup_id") and rec.get("assignment_id"):
+        a = _one(con, "SELECT a.owner, a.task, d.body, d.meeting_date FROM assignments a JOIN documents d "
+                      "USING (document_id) WHERE a.assignment_id = ?", [rec["assignment_id"]])
+        if a:
+            return [f"  reports on {rec['assignment_id']}: {a['owner'] or '?'}: {a['task']} "
+                    f"(given by {a['body'] or '?'} {a['meeting_date'] or ''})".rstrip()]
+    if rec.get("assignment_id") and not rec.get("followup_id"):
+        cur = con.execute("SELECT f.followup_id, f.meeting_date, f.status, f.new_deadline FROM assignment_followups f "
+                          "WHERE f.assignment_id = coalesce(?, ?) ORDER BY f.meeting_date, f.followup_id",
+                          [rec.get("repeats_id"), rec["assignment_id"]])
+        return [f"  reported: {d} {status}{f' (new date {new})' if new else ''} [{fid}]"
+                for fid, d, status, new in cur.fetchall()]
+    return []
 
 
 def _explain_document(doc: dict) -> list[str]:

@@ -110,6 +110,7 @@ class Hit:
     page: int | None
     detail: str | None  # decision kind, assignment owner, or section title
     document_id: str = ""
+    case_number: str | None = None  # a decision's diarienummer: the matter it belongs to
 
 
 def search(con: duckdb.DuckDBPyConnection, query: str, *, body: str | None = None, region: str | None = None,
@@ -240,10 +241,13 @@ def _with_texts(con, top) -> list[Hit]:
                              f"LEFT JOIN core.sections s ON s.section_id = b.section_id WHERE {cond}",
                              [x for b in blocks for x in (b.document_id, b.number)]).fetchall():
             texts[row_id(r[0], "blocks", r[1])] = (r[2], r[3], r[4])
+    cases = dict(con.execute("SELECT c.decision_id, s.case_number FROM core.decisions c JOIN core.sections s "
+                             "USING (section_id) WHERE s.case_number IS NOT NULL AND c.decision_id IN "
+                             "(SELECT unnest(?))", [ids["D"]]).fetchall()) if ids["D"] else {}
     names = {"D": "decision", "A": "assignment", "B": "text"}
     out = []
     for kind, found, score, body, region, meeting_date, file_name, document_id in top:
         text, page, detail = texts.get(found, ("", None, None))
         out.append(Hit(names[kind], found, float(score), text, body, region, meeting_date, file_name, page, detail,
-                       document_id))
+                       document_id, cases.get(found)))
     return out

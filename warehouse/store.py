@@ -18,7 +18,7 @@ from typing import Any, Iterator
 
 import duckdb
 
-from minutes.core.tables import DOCUMENT_ROWS, TABLES
+from minutes.core.tables import BY_NAME, DOCUMENT_ROWS, TABLES
 
 from .errors import WarehouseError
 from .corrections import apply as apply_corrections
@@ -176,14 +176,18 @@ class Warehouse:
         return row[0] or 0
 
     def migrate(self) -> int:
-        """Apply pending migrations (each in its own transaction) and recreate the public views."""
+        """Apply pending migrations (each in its own transaction) and recreate the public views.
+
+        A migration is pending when the warehouse has not recorded it, also below its highest version:
+        migrations written on separate branches may arrive after a higher one was applied."""
         current = self.version()
         if current > SCHEMA_VERSION:
             raise WarehouseError(
                 f"The warehouse {self.path} has schema version {current}, newer than this minutes "
                 f"({SCHEMA_VERSION}); upgrade minutes to use it.")
+        applied = {v for (v,) in self.con.execute("SELECT version FROM core.schema_version").fetchall()}
         for version, name, sql in migrations():
-            if version <= current:
+            if version in applied:
                 continue
             log.info("applying migration %04d_%s", version, name)
             self.con.begin()
@@ -198,7 +202,7 @@ class Warehouse:
         views = resources.files("minutes.warehouse").joinpath("views.sql").read_text(encoding="utf-8")
         self.con.execute(views)
         for version, backfill in _BACKFILLS:
-            if current and current < version <= SCHEMA_VERSION:
+            if applied and version not in applied:
                 backfill(self)
         return SCHEMA_VERSION
 
@@ -332,7 +336,18 @@ def _backfill_keys(wh: Warehouse) -> None:
     from .persons import rebuild
 
     log.info("computing comparison keys of stored rows")
-    for table in TABLES:
+    _compute_keys(wh, TABLES)
+    rebuild(wh)
+
+
+def _backfill_case_keys(wh: Warehouse) -> None:
+    """After the upgrade to schema 5: the diarienummer keys of stored sections (follow-ups come at the next import)."""
+    _compute_keys(wh, [BY_NAME["sections"]])
+
+
+def _compute_keys(wh: Warehouse, tables) -> None:
+    """Fill the *_key columns of the stored rows of `tables` (tables.Table.keys)."""
+    for table in tables:
         for key_column, source in table.keys:
             found = [v for (v,) in wh.con.execute(
                 f"SELECT DISTINCT {source} FROM core.{table.name} WHERE {source} IS NOT NULL").fetchall()]
@@ -341,7 +356,6 @@ def _backfill_keys(wh: Warehouse) -> None:
                                [found, [key_of(v) for v in found]])
                 wh.con.execute(f"UPDATE core.{table.name} SET {key_column} = _keys.k FROM _keys "
                                f"WHERE core.{table.name}.{source} = _keys.v")
-    rebuild(wh)
 
 
 def _backfill_row_keys(wh: Warehouse) -> None:
@@ -361,7 +375,8 @@ def _backfill_row_keys(wh: Warehouse) -> None:
 
 
 #: Python work that follows a migration: (schema version, function).
-_BACKFILLS = ((2, _backfill_search_and_persons), (4, _backfill_keys), (6, _backfill_row_keys))
+_BACKFILLS = ((2, _backfill_search_and_persons), (4, _backfill_keys), (5, _backfill_case_keys),
+              (6, _backfill_row_keys))
 
 
 def import_row(run_id: str, source_path: str, status: str, *, document_id: str | None = None,

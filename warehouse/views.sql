@@ -23,10 +23,28 @@ CREATE OR REPLACE VIEW decisions AS
 SELECT decision_id, document_id, section_id, section_title, text, kind, page, rule, source_text, ordinal
 FROM core.decisions;
 
+-- An assignment's status is that of the latest follow-up reporting on it (schema 5); an action-table
+-- row carried over to a later meeting (repeats_id) is the earlier assignment again and shares its status.
+CREATE OR REPLACE VIEW assignment_followups AS
+SELECT f.followup_id, f.assignment_id, f.document_id, f.status, f.new_deadline, f.page, f.rule, f.source_text,
+       f.linked_by, d.meeting_date, f.section_id
+FROM core.followups f JOIN core.documents d USING (document_id)
+WHERE f.assignment_id IS NOT NULL AND f.merged_into IS NULL;
+
 CREATE OR REPLACE VIEW assignments AS
+WITH repeats AS (
+    SELECT restates_id AS assignment_id, min(repeats_id) AS repeats_id FROM core.followups
+    WHERE restates_id IS NOT NULL AND repeats_id IS NOT NULL GROUP BY ALL),
+latest AS (
+    SELECT assignment_id, arg_max(status, (meeting_date, followup_id)) AS status,
+           arg_max(document_id, (meeting_date, followup_id)) AS status_document_id, max(meeting_date) AS status_date
+    FROM assignment_followups GROUP BY ALL)
 SELECT s.assignment_id, s.document_id, s.decision_id, s.owner, s.owner_kind, s.task, s.deadline, s.deadline_text,
-       s.deadline_precision, s.page, s.rule, s.source_text, s.section_id, p.person_id
-FROM core.assignments s LEFT JOIN core.assignment_persons p USING (assignment_id);
+       s.deadline_precision, s.page, s.rule, s.source_text, s.section_id, p.person_id,
+       coalesce(l.status, 'open') AS status, l.status_document_id, l.status_date, r.repeats_id
+FROM core.assignments s LEFT JOIN core.assignment_persons p USING (assignment_id)
+LEFT JOIN repeats r USING (assignment_id)
+LEFT JOIN latest l ON l.assignment_id = coalesce(r.repeats_id, s.assignment_id);
 
 CREATE OR REPLACE VIEW imports AS
 SELECT run_id, source_path, sha256, status, error, note, pages, seconds, ocr_seconds, "at", document_id
@@ -45,7 +63,8 @@ SELECT s.owner, s.owner_kind, s.person_id, s.task, s.deadline, s.deadline_text,
        CASE WHEN s.deadline IS NULL THEN 'no deadline'
             WHEN s.deadline < current_date THEN 'overdue'
             ELSE 'open' END AS deadline_status,
-       d.body, d.region, d.meeting_date, d.file_name, s.page, s.assignment_id, s.document_id
+       d.body, d.region, d.meeting_date, d.file_name, s.page, s.assignment_id, s.document_id,
+       s.status, s.status_date, s.status_document_id
 FROM assignments s JOIN core.documents d USING (document_id);
 
 CREATE OR REPLACE VIEW attendance_per_person AS

@@ -25,7 +25,7 @@ from minutes.core.settings import Settings
 from minutes.warehouse import WarehouseError
 from minutes.warehouse.limits import QueryTimeout
 
-from . import edit, feeds, files, pages
+from . import edit, feeds, files, followups, pages
 from .security import Guard, served_names
 from .site import Site
 
@@ -76,6 +76,9 @@ def create_app(db: str, today: dt.date | None = None, settings: Settings = Setti
         route("/uppdrag.csv", pages.tasks_csv),
         route("/beslut", pages.decisions_page),
         route("/organ", pages.bodies_page),
+        route("/arende", followups.matter_page),
+        route("/uppfoljning", followups.report_page),
+        route("/uppfoljning.xlsx", followups.report_xlsx),
         route("/dokument/{doc_id}", pages.document_page),
         route("/fil/{doc_id}", files.original),
         route("/kalender.ics", feeds.ics),

@@ -25,7 +25,7 @@ from minutes.warehouse.queries import assigned, decisions_per_year, document, fa
 from minutes.warehouse.search import search
 
 from .charts import chart
-from .render import due_sv
+from .render import PROGRESS_SV, due_sv
 from .site import Paging, Site, choice, page_number, text, year
 
 KINDS = values(SearchKind) + values(DecisionKind)
@@ -71,8 +71,10 @@ async def tasks(site: Site, request: Request) -> Response:
             rows = []
         else:
             rows = await site.read(assigned, who, site.day(), limit=1000)
-        context.update(open_rows=[r for r in rows if r["due"].status != "overdue"],
-                       late_rows=[r for r in rows if r["due"].status == "overdue"])
+        rest = [r for r in rows if r["status"] != "done"]  # a task a later meeting reported done is done
+        context.update(open_rows=[r for r in rest if r["due"].status != "overdue"],
+                       late_rows=[r for r in rest if r["due"].status == "overdue"],
+                       done_rows=[r for r in rows if r["status"] == "done"])
         return site.page("uppdrag.html", request, **context)
     rows, total = await site.read(overview.tasks, site.day(), body=body or None,
                                   late=None if late is None else late == "forsenade", order=order,
@@ -86,9 +88,10 @@ async def tasks_csv(site: Site, request: Request) -> Response:
         raise HTTPException(400, "Skriv minst två bokstäver av ett namn, initialer eller en roll.")
     rows = await site.read(assigned, who, site.day(), limit=10_000)
     buf = io.StringIO()
-    write_csv(buf, ["ansvarig", "uppdrag", "senast", "status", "organ", "mötesdatum", "fil", "sida"],
+    write_csv(buf, ["ansvarig", "uppdrag", "senast", "status", "organ", "mötesdatum", "fil", "sida", "återrapport",
+                    "återrapporterad"],
               [[(r["owner"], r["task"], r["deadline"], due_sv(r["due"]), r["body"], r["meeting_date"],
-                 r["file_name"], r["page"]) for r in rows]], excel=True)
+                 r["file_name"], r["page"], PROGRESS_SV[r["status"]], r["status_date"]) for r in rows]], excel=True)
     name = re.sub(r"[^\w-]+", "_", who, flags=re.UNICODE).strip("_") or "uppdrag"
     return Response(buf.getvalue().encode("utf-8-sig"), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="uppdrag_{name}.csv"'})

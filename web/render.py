@@ -12,6 +12,7 @@ from markupsafe import Markup, escape
 from minutes.core.enums import DeadlineStatus
 from minutes.text.terms import match_spans
 from minutes.warehouse.queries import Due
+from minutes.warehouse.reports import STATUS_SV as PROGRESS_SV  # done: 'klar', open: 'ej återrapporterad'
 
 #: Deadline statuses as the pages say them; "due" is said with its days ("om 3 dagar").
 DUE_SV = {DeadlineStatus.OVERDUE: "försenad", DeadlineStatus.DUE_TODAY: "i dag",
@@ -84,6 +85,7 @@ def environment() -> Environment:
     env = Environment(loader=PackageLoader("minutes.web", "templates"), autoescape=select_autoescape(["html"]))
     env.filters.update(sv_due=due_sv, clock=clock, long_date=long_date, hl=highlight, paragraphs=paragraphs_sv,
                        status_sv=lambda s: STATUS_SV.get(s, s or ""),
+                       progress_sv=lambda s: PROGRESS_SV.get(s, s or ""),
                        slug=lambda s: re.sub(r"[^\w-]+", "-", s or "", flags=re.UNICODE).strip("-").lower())
     env.globals.update(meeting_time=meeting_time, query_string=query_string, kind_sv=KIND_SV,
                        kind_choice_sv=KIND_CHOICE_SV)

@@ -20,7 +20,8 @@ from .render import environment
 from .security import Csrf
 
 #: The menu: (path, label); the current page is marked with aria-current.
-MENU = (("/", "Start och sök"), ("/uppdrag", "Uppdrag"), ("/beslut", "Beslut"), ("/organ", "Organ"))
+MENU = (("/", "Start och sök"), ("/uppdrag", "Uppdrag"), ("/beslut", "Beslut"), ("/organ", "Organ"),
+        ("/uppfoljning", "Uppföljning"))
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 

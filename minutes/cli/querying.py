@@ -107,7 +107,9 @@ def assigned_cmd(who: str, db: str, open_only: bool, today: str | None, limit: i
     """Every assignment to a person or role across all documents, newest meeting first.
 
     WHO is a full name, the start of a first or last name, initials, or a role
-    ("processtöd", "socialchefen"); case and accents do not matter.
+    ("processtöd", "socialchefen"); case and accents do not matter. `status` is where the
+    deadline stands; `progress` what later meetings of the same body reported (done,
+    in_progress, not_started, or open when none did) and `reported` the date of that meeting.
 
     \b
     Examples:
@@ -129,9 +131,10 @@ def assigned_cmd(who: str, db: str, open_only: bool, today: str | None, limit: i
         else:
             click.echo(f"No assignments for {who!r}.")
         return
-    cols = ["meeting_date", "body", "owner", "task", "deadline", "status", "file", "page", "id"]
-    rows = [(r["meeting_date"], r["body"], r["owner"], r["task"], r["deadline"], str(r["due"]), r["file_name"],
-             r["page"], r["assignment_id"]) for r in found]
+    cols = ["meeting_date", "body", "owner", "task", "deadline", "status", "progress", "reported", "file", "page",
+            "id"]
+    rows = [(r["meeting_date"], r["body"], r["owner"], r["task"], r["deadline"], str(r["due"]), r["status"],
+             r["status_date"], r["file_name"], r["page"], r["assignment_id"]) for r in found]
     click.echo(render(cols, rows, fmt, max_width=60), nl=False)
 
 

@@ -32,6 +32,13 @@ DeadlineStatus = vocabulary("DeadlineStatus", "Where a deadline stands on a give
                             "overdue", "due_today", "due", "no_deadline")
 VoteMethod = vocabulary("VoteMethod", "How a question was decided.", "acclamation", "votering")
 Vote = vocabulary("Vote", "How one member voted, as protocols write it.", "ja", "nej", "avstår", "frånvarande")
+FollowupStatus = vocabulary(
+    "FollowupStatus", "What a later meeting reports about an assignment: done (reported complete, a 'Klar' row, "
+    "a decision that completes it), in_progress ('Pågår', 'Kvarstår', a new expected date), not_started.",
+    "done", "in_progress", "not_started")
+AssignmentStatus = vocabulary(
+    "AssignmentStatus", "Where an assignment stands after the latest follow-up of the same body; open when no "
+    "later meeting reported on it.", "done", "in_progress", "not_started", "open")
 SearchKind = vocabulary("SearchKind", "What a search hit is: a decision, an assignment or a block of text.",
                         "decision", "assignment", "text")
 

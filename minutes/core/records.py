@@ -77,6 +77,34 @@ class Assignment:
     score: float = 1.0
 
 
+@dataclass
+class Followup:
+    """A statement that may report on an assignment given at an earlier meeting of the same body.
+
+    Found in one document by rules/followups.py; which earlier assignment it reports on is decided
+    across documents by warehouse/followups.py, from the references it makes.
+    """
+
+    ordinal: int
+    kind: str  # row: a row of an action table or a "Status:" line; text: paragraphs of an agenda item
+    status: str | None  # done | in_progress | not_started; None for an action-table row without a status
+    text: str  # what it says, with its agenda item's title: the words the linking compares
+    section: int | None
+    item: str | None  # the agenda item it stands under: "§ 34", "3"
+    page: int
+    rule: str
+    source: str
+    case_number: str | None = None  # the diarienummer of its agenda item or text
+    paragraph_refs: list[str] = field(default_factory=list)  # earlier paragraphs it names: "2024-04-17 § 35"
+    item_ref: str | None = None  # "4" in "punkt 4 från föregående möte"; "" for "från föregående möte"
+    row_number: str | None = None  # an action-table row's Nr
+    task: str | None = None  # an action-table row's task
+    owners: list[str] = field(default_factory=list)  # who it names, resolved against the attendee list
+    deadline: dt.date | None = None  # a new date it gives ("redovisas i oktober", "Klart senast")
+    deadline_text: str | None = None
+    restates: int | None = None  # number (from 1) of this document's assignment that the row repeats
+
+
 # Formal protocols -----------------------------------------------------------------
 
 @dataclass
@@ -180,3 +208,4 @@ class Extraction:
     warnings: list[str] = field(default_factory=list)
     block_sections: list[int | None] = field(default_factory=list)  # section ordinal of each block
     protocol: Protocol | None = None  # yrkanden, votes, reservations, jäv, attendance per §
+    followups: list[Followup] = field(default_factory=list)  # statements reporting on earlier assignments

@@ -33,13 +33,15 @@ class Table:
 TABLES: tuple[Table, ...] = (
     Table("documents", None, "document_id", view="documents", keys=(("body_key", "body"), ("region_key", "region"))),
     Table("blocks", "B", None, exported=False, digits=4),
-    Table("sections", "S", "section_id", view="sections"),
+    Table("sections", "S", "section_id", view="sections", keys=(("case_key", "case_number"),)),
     Table("attendees", "P", "attendee_id", view="attendees",
           keys=(("name_key", "name"), ("role_key", "role"), ("organisation_key", "organisation"),
                 ("initials_key", "initials")), identity=("name",)),
     Table("decisions", "D", "decision_id", view="decisions", identity=("text",)),
     Table("assignments", "A", "assignment_id", view="assignments", keys=(("owner_key", "owner"),),
           identity=("owner", "task")),
+    Table("followups", "F", "followup_id", view="assignment_followups",
+          keys=(("owners_key", "owners"), ("case_key", "case_number"))),
     Table("motions", "M", "motion_id", view="motions"),
     Table("votes", "V", "vote_id", view="votes"),
     Table("person_votes", None, None, view="person_votes"),
@@ -56,6 +58,7 @@ TABLES: tuple[Table, ...] = (
     Table("assignment_persons", None, None, per_document=False, exported=False),
     Table("runs", None, "run_id", per_document=False, exported=False),
     Table("corrections", None, "correction_id", per_document=False, view="corrections", partitioned=False),
+    Table("document_bodies", None, None, per_document=False, exported=False),
 )
 
 #: The views for common questions, built on the others (not tables of their own).
