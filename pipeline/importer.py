@@ -3,9 +3,13 @@
 Idempotent (the same bytes imported twice change nothing), incremental (a cheap
 size + mtime check first, the hash only when those changed), and one bad file never stops
 a batch: it gets an `imports` row with status `failed` and a sentence saying what to do.
+Every file is read in a worker process under a time and a memory limit (pipeline/pool.py);
+a file that failed for lasting reasons (a limit, damage) is not tried again while it stays
+unchanged, unless `force` is given or the limits change.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import multiprocessing
 import os
@@ -15,27 +19,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from minutes.core.paths import printable, real, shown
 from minutes.core.settings import BATCH_PAGES, BATCH_SECONDS, Settings
-from minutes.extractors.detect import reason_not_read
 from minutes.rules import rules_version
 from minutes.warehouse import Warehouse
 from minutes.warehouse.store import import_lock, import_row
 
-from .work import Job, Outcome, process
+from .discover import Found, discover, roots_of
+from .pool import WorkerPool
+from .work import Job, Outcome
 
 log = logging.getLogger(__name__)
 
+__all__ = ["Found", "NothingToImport", "Summary", "discover", "import_paths"]
+
 STATUSES = ("imported", "replaced", "unchanged", "failed", "skipped")
+NOTE_CHARS = 2000  # the most of a file's warnings kept in its import row
 Progress = Callable[[int, int, str, str], None]  # done, total, path, status
-
-
-@dataclass
-class Found:
-    """A file to import, a path that could not be read (`error`), or a file that is not a document (`skipped`)."""
-
-    path: str
-    error: str | None = None
-    skipped: str | None = None
 
 
 class NothingToImport(Exception):
@@ -59,46 +59,6 @@ class Summary:
     @property
     def failed(self) -> int:
         return self.counts["failed"]
-
-
-def discover(paths: Iterable[str | Path]) -> Iterator[Found]:
-    """Files under the given paths: files as given, folders walked recursively (symlink loops cut).
-
-    Every file in a folder is yielded: those minutes does not read carry the reason (`skipped`),
-    so the import log says why each was left.
-    """
-    seen_dirs: set[tuple[int, int]] = set()
-    for given in paths:
-        p = Path(given)
-        if not p.exists() and not p.is_symlink():
-            yield Found(os.path.abspath(p), f"{given} does not exist; check the path.")
-            continue
-        if p.is_file():
-            yield Found(os.path.abspath(p))
-            continue
-        if not p.is_dir():
-            yield Found(os.path.abspath(p), f"{given} is neither a file nor a folder (a broken link?).")
-            continue
-        errors: list[OSError] = []
-        for root, dirs, files in os.walk(p, followlinks=True, onerror=errors.append):
-            try:
-                st = os.stat(root)
-            except OSError:
-                dirs[:] = []
-                continue
-            key = (st.st_dev, st.st_ino)
-            if key in seen_dirs:  # a symlink loop, or a folder reached twice
-                dirs[:] = []
-                continue
-            seen_dirs.add(key)
-            dirs.sort()
-            for name in sorted(files):
-                path = os.path.abspath(os.path.join(root, name))
-                yield Found(path, skipped=reason_not_read(Path(path)))
-        for e in errors:
-            yield Found(os.path.abspath(e.filename or str(p)),
-                        f"the folder {e.filename} cannot be read ({e.strerror}); ask for read access.")
-
 
 
 class _Batch:
@@ -143,8 +103,8 @@ class _Batch:
             except Exception as e:
                 log.debug("load failed for %s", row["source_path"], exc_info=True)
                 failed = dict(row, status="failed", document_id=None,
-                              error=f"{Path(row['source_path']).name} was read but could not be stored "
-                                    f"({type(e).__name__}: {str(e)[:200]}); please report this file.")
+                              error=printable(f"{Path(row['source_path']).name} was read but could not be stored "
+                                              f"({type(e).__name__}: {str(e)[:200]}); please report this file."))
                 self.wh.write_batch([], imports=[failed])
                 self.failed.append((row["source_path"], failed["error"], row["status"]))
 
@@ -157,7 +117,7 @@ def import_paths(paths: Iterable[str | Path], db: str | Path, *, settings: Setti
 
     `engine` is "local" (this machine, `workers` processes) or "dask" (a Dask cluster at
     `scheduler`, or a local one); `out_parquet` also writes the warehouse as Parquet (warehouse/parquet.py).
-    `settings` holds the time limit, OCR settings and batch size (minutes.core.settings).
+    `settings` holds the limits, OCR settings and batch size (minutes.core.settings).
     """
     if str(db).startswith("ducklake:"):  # a lake: the workers write themselves (pipeline/lake_engine.py)
         from .lake_engine import import_to_lake
@@ -165,20 +125,22 @@ def import_paths(paths: Iterable[str | Path], db: str | Path, *, settings: Setti
                               progress=progress, command=command, engine=engine, scheduler=scheduler,
                               out_parquet=out_parquet)
     t0 = time.perf_counter()
+    paths = [os.fspath(p) for p in paths]
     if out_parquet:
         from minutes.warehouse.parquet import export_folder
         export_folder(out_parquet)  # a URL, or a folder the export may not replace, is refused before any work
-    if workers > 1 and engine == "local":
-        worker_context()  # the workers load the rules while this process lists the files and opens the warehouse
-    found = list(discover(paths))
+    ctx = worker_context() if engine == "local" else None  # loads the rules while this process lists the files
+    found = list(discover(paths, settings.follow_links))
     if all(f.error for f in found) and not os.path.exists(db):
         problems = "; ".join(f.error for f in found) or "the folders hold no files"
         raise NothingToImport(f"Nothing to import ({problems.rstrip('.')}); no warehouse was made at {db}.")
-    with import_lock(db), Warehouse(db, lock_wait=settings.lock_wait) as wh:
-        run = _Run(wh, settings, progress)
+    with import_lock(db) as lock, Warehouse(db, lock_wait=settings.lock_wait) as wh:
+        lock.hold_file()
+        roots = None if settings.follow_links else roots_of(p for p in paths if os.path.exists(p))
+        run = _Run(wh, settings, progress, roots, ocr)
         wh.start_run(run.summary.run_id, command)
-        jobs = run.plan(found, force=force, ocr=ocr)
-        for outcome in _run(jobs, workers, engine, scheduler, settings.scheduler_timeout):
+        jobs = run.plan(found, force=force)
+        for outcome in _run(jobs, workers, engine, scheduler, settings, ctx):
             run.load(outcome)
         summary = run.close()
         if out_parquet:
@@ -189,36 +151,43 @@ def import_paths(paths: Iterable[str | Path], db: str | Path, *, settings: Setti
 
 
 class _Run:
-    """One import run: which files need work, the log row of each, and the batches being written."""
+    """One import run: which files need work, the log row of each, and the batches being written.
 
-    def __init__(self, wh: Warehouse, settings: Settings, progress: Progress | None) -> None:
-        self.wh, self.settings, self.progress = wh, settings, progress
+    Paths are kept as they are on disk (any bytes: minutes.core.paths) and stored as shown.
+    """
+
+    def __init__(self, wh: Warehouse, settings: Settings, progress: Progress | None,
+                 roots: tuple[str, ...] | None, ocr: bool) -> None:
+        self.wh, self.settings, self.progress, self.roots, self.ocr = wh, settings, progress, roots, ocr
         self.summary = Summary(time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6])
         self.version = rules_version()
-        self.known = wh.known_files()
+        self.retry_key = retry_key(self.version, settings, ocr)
+        self.known = {real(p): row for p, row in wh.known_files().items()}
+        self.failed_before = {real(p): row for p, row in wh.failures().items()}
         self.seen_sha = {row[2]: path for path, row in self.known.items()}  # sha256 -> a stored path
+        self.jobs: dict[str, Job] = {}
         self.batch = _Batch(wh, settings.batch_documents)
         self.done = self.total = 0
 
-    def finish(self, path: str, status: str, **kw) -> None:
+    def finish(self, path: str, status: str, *, error: str | None = None, note: str | None = None, **kw) -> None:
         """Count a file as done and queue its import-log row."""
         s = self.summary
         self.done += 1
         s.counts[status] += 1
         s.status_pages[status] += kw.get("pages") or 0
         s.status_seconds[status] += kw.get("seconds") or 0.0
+        error, note = error and printable(error), note and printable(note)
         if status == "failed":
-            s.failures.append((path, kw.get("error") or "unknown error"))
+            s.failures.append((shown(path), error or "unknown error"))
         elif status == "skipped":
-            s.skipped.append((path, kw.get("note") or ""))
-        self.batch.imports.append(import_row(s.run_id, path, status, **kw))
+            s.skipped.append((shown(path), note or ""))
+        self.batch.imports.append(import_row(s.run_id, shown(path), status, error=error, note=note, **kw))
         if self.progress:
-            self.progress(self.done, self.total, path, status)
+            self.progress(self.done, self.total, shown(path), status)
 
-    def plan(self, found: list[Found], force: bool, ocr: bool) -> list[Job]:
+    def plan(self, found: list[Found], force: bool) -> list[Job]:
         """The jobs for files that are new or changed; the others are logged as unchanged or failed."""
         self.total = len(found)
-        jobs: list[Job] = []
         for f in found:
             if f.error:
                 self.finish(f.path, "failed", error=f.error)
@@ -226,31 +195,35 @@ class _Run:
             if f.skipped:
                 self.finish(f.path, "skipped", note=f.skipped)
                 continue
-            try:
-                st = os.stat(f.path)
-            except OSError as e:
-                self.finish(f.path, "failed", error=f"{Path(f.path).name} cannot be read ({e.strerror}); "
-                                                    "check the path.")
-                continue
+            st = f.st
             old = self.known.get(f.path)
             if old and not force and old[0] == st.st_size and old[1] == st.st_mtime_ns and old[3] == self.version:
                 self.finish(f.path, "unchanged", document_id=old[4], sha256=old[2])
                 continue
+            before = self.failed_before.get(f.path)
+            if before and not force and before[:3] == (st.st_size, st.st_mtime_ns, self.retry_key):
+                self.finish(f.path, "failed", error=before[3], size_bytes=st.st_size, mtime_ns=st.st_mtime_ns,
+                            retry_key=self.retry_key, note="not tried again: unchanged since it failed "
+                                                           "(--force tries it again)")
+                continue
             known_sha = old[2] if old and old[3] == self.version else None
-            jobs.append(Job(f.path, st.st_size, st.st_mtime_ns, known_sha, self.version, force, ocr, self.settings))
+            self.jobs[f.path] = Job(f.path, st.st_size, st.st_mtime_ns, known_sha, self.version, force, self.ocr,
+                                    self.settings, self.roots)
         self.batch.flush()  # the log rows of unchanged files
-        return jobs
+        return list(self.jobs.values())
 
     def load(self, o: Outcome) -> None:
         """Queue what one job gave for writing, and write the batch when it is due."""
+        job = self.jobs[o.path]
         if o.status == "failed":
             if o.debug:
-                self.summary.debug[o.path] = o.debug
-            self.finish(o.path, "failed", sha256=o.sha256, error=o.error, seconds=o.seconds)
+                self.summary.debug[shown(o.path)] = o.debug
+            lasting = {"size_bytes": job.size, "mtime_ns": job.mtime_ns, "retry_key": self.retry_key} \
+                if o.lasting else {}
+            self.finish(o.path, "failed", sha256=o.sha256, error=o.error, seconds=o.seconds, **lasting)
         elif o.status == "same_bytes":
             old = self.known.get(o.path)
-            st = os.stat(o.path)
-            self.batch.touches.append((o.path, st.st_size, st.st_mtime_ns))
+            self.batch.touches.append((shown(o.path), job.size, job.mtime_ns))
             self.finish(o.path, "unchanged", document_id=old[4] if old else None, sha256=o.sha256, seconds=o.seconds)
         else:
             self._store(o)
@@ -264,7 +237,7 @@ class _Run:
             twin = self.seen_sha.get(o.sha256)
             if twin and twin != o.path and os.path.exists(twin):
                 self.finish(o.path, "unchanged", sha256=o.sha256, seconds=o.seconds,
-                            note=f"identical to {twin}, which is already imported; not stored twice")
+                            note=f"identical to {shown(twin)}, which is already imported; not stored twice")
                 return
         self.seen_sha[o.sha256] = o.path
         record, batch = o.record, self.batch
@@ -274,27 +247,37 @@ class _Run:
             batch.replaced.add(record.document["document_id"])
         batch.pages += o.pages or 0
         self.summary.pages += o.pages or 0
-        note = "; ".join(o.warnings) if o.warnings else None
+        note = "; ".join(o.warnings)[:NOTE_CHARS] if o.warnings else None
         if o.no_facts:
-            self.summary.no_facts.append(o.path)
+            self.summary.no_facts.append(shown(o.path))
         self.finish(o.path, "replaced" if old else "imported", document_id=record.document["document_id"],
                     sha256=o.sha256, pages=o.pages, seconds=o.seconds, ocr_seconds=o.ocr_seconds, note=note)
 
     def close(self) -> Summary:
-        """Write the last batch, rebuild persons when documents changed, and end the run."""
+        """Write the last batch, rebuild persons when documents changed (or a killed run left them stale), and end.
+
+        The run is recorded as finished only after persons is rebuilt, so a run killed before
+        that makes the next one rebuild it, even when nothing changed.
+        """
         s, wh = self.summary, self.wh
         self.batch.flush()
         for path, error, had in self.batch.failed:  # documents the warehouse refused when written
             s.counts[had] -= 1
             s.counts["failed"] += 1
             s.failures.append((path, error))
-        if s.counts["imported"] or s.counts["replaced"]:
+        if s.counts["imported"] or s.counts["replaced"] or not wh.last_run_finished(s.run_id):
             from minutes.warehouse.persons import rebuild
             rebuild(wh)
         wh.finish_run(s.run_id, s.counts)
         s.totals = wh.counts()
         wh.release()
         return s
+
+
+def retry_key(version: str, settings: Settings, ocr: bool) -> str:
+    """What a lasting failure depends on besides the file: the rules and the limits; a new key retries it."""
+    parts = (version, settings.doc_timeout, settings.memory_limit, settings.ocr_dpi, settings.ocr_max_megapixels, ocr)
+    return hashlib.sha1(repr(parts).encode()).hexdigest()[:12]
 
 
 def worker_context() -> multiprocessing.context.BaseContext:
@@ -322,18 +305,17 @@ def in_run_order(jobs: list[Job], workers: int) -> list[Job]:
     return sorted(jobs, key=lambda job: -job.size) if workers > 1 else jobs
 
 
-def _run(jobs: list[Job], workers: int, engine: str = "local", scheduler: str | None = None,
-         scheduler_timeout: float = 30.0) -> Iterator[Outcome]:
-    """Run jobs in this process, in `workers` processes or on Dask, yielding outcomes as they complete."""
+def _run(jobs: list[Job], workers: int, engine: str, scheduler: str | None, settings: Settings,
+         ctx: multiprocessing.context.BaseContext | None) -> Iterator[Outcome]:
+    """Run jobs in `workers` worker processes or on Dask, yielding outcomes as they complete."""
     jobs = in_run_order(jobs, workers)
     if engine == "dask":
         if jobs:
             from .dask_engine import run_on_dask
-            yield from run_on_dask(jobs, workers, scheduler, scheduler_timeout)
+            yield from run_on_dask(jobs, workers, scheduler, settings.scheduler_timeout)
         return
-    if workers <= 1 or len(jobs) <= 1:
-        for job in jobs:
-            yield process(job)
-        return
-    from .isolate import run_pool
-    yield from run_pool(jobs, workers)  # a file that kills its worker is a failure row
+    pool = WorkerPool(workers, ctx or worker_context(), settings.memory_limit)
+    try:
+        yield from pool.run(jobs)
+    finally:
+        pool.close()

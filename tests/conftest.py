@@ -12,27 +12,9 @@ from click.testing import CliRunner
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # devtools.docgen
 
-from devtools.docgen import render  # noqa: E402
+from devtools.docgen import minutes_markdown, render  # noqa: E402
 
-MINUTES_MD = """\
-# Minnesanteckningar Styrgruppen för vårdnära service
-
-| Datum | 2025-02-04 |
-| Tid | kl. 13.00–15.00 |
-| Plats | Regionhuset, rum Älven |
-| Närvarande | Åsa Öberg (ÅÖ), ordf. | Region Örebro län |
-| | Göran Ärlig (GÄ) | Region Värmland |
-| Frånvarande | Märta Ådahl (MÅ) | Region Dalarna |
-
-## 1. Ekonomisk uppföljning
-
-Göran Ärlig redogör för utfallet.
-
-**Beslut:**
-
-- Styrgruppen godkänner uppföljningen.
-- GÄ tar fram en prognos för våren senast 2025-03-14.
-"""
+MINUTES_MD = minutes_markdown("2025-02-04")
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import duckdb
 from minutes.warehouse import SCHEMA_VERSION, Warehouse, connect
 from minutes.warehouse.store import migrations
 from minutes.warehouse.search import search
+from minutes.warehouse.store import migrations
 
 V1_VIEWS = """
 CREATE VIEW documents AS SELECT document_id, file_name, source_path, sha256, format, page_count, ocr, doc_type, title,

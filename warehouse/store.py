@@ -5,23 +5,21 @@ transaction, so a crash leaves each document either fully old or fully new.
 """
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import fcntl
 import logging
-import os
 import re
 import time
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import duckdb
 
 from minutes.core.tables import DOCUMENT_ROWS, TABLES
 
-from .errors import WarehouseError
 from .corrections import apply as apply_corrections
+from .errors import WarehouseError
+from .importlock import import_lock  # noqa: F401  (importers take it from here)
 from .rows import DocumentRecord, columns_of, joined, key_of, row_keys
 from .search import insert_postings
 
@@ -79,54 +77,6 @@ def lock_down(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")
     return con
-
-
-@contextlib.contextmanager
-def import_lock(path: str | Path) -> Iterator[None]:
-    """Hold the right to import into `path`; a second import fails at once with a clear message.
-
-    Two importers would otherwise take turns at the file and parse the same files twice. The
-    lock is an flock on `<path>.import-lock`, released by the kernel even when the holder is killed;
-    the holder removes the file when it is done, so none is left beside the warehouse.
-    """
-    if str(path) == ":memory:":
-        yield
-        return
-    folder = Path(path).parent
-    if not folder.is_dir():
-        raise WarehouseError(f"The folder {folder} for the warehouse does not exist; create it or choose another --db.")
-    lock_path = f"{path}.import-lock"
-    fh = _locked(lock_path, path)
-    try:
-        fh.seek(0)
-        fh.truncate()
-        fh.write(f"process {os.getpid()}")
-        fh.flush()
-        yield
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(lock_path)  # while still holding it: a process waiting on this file then finds it gone
-        fh.close()
-
-
-def _locked(lock_path: str, path: str | Path):
-    """The lock file, opened and locked; retried when its holder removed it between our open and our lock."""
-    while True:
-        fh = open(lock_path, "a+")
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            fh.seek(0)
-            holder = fh.read().strip() or "another process"
-            fh.close()
-            raise WarehouseError(f"Another import ({holder}) is writing to {path}; wait for it to finish, "
-                                 "then run this import again.") from None
-        try:
-            if os.stat(lock_path).st_ino == os.fstat(fh.fileno()).st_ino:
-                return fh
-        except FileNotFoundError:
-            pass
-        fh.close()
 
 
 class Warehouse:
@@ -310,6 +260,19 @@ class Warehouse:
             [dt.datetime.now(), sum(counts.values()), counts.get("imported", 0), counts.get("unchanged", 0),
              counts.get("replaced", 0), counts.get("failed", 0), counts.get("skipped", 0), run_id])
 
+    def failures(self) -> dict[str, tuple]:
+        """source_path -> (size, mtime_ns, retry_key, error) of the last lasting failure of each failed file."""
+        rows = self.con.execute(
+            "SELECT source_path, size_bytes, mtime_ns, retry_key, error FROM core.imports WHERE retry_key IS NOT NULL "
+            'QUALIFY row_number() OVER (PARTITION BY source_path ORDER BY "at" DESC) = 1').fetchall()
+        return {r[0]: tuple(r[1:]) for r in rows}
+
+    def last_run_finished(self, run_id: str) -> bool:
+        """Whether the run before `run_id` finished (a killed one may have left derived tables stale)."""
+        row = self.con.execute("SELECT finished_at IS NOT NULL FROM core.runs WHERE run_id <> ? "
+                               "ORDER BY started_at DESC LIMIT 1", [run_id]).fetchone()
+        return row is None or bool(row[0])
+
     def counts(self) -> dict[str, int]:
         out = {}
         for table in ("documents", "decisions", "assignments", "attendees"):
@@ -366,8 +329,10 @@ _BACKFILLS = ((2, _backfill_search_and_persons), (4, _backfill_keys), (6, _backf
 
 def import_row(run_id: str, source_path: str, status: str, *, document_id: str | None = None,
                sha256: str | None = None, error: str | None = None, note: str | None = None,
-               pages: int | None = None, seconds: float | None = None, ocr_seconds: float | None = None) -> dict:
-    """One row of core.imports."""
+               pages: int | None = None, seconds: float | None = None, ocr_seconds: float | None = None,
+               size_bytes: int | None = None, mtime_ns: int | None = None, retry_key: str | None = None) -> dict:
+    """One row of core.imports; the path and sentences as shown (minutes.core.paths), not as on disk."""
     return {"run_id": run_id, "source_path": source_path, "document_id": document_id, "sha256": sha256,
-            "status": status, "error": error, "note": note, "pages": pages, "seconds": seconds,
-            "ocr_seconds": ocr_seconds, "at": dt.datetime.now()}
+            "status": status, "error": error, "note": note, "pages": pages,
+            "seconds": seconds, "ocr_seconds": ocr_seconds, "at": dt.datetime.now(), "size_bytes": size_bytes,
+            "mtime_ns": mtime_ns, "retry_key": retry_key}

@@ -25,10 +25,19 @@ from .base import db_option, main, settings
 @click.option("--timeout", default=Settings.doc_timeout, show_default=True, type=click.FloatRange(0),
               envvar="MINUTES_DOC_TIMEOUT", show_envvar=True,
               help="Seconds one file may take before it is skipped as failed (0: no limit).")
+@click.option("--memory-limit", default=Settings.memory_limit, show_default=True, type=click.IntRange(0),
+              envvar="MINUTES_MEMORY_LIMIT", show_envvar=True, metavar="MB",
+              help="Memory the process reading one file may use before the file is skipped as failed (0: no limit).")
+@click.option("--follow-links", is_flag=True, envvar="MINUTES_FOLLOW_LINKS", show_envvar=True,
+              help="Also read links that lead out of the folders being imported (skipped as failed otherwise).")
 @click.option("--ocr-dpi", default=Settings.ocr_dpi, show_default=True, type=click.IntRange(72, 600),
               envvar="MINUTES_OCR_DPI", show_envvar=True, help="Resolution scanned pages are read at.")
 @click.option("--ocr-workers", type=click.IntRange(1), envvar="MINUTES_OCR_WORKERS", show_envvar=True,
               help="Scanned pages read at once (default: every core).")
+@click.option("--ocr-max-megapixels", default=Settings.ocr_max_megapixels, show_default=True,
+              type=click.IntRange(1), envvar="MINUTES_OCR_MAX_MEGAPIXELS", show_envvar=True,
+              help="The largest page image rendered for OCR; a larger page is read at a lower resolution, down to "
+                   "150 dpi, or skipped.")
 @click.option("--tesseract", default=Settings.tesseract, show_default=True, envvar="MINUTES_TESSERACT",
               show_envvar=True, help="The Tesseract program.")
 @click.option("--libreoffice", default=Settings.libreoffice, show_default=True, envvar="MINUTES_LIBREOFFICE",
@@ -57,9 +66,10 @@ from .base import db_option, main, settings
                    "as failed (0: no limit).")
 @click.option("--debug", is_flag=True, help="Show tracebacks for files that fail, and debug logging.")
 def import_cmd(paths: tuple[str, ...], db: str, workers: int, force: bool, no_ocr: bool, timeout: float,
-               ocr_dpi: int, ocr_workers: int | None, tesseract: str, libreoffice: str, convert_timeout: float,
-               engine: str, scheduler: str | None, scheduler_timeout: float, out_parquet: str | None,
-               batch_size: int, lake_data: str | None, doc_memory: int, quiet: bool, debug: bool) -> None:
+               memory_limit: int, follow_links: bool, ocr_dpi: int, ocr_workers: int | None, ocr_max_megapixels: int,
+               tesseract: str, libreoffice: str, convert_timeout: float, engine: str, scheduler: str | None,
+               scheduler_timeout: float, out_parquet: str | None, batch_size: int, lake_data: str | None,
+               doc_memory: int, quiet: bool, debug: bool) -> None:
     """Import files and folders (searched recursively) into the warehouse.
 
     PDF (born-digital or scanned), Word .docx, older .doc, .rtf and .odt (through
@@ -68,6 +78,8 @@ def import_cmd(paths: tuple[str, ...], db: str, workers: int, force: bool, no_oc
     replaces its earlier rows. A file that cannot be read is logged as failed and the rest
     of the batch goes on; the exit code is 1 when any failed. Other files in the folders
     (spreadsheets, images) are logged as skipped, with the reason.
+    Each file is read in a worker process under a time limit (--timeout) and a memory
+    limit (--memory-limit); a file that broke one is not tried again until it changes.
 
     \b
     Examples:
@@ -83,7 +95,8 @@ def import_cmd(paths: tuple[str, ...], db: str, workers: int, force: bool, no_oc
 
     if debug:
         logging.basicConfig(level=logging.DEBUG)
-    chosen = settings(doc_timeout=timeout, ocr_dpi=ocr_dpi, ocr_workers=ocr_workers, tesseract=tesseract,
+    chosen = settings(doc_timeout=timeout, memory_limit=memory_limit, follow_links=follow_links, ocr_dpi=ocr_dpi,
+                      ocr_workers=ocr_workers, ocr_max_megapixels=ocr_max_megapixels, tesseract=tesseract,
                       libreoffice=libreoffice, convert_timeout=convert_timeout, batch_documents=batch_size,
                       scheduler_timeout=scheduler_timeout, lake_data=lake_data, doc_memory=doc_memory)
     bar = _LazyProgress(enabled=not quiet and sys.stderr.isatty())
