@@ -27,7 +27,7 @@ from typing import Callable, Iterable, Iterator
 
 from minutes.core.paths import shown_name
 
-from .work import Job, Outcome, process
+from .work import Job, Outcome, process, too_long
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +78,7 @@ def _serve(conn: Connection, memory_mb: int, work: Callable[[Job], Outcome]) -> 
 
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
     while True:
         try:
             job = conn.recv()
@@ -94,22 +95,45 @@ def _serve(conn: Connection, memory_mb: int, work: Callable[[Job], Outcome]) -> 
                                     f"({type(e).__name__}); it was skipped, please report this file."))
 
 
+class Cancelled(Exception):
+    """A run called off from outside (`WorkerPool.run`'s `stop`): the import ends as if interrupted."""
+
+
+#: Jobs handed to a worker at once: the next is waiting in its pipe when it finishes one.
+QUEUED = 2
+
+
 class _Worker:
-    """One worker process, its end of the pipe, and the job it is busy with."""
+    """One worker process, its end of the pipe, and the jobs handed to it (the first is the one it is on)."""
 
     def __init__(self, ctx: multiprocessing.context.BaseContext, memory_mb: int, work: Callable) -> None:
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(target=_serve, args=(child, memory_mb, work), daemon=True)
         self.process.start()
         child.close()
-        self.job: Job | None = None
+        self.jobs: deque[Job] = deque()
         self.started = self.deadline = 0.0
 
+    @property
+    def job(self) -> Job:
+        return self.jobs[0]
+
     def give(self, job: Job) -> None:
-        self.job, self.started = job, time.monotonic()
-        limit = job.settings.doc_timeout
-        self.deadline = self.started + limit + GRACE if limit > 0 else float("inf")
         self.conn.send(job)
+        self.jobs.append(job)
+        if len(self.jobs) == 1:
+            self._start()
+
+    def done(self) -> None:
+        """The first job answered: the next one, already in the pipe, starts now."""
+        self.jobs.popleft()
+        if self.jobs:
+            self._start()
+
+    def _start(self) -> None:
+        self.started = time.monotonic()
+        limit = self.job.settings.doc_timeout
+        self.deadline = self.started + limit + GRACE if limit > 0 else float("inf")
 
     def kill(self) -> None:
         if self.process.is_alive():
@@ -131,62 +155,89 @@ class WorkerPool:
     def __init__(self, size: int, ctx: multiprocessing.context.BaseContext, memory_mb: int,
                  work: Callable[[Job], Outcome] = process) -> None:
         self.size, self.ctx, self.memory_mb, self.work = max(1, size), ctx, memory_mb, work
-        self.idle: list[_Worker] = []
-        self.busy: list[_Worker] = []
+        self.workers: list[_Worker] = []
 
-    def run(self, jobs: Iterable[Job]) -> Iterator[Outcome]:
-        """Outcomes of `jobs`, in the order they finish; a worker's death costs only its own job."""
-        queue = deque(jobs)
-        while queue or self.busy:
-            while queue and len(self.busy) < self.size:
-                worker = self.idle.pop() if self.idle else _Worker(self.ctx, self.memory_mb, self.work)
-                try:
-                    worker.give(queue[0])
-                except OSError:  # it died between two jobs: start another
-                    worker.kill()
-                    continue
-                queue.popleft()
-                self.busy.append(worker)
-            yield from self._collect()
+    def run(self, jobs: Iterable[Job], stop=None) -> Iterator[Outcome]:
+        """Outcomes of `jobs`, in the order they finish; a worker's death costs only its own job.
 
-    def _collect(self) -> Iterator[Outcome]:
+        `jobs` is read only as workers have room, so it may be a generator that decides as it goes.
+        `stop` (a socket, or anything with a fileno) calls the run off when it becomes readable:
+        `Cancelled` is raised, and `close` then kills the busy workers.
+        """
+        queue: deque[Job] = deque()  # jobs taken back from a worker that died, handed out first
+        source = iter(jobs)
+        while True:
+            self._hand_out(queue, source)
+            if not any(w.jobs for w in self.workers):
+                return
+            yield from self._collect(queue, stop)
+
+    def _hand_out(self, queue: deque, source: Iterator[Job]) -> None:
+        """Give every worker (starting up to `size`) jobs until each holds QUEUED or none are left."""
+        for worker in [w for w in self.workers if not w.jobs and not w.process.is_alive()]:
+            worker.kill()  # died between two jobs, holding none
+            self.workers.remove(worker)
+        while True:
+            worker = min(self.workers, key=lambda w: len(w.jobs), default=None)
+            if worker is None or (worker.jobs and len(self.workers) < self.size):
+                worker = None  # another worker, up to `size`, before any holds two
+            elif len(worker.jobs) >= QUEUED:
+                return
+            job = queue.popleft() if queue else next(source, None)
+            if job is None:
+                return
+            if worker is None:
+                worker = _Worker(self.ctx, self.memory_mb, self.work)
+                self.workers.append(worker)
+            try:
+                worker.give(job)
+            except OSError:  # it died: `_collect` fails its first job, or the next round replaces it
+                queue.appendleft(job)
+                return
+
+    def _collect(self, queue: deque, stop=None) -> Iterator[Outcome]:
         """Wait for the first worker to answer, die or pass its deadline; yield what became of its jobs."""
-        now = time.monotonic()
-        timeout = max(0.0, min(w.deadline for w in self.busy) - now)
-        ready = set(wait([w.conn for w in self.busy] + [w.process.sentinel for w in self.busy],
-                         None if timeout == float("inf") else timeout))
-        now = time.monotonic()
-        for worker in list(self.busy):
-            outcome = None
-            if worker.conn in ready:
-                try:
+        busy = [w for w in self.workers if w.jobs]
+        if not busy:
+            return
+        timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
+        waiting = [w.conn for w in busy] + [w.process.sentinel for w in busy] + ([stop] if stop is not None else [])
+        ready = set(wait(waiting, None if timeout == float("inf") else timeout))
+        if stop is not None and stop in ready:
+            raise Cancelled("the import was called off")
+        for worker in busy:
+            try:
+                while worker.jobs and worker.conn.poll():
                     outcome = worker.conn.recv()
-                except (EOFError, OSError):
-                    outcome = None
-            if outcome is not None:
-                self.busy.remove(worker)
-                worker.job = None
-                (self.idle if worker.process.is_alive() else []).append(worker)
-                yield outcome
-            elif worker.conn in ready or worker.process.sentinel in ready or now >= worker.deadline:
-                timed_out = now >= worker.deadline
-                worker.kill()
-                self.busy.remove(worker)
-                yield _lost(worker, timed_out)
+                    worker.done()
+                    yield outcome
+            except (EOFError, OSError):
+                pass
+            if worker.jobs and (worker.process.sentinel in ready or time.monotonic() >= worker.deadline
+                                or not worker.process.is_alive()):
+                yield self._replace(worker, queue)
+
+    def _replace(self, worker: _Worker, queue: deque) -> Outcome:
+        """Kill a worker that died or ran out of time: its first job fails, the others go back to the queue."""
+        timed_out = time.monotonic() >= worker.deadline
+        worker.kill()
+        self.workers.remove(worker)
+        queue.extendleft(reversed(list(worker.jobs)[1:]))
+        return _lost(worker, timed_out)
 
     def close(self) -> None:
         """Stop every worker: idle ones are told to, busy ones (an interrupted import) are killed."""
-        for worker in self.idle:
-            try:
-                worker.conn.send(None)
-            except OSError:
-                pass
-        for worker in self.idle:
-            worker.process.join(2)
+        for worker in self.workers:
+            if not worker.jobs:
+                try:
+                    worker.conn.send(None)
+                except OSError:
+                    pass
+        for worker in self.workers:
+            if not worker.jobs:
+                worker.process.join(2)
             worker.kill()
-        for worker in self.busy:
-            worker.kill()
-        self.idle, self.busy = [], []
+        self.workers = []
 
 
 def _lost(worker: _Worker, timed_out: bool) -> Outcome:
@@ -195,8 +246,7 @@ def _lost(worker: _Worker, timed_out: bool) -> Outcome:
     name = shown_name(job.path)
     seconds = time.monotonic() - worker.started
     if timed_out:
-        error = (f"{name} took longer than {job.settings.doc_timeout:g} s, the limit for one file (--timeout), "
-                 "and was skipped; import it alone with a larger --timeout.")
+        error = too_long(name, job.settings.doc_timeout)
     else:
         code = worker.process.exitcode
         if code is not None and code < 0:
@@ -211,3 +261,19 @@ def _lost(worker: _Worker, timed_out: bool) -> Outcome:
                  "(--force tries it again).")
     log.debug("worker %s lost on %s: %s", worker.process.pid, job.path, error)
     return Outcome(job.path, "failed", error=error, seconds=seconds, lasting=True)
+
+
+def worker_context() -> multiprocessing.context.BaseContext:
+    """How worker processes start: forked from a forkserver that has loaded the rules, where there is one.
+
+    The forkserver is started on the first call and imports pipeline/warm.py, which loads the
+    rules once (about a second); the workers forked from it start with them in memory. On a
+    platform without forkserver (Windows) each worker is spawned and loads the rules itself.
+    """
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    from multiprocessing import forkserver
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["minutes.pipeline.warm"])  # no effect once the forkserver runs (tests start it once)
+    forkserver.ensure_running()
+    return ctx

@@ -77,7 +77,7 @@ class Job:
 @dataclass
 class Outcome:
     path: str
-    status: str  # extracted | same_bytes | failed
+    status: str  # extracted | same_bytes | copy | failed
     sha256: str | None = None
     record: object | None = None  # warehouse.DocumentRecord
     error: str | None = None
@@ -88,6 +88,7 @@ class Outcome:
     warnings: list[str] = field(default_factory=list)
     no_facts: bool = False  # nothing about a meeting was found: no date, body, attendees, decisions or assignments
     lasting: bool = False  # a failure the same bytes meet again (a limit, a damaged file): not retried unchanged
+    twin: str | None = None  # for a copy: the stored file with the same bytes
 
 
 class Refused(Exception):
@@ -124,13 +125,36 @@ def _real_path(fd: int, path: str) -> str:
         return os.path.realpath(path)
 
 
-def sha256_of(path: str, roots: tuple[str, ...] | None = None) -> str:
-    """The SHA-256 of a regular file (see `open_regular`)."""
+def sha256_of(path: str, roots: tuple[str, ...] | None = None, deadline: float = float("inf")) -> str:
+    """The SHA-256 of a regular file (see `open_regular`), read a megabyte at a time until `deadline`."""
     h = hashlib.sha256()
     with os.fdopen(open_regular(path, roots), "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
+            if time.perf_counter() > deadline:
+                raise DocumentTimeout
     return h.hexdigest()
+
+
+def hashed(job: Job) -> str | Outcome:
+    """The file's hash, or the failure that reading it met (under the job's time limit)."""
+    t0 = time.perf_counter()
+    limit = job.settings.doc_timeout
+    name = shown_name(job.path)
+    try:
+        return sha256_of(job.local_path or job.path, job.roots, t0 + limit if limit > 0 else float("inf"))
+    except Refused as e:
+        error, lasting = str(e), False
+    except DocumentTimeout:
+        error, lasting = too_long(name, limit), True
+    except OSError as e:
+        error, lasting = f"{name} cannot be read ({e.strerror}); check the file's permissions.", False
+    return Outcome(job.path, "failed", error=error, lasting=lasting, seconds=time.perf_counter() - t0)
+
+
+def too_long(name: str, limit: float) -> str:
+    return (f"{name} took longer than {limit:g} s, the limit for one file (--timeout), and was skipped; "
+            "import it alone with a larger --timeout.")
 
 
 def process(job: Job) -> Outcome:
@@ -148,12 +172,9 @@ def process(job: Job) -> Outcome:
     def failed(error: str, sha: str | None = None, lasting: bool = True, **kw) -> Outcome:
         return Outcome(job.path, "failed", sha, error=error, lasting=lasting, seconds=time.perf_counter() - t0, **kw)
 
-    try:
-        sha = sha256_of(read, job.roots)
-    except Refused as e:
-        return failed(str(e), lasting=False)
-    except OSError as e:
-        return failed(f"{name} cannot be read ({e.strerror}); check the file's permissions.", lasting=False)
+    sha = hashed(job)
+    if isinstance(sha, Outcome):
+        return sha
     if sha == job.known_sha and not job.force:
         return Outcome(job.path, "same_bytes", sha, seconds=time.perf_counter() - t0)
     try:
@@ -163,8 +184,7 @@ def process(job: Job) -> Outcome:
             ex = analyse(doc, name)
             record = to_record(shown(job.path), sha, job.size, job.mtime_ns, doc, ex, job.rules_version)
     except DocumentTimeout:
-        return failed(f"{name} took longer than {job.settings.doc_timeout:g} s, the limit for one file (--timeout), "
-                      "and was skipped; import it alone with a larger --timeout.", sha)
+        return failed(too_long(name, job.settings.doc_timeout), sha)
     except MemoryError:
         return failed(f"{name} needed more memory than the {job.settings.memory_limit} MB allowed for one file "
                       "(--memory-limit) and was skipped; import it alone with a larger --memory-limit.", sha)

@@ -5,7 +5,6 @@ from importlib import resources
 import duckdb
 
 from minutes.warehouse import SCHEMA_VERSION, Warehouse, connect
-from minutes.warehouse.store import migrations
 from minutes.warehouse.search import search
 from minutes.warehouse.store import migrations
 
@@ -67,3 +66,21 @@ def test_opening_again_changes_nothing(tmp_path):
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("select count(*) from core.postings").fetchone()[0] == before > 0
     con.close()
+
+
+def test_a_migration_older_than_the_newest_applied_is_applied_too(tmp_path):
+    """A warehouse made by a version that had migration N+1 but not N (two lines of work merged) gets N."""
+    db = tmp_path / "w.duckdb"
+    Warehouse(db).close()
+    con = duckdb.connect(str(db))
+    con.execute("DROP TABLE core.file_stamps")
+    con.execute("DELETE FROM core.schema_version WHERE version = 7")
+    con.close()
+    Warehouse(db).close()
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("select count(*) from core.file_stamps").fetchone() == (0,)
+        versions = [v for (v,) in con.execute("select version from core.schema_version order by 1").fetchall()]
+        assert versions == [m[0] for m in migrations()]
+    finally:
+        con.close()

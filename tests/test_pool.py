@@ -56,6 +56,26 @@ def test_a_worker_past_its_time_limit_is_killed_and_replaced():
     assert "--timeout" in out["stuck"].error
 
 
+def test_a_run_is_called_off_when_its_stop_becomes_readable():
+    import socket
+
+    from minutes.pipeline.pool import Cancelled
+
+    pool = WorkerPool(1, worker_context(), 0, work)
+    client, stop = socket.socketpair()
+    t = time.monotonic()
+    try:
+        outcomes = pool.run(jobs("a", "stuck", "b"), stop)
+        assert next(outcomes).status == "extracted"
+        client.close()  # the client went away while "stuck" is being read
+        with pytest.raises(Cancelled):
+            next(outcomes)
+    finally:
+        pool.close()
+        stop.close()
+    assert time.monotonic() - t < 30
+
+
 def _children(pid: int) -> set[int]:
     out = set()
     for task in Path(f"/proc/{pid}/task").iterdir():

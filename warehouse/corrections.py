@@ -154,7 +154,7 @@ def apply(wh, source_paths: list[str]) -> list[dict]:
 def _change(wh, table, row_id: str, field: str | None, value: str | None) -> None:
     """Set one field of a row (its key column and search terms too), or remove a row marked wrong."""
     from .search import insert_postings, postings
-    from .store import key_of
+    from .rows import key_of
 
     con = wh.con
     con.execute("DELETE FROM core.postings WHERE row_id = ?", [row_id])
