@@ -328,6 +328,7 @@ class _Run:
             rebuild(wh)
         wh.finish_run(s.run_id, s.counts)
         s.totals = wh.counts()
+        s.orphaned = len(wh.orphaned)
         wh.checkpoint()
         wh.release()
         return s

@@ -251,8 +251,8 @@ def _lost(worker: _Worker, timed_out: bool) -> Outcome:
         code = worker.process.exitcode
         if code is not None and code < 0:
             sig = signal.Signals(-code).name if -code in signal.valid_signals() else f"signal {-code}"
-            cause = (f"was killed ({sig}, which is what the system does when memory runs out)" if -code == signal.SIGKILL
-                     else f"crashed ({sig})")
+            cause = (f"was killed ({sig}, which is what the system does when memory runs out)"
+                     if -code == signal.SIGKILL else f"crashed ({sig})")
         else:
             cause = f"ended unexpectedly (exit code {code})"
         limit = f", within the {job.settings.memory_limit} MB memory limit (--memory-limit)" \

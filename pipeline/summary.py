@@ -15,6 +15,7 @@ class Summary:
     failures: list[tuple[str, str]] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why it was not read)
     no_facts: list[str] = field(default_factory=list)  # imported, but nothing about a meeting was found in them
+    orphaned: int = 0  # corrections whose row was not found when their file was written again
     debug: dict[str, str] = field(default_factory=dict)
     totals: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0

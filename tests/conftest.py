@@ -14,7 +14,22 @@ sys.path.insert(0, str(ROOT))  # devtools.docgen
 
 from devtools.docgen import minutes_markdown, render  # noqa: E402
 
+# Imports run in the test's own process (and in the commands tests start): a test of the import
+# service starts it itself (tests/test_service.py).
+os.environ["MINUTES_IMPORT_SERVICE"] = "0"
+
 MINUTES_MD = minutes_markdown("2025-02-04")
+
+
+def rows(db, sql: str, params=()) -> list[tuple]:
+    """The rows of a query on a warehouse file, read-only."""
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql, list(params)).fetchall()
+    finally:
+        con.close()
 
 
 @pytest.fixture

@@ -92,6 +92,7 @@ class Warehouse:
         self.lock_wait = lock_wait
         self._con: duckdb.DuckDBPyConnection | None = None
         self.term_ids: dict[str, int] | None = None  # search term -> id, loaded when first needed (search.py)
+        self.orphaned: set[str] = set()  # corrections whose row was not found when their document was written
         self.migrate()
 
     @property
@@ -260,6 +261,7 @@ class Warehouse:
     def apply_corrections(self, paths: list[str]) -> None:
         """Apply the corrections of the documents just written again (warehouse/corrections.py)."""
         for c in apply_corrections(self, paths):
+            self.orphaned.add(c["correction_id"])
             log.warning("correction %s of %s (%s) no longer finds its row in %s; see `minutes corrections`",
                         c["correction_id"], c["row_id"], c["field"] or "marked wrong", c["source_path"])
 

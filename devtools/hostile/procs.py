@@ -135,6 +135,8 @@ class Bounded:
             def preexec() -> None:
                 resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
         self.t0 = time.monotonic()
+        # The import runs in this process group, where its memory is watched, not in the import service.
+        env = dict(os.environ if env is None else env, MINUTES_IMPORT_SERVICE="0")
         self.popen = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=self._out, stderr=self._err,
                                       start_new_session=True, preexec_fn=preexec, env=env, cwd=cwd)
         self.pgid = self.popen.pid

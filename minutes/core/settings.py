@@ -40,6 +40,7 @@ class Settings:
     s3_key_id: str | None = None  # AWS_ACCESS_KEY_ID
     s3_secret: str | None = None  # AWS_SECRET_ACCESS_KEY
     s3_region: str | None = None  # AWS_DEFAULT_REGION
+    service_idle: float = 600.0  # MINUTES_SERVICE_IDLE: seconds the import service waits for work before it exits
 
 
 #: A batch is also written after this many pages or seconds of work: each write closes the file so
