@@ -1,8 +1,11 @@
 """The import and query benchmark: minutes beside its baselines, in one run.
 
     make bench                      (BENCH_SCALE=1; BENCH_SCALE=0.05 is what CI runs)
+    BENCH_CORPORA=DIR[:DIR] make bench    (real minutes for the real-layout rows)
 
-Prints one table: pages/s for `pdftotext -layout`, pdfplumber-only text and `minutes import`
+Prints one table. First the real-layout rows (bench/real.py: start-up beside `minutes
+--version`, reading beside `pdftotext -layout`, copies), then, on synthetic minutes:
+pages/s for `pdftotext -layout`, pdfplumber-only text and `minutes import`
 with 1 and 2 workers on the same PDFs (medians of several runs, and the ratios), two separate
 single-worker imports of half the PDFs each run at once (what two processes can do on this
 machine: the ceiling for -j 2), the same ratios once started (each import's start-up taken
@@ -29,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.corpus import minutes, write_corpus  # noqa: E402
 
+os.environ["MINUTES_IMPORT_SERVICE"] = "0"  # whole commands, start-up included; bench/real.py times the service too
 SCALE = float(os.environ.get("BENCH_SCALE", "1"))
 REPEATS = 3 if SCALE >= 0.5 else 2  # runs per measure; the medians are printed
 ROUNDS = 5 if SCALE >= 0.5 else 2  # interleaved rounds of the PDF comparison
@@ -332,6 +336,8 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     compile_modules()
     t0 = time.perf_counter()
+    from bench.real import bench_real
+    bench_real(ROUNDS)
     bench_pdf(repeats)
     bench_docx(repeats)
     bench_reimport(repeats)
