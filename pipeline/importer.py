@@ -96,15 +96,17 @@ class _Batch:
 
 def import_paths(paths: Iterable[str | Path], db: str | Path, *, settings: Settings = Settings(), workers: int = 1,
                  force: bool = False, ocr: bool = True, progress: Progress | None = None, command: str = "",
-                 engine: str = "local", scheduler: str | None = None,
-                 out_parquet: str | Path | None = None, pools: dict | None = None, stop=None) -> Summary:
+                 engine: str = "local", scheduler: str | None = None, out_parquet: str | Path | None = None,
+                 pools: dict | None = None, stop=None, answer: Callable[[Summary], None] | None = None) -> Summary:
     """Import files and folders into the warehouse at `db`; returns what happened to each file.
 
     `engine` is "local" (this machine, `workers` processes) or "dask" (a Dask cluster at
     `scheduler`, or a local one); `out_parquet` also writes the warehouse as Parquet (warehouse/parquet.py).
-    `settings` holds the limits, OCR settings and batch size (minutes.core.settings). `pools`
-    keeps worker pools for the next import (the import service); without it they end here.
-    `stop` calls the import off when it becomes readable (the service's client went away).
+    `settings` holds the limits, OCR settings and batch size (minutes.core.settings). For the
+    import service: `pools` keeps worker pools for the next import (without it they end here),
+    `stop` calls the import off when it becomes readable (the client went away), and `answer`
+    is given the summary as soon as every document is written, before the upkeep that follows
+    (persons, the run's end, folding the write-ahead log into the file) which does not change it.
     """
     if str(db).startswith("ducklake:"):  # a lake: the workers write themselves (pipeline/lake_engine.py)
         from .lake_engine import import_to_lake
@@ -116,7 +118,7 @@ def import_paths(paths: Iterable[str | Path], db: str | Path, *, settings: Setti
     if out_parquet:
         from minutes.warehouse.parquet import export_folder
         export_folder(out_parquet)  # a URL, or a folder the export may not replace, is refused before any work
-    ctx = worker_context() if engine == "local" else None  # loads the rules while this process lists the files
+        answer = None  # the summary waits for the export
     found = list(discover(paths, settings.follow_links))
     if all(f.error for f in found) and not os.path.exists(db):
         problems = "; ".join(f.error for f in found) or "the folders hold no files"
@@ -125,14 +127,24 @@ def import_paths(paths: Iterable[str | Path], db: str | Path, *, settings: Setti
         lock.hold_file()
         roots = None if settings.follow_links else roots_of(p for p in paths if os.path.exists(p))
         run = _Run(wh, settings, progress, roots, ocr)
+        jobs = run.triaged(in_run_order(run.plan(found, force=force), workers))
+        first = next(jobs, None)  # files are hashed until one must be read: only then are workers needed
+        # their forkserver loads the rules while this process writes the log rows and hashes the next files
+        ctx = worker_context() if first and engine == "local" else None
         wh.start_run(run.summary.run_id, printable(command))
-        jobs = in_run_order(run.plan(found, force=force), workers)
-        for outcome in _run(run.triaged(jobs), workers, engine, scheduler, settings, ctx, pools, stop):
-            run.load(outcome)
-        summary = run.close()
+        run.batch.flush(release=False)  # the log rows of files not read; the file is let go at the first batch
+        if first:
+            for outcome in _run(itertools.chain([first], jobs), workers, engine, scheduler, settings, ctx, pools,
+                                stop):
+                run.load(outcome)
+        summary = run.close(lambda s: answer and answer(_timed(s, t0)))
         if out_parquet:
             from minutes.warehouse.parquet import write_views
             write_views(wh.con, out_parquet)
+    return _timed(summary, t0)
+
+
+def _timed(summary: Summary, t0: float) -> Summary:
     summary.seconds = time.perf_counter() - t0
     return summary
 
@@ -199,7 +211,6 @@ class _Run:
             known_sha = old[2] if old and old[3] == self.version else None
             self.jobs[f.path] = Job(f.path, st.st_size, st.st_mtime_ns, known_sha, self.version, force, self.ocr,
                                     self.settings, self.roots)
-        self.batch.flush(release=False)  # the log rows of unchanged files; the file is let go at the first batch
         return list(self.jobs.values())
 
     def _as_before(self, path: str, st: os.stat_result, old: tuple | None) -> bool:
@@ -311,8 +322,9 @@ class _Run:
         self.finish(o.path, "replaced" if old else "imported", document_id=record.document["document_id"],
                     sha256=o.sha256, pages=o.pages, seconds=o.seconds, ocr_seconds=o.ocr_seconds, note=note)
 
-    def close(self) -> Summary:
-        """Write the last batch, rebuild persons when documents changed (or a killed run left them stale), and end.
+    def close(self, answer: Callable[[Summary], None]) -> Summary:
+        """Write the last batch, give `answer` the summary, then rebuild persons when documents changed (or a
+        killed run left them stale), end the run and fold the write-ahead log into the file.
 
         The run is recorded as finished only after persons is rebuilt, so a run killed before
         that makes the next one rebuild it, even when nothing changed.
@@ -323,12 +335,13 @@ class _Run:
             s.counts[had] -= 1
             s.counts["failed"] += 1
             s.failures.append((path, error))
+        s.totals = wh.counts()
+        s.orphaned = len(wh.orphaned)
+        answer(s)
         if s.counts["imported"] or s.counts["replaced"] or not wh.last_run_finished(s.run_id):
             from minutes.warehouse.persons import rebuild
             rebuild(wh)
         wh.finish_run(s.run_id, s.counts)
-        s.totals = wh.counts()
-        s.orphaned = len(wh.orphaned)
         wh.checkpoint()
         wh.release()
         return s
@@ -369,10 +382,8 @@ def _run(jobs: Iterator[Job], workers: int, engine: str, scheduler: str | None, 
     workers are stopped.
     """
     if engine == "dask":
-        first = next(jobs, None)  # no cluster is started when no file needs reading
-        if first is not None:
-            from .dask_engine import run_on_dask
-            yield from run_on_dask(itertools.chain([first], jobs), workers, scheduler, settings.scheduler_timeout)
+        from .dask_engine import run_on_dask
+        yield from run_on_dask(jobs, workers, scheduler, settings.scheduler_timeout)
         return
     key = (workers, settings.memory_limit)
     pool = (pools or {}).pop(key, None) or WorkerPool(workers, ctx or worker_context(), settings.memory_limit)

@@ -18,21 +18,13 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import MINUTES_MD
+from conftest import MINUTES_MD, rows
 
 from minutes.cli import main
 from minutes.core.paths import real
 from minutes.warehouse.store import import_lock
 
 MINUTES = str(Path(sys.executable).with_name("minutes"))
-
-
-def rows(db, sql, params=()):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, list(params)).fetchall()
-    finally:
-        con.close()
 
 
 def failures(db) -> dict[str, str]:
@@ -265,21 +257,16 @@ def test_persons_heal_after_a_run_killed_before_it_rebuilt_them(runner, folder, 
 def test_kill_9_after_the_last_batch_leaves_persons_to_the_next_run(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
-    for i in range(150):
+    for i in range(30):
         (folder / f"m{i:03d}.md").write_text(MINUTES_MD.replace("2025-02-04", f"2025-02-04 (möte {i})"),
                                              encoding="utf-8")
     db = tmp_path / "w.duckdb"
-    proc = subprocess.Popen([MINUTES, "import", str(folder), "--db", str(db), "-q", "--batch-size", "10"])
-    while proc.poll() is None:
-        try:
-            if rows(db, "select count(*) from documents")[0][0] == 150:
-                proc.kill()
-                break
-        except duckdb.Error:
-            pass
-        time.sleep(0.01)
-    proc.wait()
-    if rows(db, "select count(*) from persons")[0][0]:
-        pytest.skip("the kill landed after persons were rebuilt")
+    # the import killed (-9) the moment it would rebuild persons: every batch is written, persons is not
+    script = ("import os, signal, sys\nimport minutes.warehouse.persons as persons\n"
+              "persons.rebuild = lambda wh: os.kill(os.getpid(), signal.SIGKILL)\n"
+              "from minutes.cli import main\n"
+              "main(['import', sys.argv[1], '--db', sys.argv[2], '-q', '--batch-size', '10', '--no-service'])\n")
+    assert subprocess.run([sys.executable, "-c", script, str(folder), str(db)]).returncode == -9
+    assert rows(db, "select count(*) from documents") == [(30,)] and rows(db, "select count(*) from persons") == [(0,)]
     subprocess.run([MINUTES, "import", str(folder), "--db", str(db), "-q"], check=True)
     assert rows(db, "select count(*) from persons")[0][0] > 0

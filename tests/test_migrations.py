@@ -1,5 +1,7 @@
 """A warehouse made by schema version 1 opens and upgrades in place, data intact and searchable."""
 import datetime as dt
+import subprocess
+import sys
 from importlib import resources
 
 import duckdb
@@ -84,3 +86,14 @@ def test_a_migration_older_than_the_newest_applied_is_applied_too(tmp_path):
         assert versions == [m[0] for m in migrations()]
     finally:
         con.close()
+
+
+def test_a_warehouse_binds_parameters_without_importing_pandas(tmp_path):
+    script = ("import sys; from minutes.warehouse import Warehouse; from minutes.warehouse.store import without_pandas\n"
+              f"with without_pandas(), Warehouse({str(tmp_path / 'w.duckdb')!r}) as wh:\n"
+              "    wh.start_run('r1', 'minutes import x')\n"
+              "    assert wh.con.execute('select command from core.runs where run_id = ?', ['r1']).fetchone()[0]\n"
+              "    assert sys.modules.get('pandas') is None\n"
+              "assert 'pandas' not in sys.modules\n"
+              "import pandas\n")
+    subprocess.run([sys.executable, "-c", script], check=True)

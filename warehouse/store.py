@@ -5,14 +5,16 @@ transaction, so a crash leaves each document either fully old or fully new.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import logging
 import re
+import sys
 import time
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import duckdb
 
@@ -71,6 +73,26 @@ def connect(path: str | Path, read_only: bool = False, wait: float = LOCK_WAIT) 
                     "wait for it to finish and try again.") from e
             time.sleep(pause)
             pause = min(pause * 1.5, 0.25)
+
+
+@contextlib.contextmanager
+def without_pandas() -> Iterator[None]:
+    """Keep DuckDB from importing pandas while the block runs (when nothing has imported it yet).
+
+    DuckDB's Python client imports pandas the first time a query binds a parameter, to recognise
+    pandas' missing-value markers (NaT, NA), which minutes never passes; that import is about
+    half a second of every command's start-up. Inside this block `import pandas` fails, so DuckDB
+    goes without; afterwards pandas imports as usual.
+    """
+    if "pandas" in sys.modules:
+        yield
+        return
+    sys.modules["pandas"] = None  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        if sys.modules.get("pandas", False) is None:
+            del sys.modules["pandas"]
 
 
 def lock_down(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:

@@ -1,6 +1,7 @@
 """`minutes import`: files and folders into the warehouse, with progress and a summary."""
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 import os
@@ -153,11 +154,13 @@ def _here(request: dict, chosen, engine: str, scheduler: str | None, bar: _LazyP
     from minutes.pipeline.dask_engine import EngineError
     from minutes.pipeline.importer import NothingToImport, import_paths
     from minutes.warehouse import WarehouseError
+    from minutes.warehouse.store import without_pandas
 
     try:
-        return import_paths(request["paths"], request["db"], settings=chosen, workers=request["workers"],
-                            force=request["force"], ocr=request["ocr"], engine=engine, scheduler=scheduler,
-                            out_parquet=request["out_parquet"], progress=bar.update, command=request["command"])
+        with without_pandas() if engine == "local" else contextlib.nullcontext():  # Dask's workers may want it
+            return import_paths(request["paths"], request["db"], settings=chosen, workers=request["workers"],
+                                force=request["force"], ocr=request["ocr"], engine=engine, scheduler=scheduler,
+                                out_parquet=request["out_parquet"], progress=bar.update, command=request["command"])
     except (WarehouseError, EngineError, NothingToImport) as e:
         raise click.ClickException(str(e))
 
