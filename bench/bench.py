@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import platform
 import random
 import shutil
 import statistics
@@ -343,10 +344,28 @@ def main() -> None:
     bench_reimport(repeats)
     bench_memory()
     bench_queries(repeats)
-    cpu = os.cpu_count()
-    print(f"minutes benchmark, BENCH_SCALE={SCALE}, {cpu} cores, Python {sys.version.split()[0]}, "
-          f"medians of {repeats} runs ({ROUNDS} interleaved rounds for the "
-          f"PDF rows), {time.perf_counter() - t0:.0f} s in all")
+    report(t0, f"medians of {repeats} runs ({ROUNDS} interleaved rounds for the PDF rows)")
+
+
+def machine() -> str:
+    """The processor, its cores and the load when asked: the figures hold for this machine as it was."""
+    model = next((line.split(":", 1)[1].strip() for line in _read("/proc/cpuinfo").splitlines()
+                  if line.startswith("model name")), platform.processor() or platform.machine())
+    load = " ".join(_read("/proc/loadavg").split()[:3]) or "unknown"
+    return f"{model}, {os.cpu_count()} cores, load average {load}"
+
+
+def _read(path: str) -> str:
+    try:
+        return Path(path).read_text()
+    except OSError:
+        return ""
+
+
+def report(t0: float, how: str) -> None:
+    """Print the table of RESULTS under a line naming the machine and the run."""
+    print(f"minutes benchmark, BENCH_SCALE={SCALE}, Python {sys.version.split()[0]}, {how}, "
+          f"{time.perf_counter() - t0:.0f} s in all\nmachine: {machine()}")
     w = max(len(r[0]) for r in RESULTS)
     for measure, value, unit, note in RESULTS:
         print(f"{measure:<{w}}  {value:>8} {unit:<8} {note}")
