@@ -79,8 +79,8 @@ test-fast: $(VENV)/.installed-test
 eval: $(VENV)/.installed ocr-deps
 	$(BIN)/python devtools/evaluate.py $(ARGS)
 
-# A hostile archive folder beside good minutes, imported with -j 2 and judged (devtools/redteam.py); fails only
-# on the import pipeline's own kinds, and reports the others'. REDTEAM_ARGS="--mode isolate" pins each kind alone.
+# A hostile archive folder beside good minutes, imported with -j 2 and judged (devtools/redteam.py); fails when
+# any kind does not survive. REDTEAM_ARGS="--mode isolate" pins each kind alone.
 redteam: $(VENV)/.installed-test
 	$(BIN)/python devtools/redteam.py --minutes $(BIN)/minutes $(REDTEAM_ARGS)
 

@@ -12,12 +12,11 @@ the other commands. Of the project it imports only devtools/docgen.py (to render
 documents); everything else it reaches through the `minutes` command.
 
 One line per kind, `kind  survived|FAILED  detail`, then the summary:
-`redteam: N kinds tried, M survived; the pipeline's A/B, others' C/D (reported only), peak memory …, wall Y s`.
-Kinds marked `ours=False` in devtools/hostile/kinds.py belong to other parts of minutes (the
-web site, `minutes sql`, exports, the terminal, the text reader, the rules): they are run and
-reported, but the exit code is 0 exactly when every kind of the import pipeline survived
-(2 for a harness error). `--mode isolate` runs one import per file kind, to pin time, memory
-or a hang on the kind that caused it.
+`redteam: N kinds tried, M survived; peak memory …, wall Y s`. The exit code is 0 exactly when
+every kind tried survived (2 for a harness error). `--list` shows each kind and the part of
+minutes that holds it (the import pipeline, or another: the web site, `minutes sql`, exports,
+the terminal, the text reader, the rules). `--mode isolate` runs one import per file kind, to
+pin time, memory or a hang on the kind that caused it.
 """
 from __future__ import annotations
 
@@ -123,17 +122,12 @@ def run(args: argparse.Namespace, names: list[str], emit):
     return ctx
 
 
-def summary(results: dict, kinds: dict, wall: float, peak: str) -> tuple[str, bool]:
-    """The summary line, and whether every tried kind of the pipeline survived."""
+def summary(results: dict, wall: float, peak: str) -> tuple[str, bool]:
+    """The summary line, and whether every tried kind survived."""
     tried = [n for n, v in results.items() if not v.detail.startswith("SKIP")]
-    ours = [n for n in tried if kinds[n].ours]
-    others = [n for n in tried if not kinds[n].ours]
     ok = [n for n in tried if results[n].ok]
-    ours_ok = [n for n in ours if results[n].ok]
-    line = (f"redteam: {len(tried)} kinds tried, {len(ok)} survived; the pipeline's {len(ours_ok)}/{len(ours)}, "
-            f"others' {len([n for n in others if results[n].ok])}/{len(others)} (reported only), "
-            f"peak memory {peak}, wall {wall:.0f} s")
-    return line, len(ours_ok) == len(ours)
+    return f"redteam: {len(tried)} kinds tried, {len(ok)} survived; peak memory {peak}, wall {wall:.0f} s", \
+        len(ok) == len(tried)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -159,15 +153,15 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     hostile = f"{max(ctx.run1.peak_mb, ctx.run1.max_proc_mb):.0f} MB the hostile import, " if ctx.run1 else ""
     peak = f"{hostile}{max(PEAKS, default=0):.0f} MB any run"
-    line, ours_ok = summary(results, KINDS, time.monotonic() - t0, peak)
+    line, all_ok = summary(results, time.monotonic() - t0, peak)
     print(line)
-    failed_others = [n for n, v in results.items() if not v.ok and not KINDS[n].ours]
-    if failed_others:
-        print(f"redteam: not the pipeline's, reported only: {', '.join(failed_others)}")
+    failed = [n for n, v in results.items() if not v.ok]
+    if failed:
+        print(f"redteam: did not survive: {', '.join(failed)}")
     if args.json:
         Path(args.json).write_text(json.dumps({n: dataclasses.asdict(v) for n, v in results.items()}, indent=2,
                                               ensure_ascii=False), encoding="utf-8")
-    return 0 if ours_ok else 1
+    return 0 if all_ok else 1
 
 
 if __name__ == "__main__":

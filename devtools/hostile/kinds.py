@@ -1,8 +1,8 @@
-"""Every kind the red-team run tries: its files, how it is judged, and whether the import pipeline holds it.
+"""Every kind the red-team run tries: its files, how it is judged, and which part of minutes holds it.
 
 `ours=False` marks kinds other parts of minutes hold (the web site, `minutes sql`, exports,
-the terminal, the text reader, the rules): they are tried and reported, but `make redteam`
-fails only on the pipeline's own kinds.
+the terminal, the text reader, the rules); `--list` shows the part. `make redteam` fails when
+any kind does not survive.
 """
 from __future__ import annotations
 
