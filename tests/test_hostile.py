@@ -270,3 +270,43 @@ def test_kill_9_after_the_last_batch_leaves_persons_to_the_next_run(tmp_path):
     assert rows(db, "select count(*) from documents") == [(30,)] and rows(db, "select count(*) from persons") == [(0,)]
     subprocess.run([MINUTES, "import", str(folder), "--db", str(db), "-q"], check=True)
     assert rows(db, "select count(*) from persons")[0][0] > 0
+
+
+# --- 10. a person listed twice in one meeting --------------------------------------------------------
+
+def test_a_person_listed_twice_in_one_meeting_is_one_attendee_with_both_roles(tmp_path):
+    from conftest import imported
+
+    listed_twice = {  # as paragraphs, and as the rows of a label table
+        "a.txt": "Protokoll Socialnämnden\n\nDatum: 2025-06-17\n\nNärvarande: Anna Berg, ordförande; Per Ek; "
+                 "Lisa Holm\n\nSekreterare: Anna Berg\n\n§ 1 Budget\n\nBeslut: Nämnden godkänner budgeten.\n",
+        "b.md": "# Protokoll Socialnämnden\n\n| Datum | 2025-06-24 |\n| Närvarande | Anna Berg, ordförande |\n"
+                "| | Per Ek |\n| | Lisa Holm |\n| Sekreterare | Anna Berg |\n\n## § 1 Budget\n\n"
+                "Beslut: Nämnden godkänner budgeten.\n"}
+    db = imported(listed_twice, tmp_path)
+    counted = rows(db, "select meeting_date::varchar, name, count(*), any_value(roles) from attendees "
+                       "join documents using (document_id) group by all order by 1, 2")
+    assert [(d, name, n) for d, name, n, _ in counted] == [
+        (d, name, 1) for d in ("2025-06-17", "2025-06-24") for name in ("Anna Berg", "Lisa Holm", "Per Ek")]
+    roles = {d: role for d, name, _, role in counted if name == "Anna Berg"}
+    assert all("ordförande" in r.lower() and "sekreterare" in r.lower() for r in roles.values()), roles
+
+
+# --- 13. what reaches spreadsheets and terminals; errors as one sentence -----------------------------
+
+def test_control_characters_in_a_document_reach_no_terminal_and_no_workbook(runner, tmp_path):
+    from conftest import imported
+
+    db = imported({"styr.md": MINUTES_MD.replace("godkänner uppföljningen", "godkänner \x1b[31muppföljningen\x07")},
+                  tmp_path)
+    assert rows(db, "select count(*) from decisions where contains(text, chr(27))") == [(1,)]  # stored as read
+    res = runner.invoke(main, ["export", "--format", "xlsx", "--out", str(tmp_path / "ut"), "--db", str(db)])
+    assert res.exit_code == 0 and (tmp_path / "ut" / "minutes.xlsx").exists(), res.output
+    res = runner.invoke(main, ["sql", "select text from decisions", "--db", str(db)])  # a table
+    assert res.exit_code == 0 and "uppföljningen" in res.output and "\x1b" not in res.output
+
+
+def test_a_warehouse_in_a_missing_folder_is_one_sentence(runner, folder, tmp_path):
+    res = runner.invoke(main, ["import", str(folder), "--db", str(tmp_path / "saknas" / "w.duckdb")])
+    assert res.exit_code == 1 and "Traceback" not in res.output and res.output.count("\n") == 1
+    assert "does not exist" in res.output and "--db" in res.output
