@@ -97,16 +97,14 @@ class _Batch:
 def import_paths(paths: Iterable[str | Path], db: str | Path, *, settings: Settings = Settings(), workers: int = 1,
                  force: bool = False, ocr: bool = True, progress: Progress | None = None, command: str = "",
                  engine: str = "local", scheduler: str | None = None, out_parquet: str | Path | None = None,
-                 pools: dict | None = None, stop=None, answer: Callable[[Summary], None] | None = None) -> Summary:
+                 pools: dict | None = None, stop=None) -> Summary:
     """Import files and folders into the warehouse at `db`; returns what happened to each file.
 
     `engine` is "local" (this machine, `workers` processes) or "dask" (a Dask cluster at
     `scheduler`, or a local one); `out_parquet` also writes the warehouse as Parquet (warehouse/parquet.py).
     `settings` holds the limits, OCR settings and batch size (minutes.core.settings). For the
     import service: `pools` keeps worker pools for the next import (without it they end here),
-    `stop` calls the import off when it becomes readable (the client went away), and `answer`
-    is given the summary as soon as every document is written, before the upkeep that follows
-    (persons, the run's end, folding the write-ahead log into the file) which does not change it.
+    and `stop` calls the import off when it becomes readable (the client went away).
     """
     if str(db).startswith("ducklake:"):  # a lake: the workers write themselves (pipeline/lake_engine.py)
         from .lake_engine import import_to_lake
@@ -118,7 +116,6 @@ def import_paths(paths: Iterable[str | Path], db: str | Path, *, settings: Setti
     if out_parquet:
         from minutes.warehouse.parquet import export_folder
         export_folder(out_parquet)  # a URL, or a folder the export may not replace, is refused before any work
-        answer = None  # the summary waits for the export
     found = list(discover(paths, settings.follow_links))
     if all(f.error for f in found) and not os.path.exists(db):
         problems = "; ".join(f.error for f in found) or "the folders hold no files"
@@ -137,14 +134,10 @@ def import_paths(paths: Iterable[str | Path], db: str | Path, *, settings: Setti
             for outcome in _run(itertools.chain([first], jobs), workers, engine, scheduler, settings, ctx, pools,
                                 stop):
                 run.load(outcome)
-        summary = run.close(lambda s: answer and answer(_timed(s, t0)))
+        summary = run.close()
         if out_parquet:
             from minutes.warehouse.parquet import write_views
             write_views(wh.con, out_parquet)
-    return _timed(summary, t0)
-
-
-def _timed(summary: Summary, t0: float) -> Summary:
     summary.seconds = time.perf_counter() - t0
     return summary
 
@@ -322,9 +315,9 @@ class _Run:
         self.finish(o.path, "replaced" if old else "imported", document_id=record.document["document_id"],
                     sha256=o.sha256, pages=o.pages, seconds=o.seconds, ocr_seconds=o.ocr_seconds, note=note)
 
-    def close(self, answer: Callable[[Summary], None]) -> Summary:
-        """Write the last batch, give `answer` the summary, then rebuild persons when documents changed (or a
-        killed run left them stale), end the run and fold the write-ahead log into the file.
+    def close(self) -> Summary:
+        """Write the last batch, rebuild persons when documents changed (or a killed run left them stale), end
+        the run and fold the write-ahead log into the file, so that the warehouse is one file again.
 
         The run is recorded as finished only after persons is rebuilt, so a run killed before
         that makes the next one rebuild it, even when nothing changed.
@@ -335,13 +328,12 @@ class _Run:
             s.counts[had] -= 1
             s.counts["failed"] += 1
             s.failures.append((path, error))
-        s.totals = wh.counts()
-        s.orphaned = len(wh.orphaned)
-        answer(s)
         if s.counts["imported"] or s.counts["replaced"] or not wh.last_run_finished(s.run_id):
             from minutes.warehouse.persons import rebuild
             rebuild(wh)
         wh.finish_run(s.run_id, s.counts)
+        s.totals = wh.counts()
+        s.orphaned = len(wh.orphaned)
         wh.checkpoint()
         wh.release()
         return s

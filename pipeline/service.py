@@ -85,8 +85,7 @@ class Service:
         self.pools: dict = {}  # worker pools between requests, by (workers, memory limit)
         self.last = time.monotonic()
         self.stop = self.terminated = False
-        self.lock, self.thread, self.threading = threading.Lock(), threading.Thread, threading
-        self.db_locks: dict[str, threading.Lock] = {}
+        self.lock, self.thread = threading.Lock(), threading.Thread
 
     def serve(self) -> None:
         self.listener.settimeout(1.0)
@@ -111,12 +110,6 @@ class Service:
             for pool in list(self.pools.values()):
                 pool.close()
 
-    def writing(self, db: str):
-        """The lock of one warehouse: its imports run one after the other here, each with its upkeep."""
-        key = os.path.realpath(db)
-        with self.lock:
-            return self.db_locks.setdefault(key, self.threading.Lock())
-
     def _handle(self, conn: socket.socket) -> None:
         try:
             with conn, conn.makefile("rwb") as stream:
@@ -125,10 +118,7 @@ class Service:
                     self.stop = True  # the code changed under us: the client starts a new service
                     _send(stream, {"stale": True})
                     return
-                with self.writing(request["db"]):
-                    error = _run(request, stream, self.pools, conn)
-                if error:
-                    _send(stream, error)
+                _send(stream, _run(request, stream, self.pools, conn))
         except (OSError, ValueError):
             log.debug("a request ended early", exc_info=True)
         finally:
@@ -137,9 +127,8 @@ class Service:
                 self.last = time.monotonic()
 
 
-def _run(request: dict, stream, pools: dict, conn: socket.socket) -> dict | None:
-    """One import, as the command would run it; its progress and warnings are streamed, and its summary as soon as
-    the documents are written. Returns the error to send instead, if any.
+def _run(request: dict, stream, pools: dict, conn: socket.socket) -> dict:
+    """One import, as the command would run it; its progress and warnings are streamed, its summary returned.
 
     The client sends nothing after its request, so `conn` becomes readable only when the client
     is gone (Ctrl-C): the import is then called off, as it would be in the client's own process.
@@ -152,17 +141,13 @@ def _run(request: dict, stream, pools: dict, conn: socket.socket) -> dict | None
     from .importer import NothingToImport, import_paths
     from .pool import Cancelled
 
-    last, answered = [0.0], []
+    last = [0.0]
 
     def progress(done: int, total: int, path: str, status: str) -> None:
         now = time.monotonic()
         if now - last[0] > 0.1 or done == total:  # the client's bar needs no more
             last[0] = now
             _send(stream, {"progress": [done, total, path, status]})
-
-    def answer(summary) -> None:
-        answered.append(True)
-        _send(stream, {"summary": dataclasses.asdict(summary)})
 
     settings = {k: tuple(v) if isinstance(v, list) else v for k, v in request["settings"].items()}  # JSON made lists
     forward = _Forward(stream)
@@ -171,20 +156,18 @@ def _run(request: dict, stream, pools: dict, conn: socket.socket) -> dict | None
         summary = import_paths(request["paths"], request["db"], settings=Settings(**settings),
                                workers=request["workers"], force=request["force"], ocr=request["ocr"],
                                progress=progress, command=request["command"], out_parquet=request["out_parquet"],
-                               pools=pools, stop=conn, answer=answer)
+                               pools=pools, stop=conn)
     except (WarehouseError, NothingToImport) as e:
         return {"error": str(e)}
     except (Cancelled, OSError):
-        return None  # the client is gone
+        return {"error": "The import was called off."}  # the client is gone; nobody reads this
     except Exception as e:  # a bug: the command says so instead of waiting
         log.exception("the import service failed on %s", request.get("paths"))
         return {"error": f"The import service failed ({type(e).__name__}: {e}); run the import again with "
                          "--no-service --debug to see where, and please report it."}
     finally:
         logging.getLogger().removeHandler(forward)
-    if not answered:
-        answer(summary)
-    return None
+    return {"summary": dataclasses.asdict(summary)}
 
 
 class _Forward(logging.Handler):
