@@ -5,6 +5,7 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -102,3 +103,25 @@ def test_run_on_texts_are_matched_in_bounded_time_and_memory():
     """)
     res = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
     assert res.returncode == 0, res.stderr[-500:]
+
+
+@pytest.mark.slow
+def test_100_kb_run_on_texts_cost_seconds_not_minutes():
+    """100 kB of each run-on text through every rule: CPU seconds grow with the text, not with its square
+    (a label search that looked back over the whole paragraph at every colon took minutes)."""
+    script = textwrap.dedent(f"""
+        import resource, time
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+        from minutes.extractors.text import parse_text
+        from minutes.rules import analyse
+        analyse(parse_text("Protokoll Kommunstyrelsen\\n\\nDatum: 2025-06-12\\n"), "x.txt")  # loaded first
+        for phrase in {RUN_ON!r}:
+            t = time.process_time()
+            text = "Protokoll Kommunstyrelsen\\n\\nDatum: 2025-06-12\\n\\n" + phrase * (100_000 // len(phrase))
+            analyse(parse_text(text), "x.txt")
+            print(phrase, round(time.process_time() - t, 1), flush=True)
+    """)
+    res = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=900)
+    assert res.returncode == 0, res.stderr[-500:]
+    cpu = {line.rsplit(" ", 1)[0]: float(line.rsplit(" ", 1)[1]) for line in res.stdout.splitlines()}
+    assert len(cpu) == len(RUN_ON) and all(s < 20 for s in cpu.values()), cpu
