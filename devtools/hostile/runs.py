@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import os
 import signal
-import time
 from pathlib import Path
 
 from .checks import COUNT_SQL, Ctx, Kind, _last_error
@@ -11,6 +10,7 @@ from .documents import make_good, minutes_md
 from .inputs import make_concurrent_imports, make_memory_hog
 from .judge import Verdict, one_sentence, short
 from .procs import Bounded, run_bounded, try_q
+
 
 def check_concurrent_imports(ctx: Ctx, paths: list[Path], kind: Kind) -> Verdict:
     """Two imports at once into one warehouse, the second through a symlink to the file."""
@@ -71,49 +71,38 @@ def check_worker_killed(ctx: Ctx, paths: list[Path], kind: Kind) -> Verdict:
     return Verdict(ok, detail)
 
 
+#: `minutes import` in a Python that kills itself (SIGKILL) the moment it would rebuild persons: after the last
+#: batch is committed, before anything derived from it. The outside of the process sees what kill -9 there leaves.
+_KILLED_BEFORE_PERSONS = ("import os, signal, sys\nimport minutes.warehouse.persons as persons\n"
+                          "persons.rebuild = lambda wh: os.kill(os.getpid(), signal.SIGKILL)\n"
+                          "from minutes.cli import main\nmain(sys.argv[1:])\n")
+
+
 def check_crash_persons(ctx: Ctx, paths: list[Path], kind: Kind) -> Verdict:
     """kill -9 right after the importer's last batch, before it links persons; then import again."""
-    import duckdb
-
-    for n in (60, 150):
-        base = ctx.workdir / f"crash-{n}"
-        folder = base / "in"
-        folder.mkdir(parents=True, exist_ok=True)
-        for i in range(n):
-            (folder / f"m{i:03d}.md").write_text(minutes_md(f"2023-{1 + i % 12:02d}-{1 + i // 12 % 28:02d}",
-                                                            f"Krasch {i}"), encoding="utf-8")
-        db = base / "w.duckdb"
-        b = Bounded([ctx.minutes, "import", str(folder), "--db", str(db), "-q", "--batch-size", "10"],
-                    timeout=ctx.args.wall, mem_mb=ctx.args.mem_mb, watch_dir=str(ctx.workdir))
-        seen = 0
-        while b.running():
-            if db.exists():
-                try:
-                    con = duckdb.connect(str(db), read_only=True)
-                    try:
-                        seen = con.execute("SELECT count(*) FROM documents").fetchone()[0]
-                    finally:
-                        con.close()
-                except duckdb.Error:
-                    pass
-            if seen >= n:
-                b._kill_group(signal.SIGKILL)
-                break
-            time.sleep(0.01)
-        first = b.wait()
-        if seen < n:
-            return Verdict(False, f"inconclusive: the import ended before the kill ({first.rc}), saw {seen}/{n}")
-        before = try_q(db, COUNT_SQL) or [{}]
-        if before[0].get("persons"):
-            continue  # killed too late: persons already linked; try a larger folder
-        rerun = run_bounded([ctx.minutes, "import", str(folder), "--db", str(db), "-q"], timeout=ctx.args.wall,
-                            mem_mb=ctx.args.mem_mb, watch_dir=str(ctx.workdir))
-        after = try_q(db, COUNT_SQL) or [{}]
-        detail = (f"killed after the last batch: {before[0].get('documents')} documents, {before[0].get('persons')} "
-                  f"persons; re-run exit {rerun.rc}: {after[0].get('documents')} documents, "
-                  f"{after[0].get('persons')} persons")
-        return Verdict(bool(after[0].get("persons")), detail)
-    return Verdict(True, "inconclusive (persons were always linked before the kill landed)")
+    n = 60
+    base = ctx.workdir / "crash"
+    folder = base / "in"
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        (folder / f"m{i:03d}.md").write_text(minutes_md(f"2023-{1 + i % 12:02d}-{1 + i // 12 % 28:02d}",
+                                                        f"Krasch {i}"), encoding="utf-8")
+    db = base / "w.duckdb"
+    python = str(Path(ctx.minutes).with_name("python"))
+    first = run_bounded([python, "-c", _KILLED_BEFORE_PERSONS, "import", str(folder), "--db", str(db), "-q",
+                         "--batch-size", "10"], timeout=ctx.args.wall, mem_mb=ctx.args.mem_mb,
+                        watch_dir=str(ctx.workdir))
+    before = try_q(db, COUNT_SQL) or [{}]
+    if first.rc != -signal.SIGKILL or before[0].get("documents") != n or before[0].get("persons"):
+        return Verdict(False, f"the kill before persons did not land as meant (exit {first.rc}): "
+                              f"{before[0].get('documents')} documents, {before[0].get('persons')} persons")
+    rerun = run_bounded([ctx.minutes, "import", str(folder), "--db", str(db), "-q"], timeout=ctx.args.wall,
+                        mem_mb=ctx.args.mem_mb, watch_dir=str(ctx.workdir))
+    after = try_q(db, COUNT_SQL) or [{}]
+    detail = (f"killed after the last batch: {before[0].get('documents')} documents, {before[0].get('persons')} "
+              f"persons; re-run exit {rerun.rc}: {after[0].get('documents')} documents, "
+              f"{after[0].get('persons')} persons")
+    return Verdict(bool(after[0].get("persons")) and after[0].get("documents") == n, detail)
 
 
 
