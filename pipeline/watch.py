@@ -52,14 +52,14 @@ class Watcher:
 
     def scan(self) -> dict[str, Stamp]:
         """Every importable file under the folder with its size and modification time."""
-        from minutes.pipeline.discover import discover
+        from minutes.pipeline import discover
 
         found = {}
-        for f in discover([self.folder], self.settings.follow_links):
+        for f in discover([self.folder]):
             if f.error:
                 continue
             try:
-                st = f.st or os.stat(f.path)
+                st = os.stat(f.path)
             except OSError:  # removed while the folder was listed
                 continue
             found[f.path] = (st.st_size, st.st_mtime_ns)

@@ -12,24 +12,27 @@ from click.testing import CliRunner
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # devtools.docgen
 
-from devtools.docgen import minutes_markdown, render  # noqa: E402
+from devtools.docgen import render  # noqa: E402
 
-# Imports run in the test's own process (and in the commands tests start): a test of the import
-# service starts it itself (tests/test_service.py).
-os.environ["MINUTES_IMPORT_SERVICE"] = "0"
+MINUTES_MD = """\
+# Minnesanteckningar Styrgruppen för vårdnära service
 
-MINUTES_MD = minutes_markdown("2025-02-04")
+| Datum | 2025-02-04 |
+| Tid | kl. 13.00–15.00 |
+| Plats | Regionhuset, rum Älven |
+| Närvarande | Åsa Öberg (ÅÖ), ordf. | Region Örebro län |
+| | Göran Ärlig (GÄ) | Region Värmland |
+| Frånvarande | Märta Ådahl (MÅ) | Region Dalarna |
 
+## 1. Ekonomisk uppföljning
 
-def rows(db, sql: str, params=()) -> list[tuple]:
-    """The rows of a query on a warehouse file, read-only."""
-    import duckdb
+Göran Ärlig redogör för utfallet.
 
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, list(params)).fetchall()
-    finally:
-        con.close()
+**Beslut:**
+
+- Styrgruppen godkänner uppföljningen.
+- GÄ tar fram en prognos för våren senast 2025-03-14.
+"""
 
 
 @pytest.fixture
