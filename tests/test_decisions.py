@@ -145,3 +145,13 @@ def test_a_task_paragraph_goes_on_deciding_under_a_label():
 def test_clause_examples(text, expected):
     """The examples of decisions.yaml's att-clause shape."""
     assert rules().is_clause(text) is expected
+
+
+@pytest.mark.parametrize("sentence, decided", [
+    ("Nämnden beslutade att avgiften gäller från den 1 juli 2025.", True),  # a date inside what is decided
+    ("Styrelsen beslutade att ändringen träder i kraft den 1 januari 2026.", True),
+    ("Kommunstyrelsen beslutade den 12 maj 2024 att anta planen.", False),  # an earlier decision, reported
+])
+def test_a_date_makes_a_report_only_before_what_is_decided(sentence, decided):
+    md = f"# Protokoll Socialnämnden 2025-03-10\n\n## § 1 Taxor\n\n{sentence}\n"
+    assert bool(decisions(md)) == decided
