@@ -14,9 +14,12 @@ class Settings:
     """The settings of one command; the warehouse path is an argument of its own."""
 
     doc_timeout: float = 1800.0  # MINUTES_DOC_TIMEOUT: seconds one document may take (a scan of hundreds of pages)
+    memory_limit: int = 2048  # MINUTES_MEMORY_LIMIT: MB of memory the process reading one file may use (0: none)
+    follow_links: bool = False  # MINUTES_FOLLOW_LINKS: read links that lead out of the folders being imported
     lock_wait: float = 30.0  # MINUTES_LOCK_WAIT: seconds to wait for a warehouse another process holds
     ocr_dpi: int = 300  # MINUTES_OCR_DPI: measured best on Swedish scans (200 dpi lost a decision in five)
     ocr_workers: int | None = None  # MINUTES_OCR_WORKERS: pages read at once (default: every core)
+    ocr_max_megapixels: int = 40  # MINUTES_OCR_MAX_MEGAPIXELS: the largest page image OCR renders (A2 at 300 dpi)
     tesseract: str = "tesseract"  # MINUTES_TESSERACT: the Tesseract program
     libreoffice: str = "soffice"  # MINUTES_LIBREOFFICE: the LibreOffice program that reads .doc, .rtf and .odt
     convert_timeout: float = 300.0  # MINUTES_CONVERT_TIMEOUT: seconds LibreOffice may take over one conversion
@@ -37,6 +40,7 @@ class Settings:
     s3_key_id: str | None = None  # AWS_ACCESS_KEY_ID
     s3_secret: str | None = None  # AWS_SECRET_ACCESS_KEY
     s3_region: str | None = None  # AWS_DEFAULT_REGION
+    service_idle: float = 600.0  # MINUTES_SERVICE_IDLE: seconds the import service waits for work before it exits
 
 
 #: A batch is also written after this many pages or seconds of work: each write closes the file so
