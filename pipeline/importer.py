@@ -360,7 +360,7 @@ def _copy_note(twin: str) -> str:
 
 def retry_key(version: str, settings: Settings, ocr: bool) -> str:
     """What a lasting failure depends on besides the file: the rules and the limits; a new key retries it."""
-    parts = (version, settings.doc_timeout, settings.memory_limit, settings.ocr_dpi, settings.ocr_max_megapixels, ocr)
+    parts = (version, settings.doc_timeout, settings.doc_memory, settings.ocr_dpi, settings.ocr_max_megapixels, ocr)
     return hashlib.sha1(repr(parts).encode()).hexdigest()[:12]
 
 
@@ -386,8 +386,8 @@ def _run(jobs: Iterator[Job], workers: int, engine: str, scheduler: str | None, 
         from .dask_engine import run_on_dask
         yield from run_on_dask(jobs, workers, scheduler, settings.scheduler_timeout)
         return
-    key = (workers, settings.memory_limit)
-    pool = (pools or {}).pop(key, None) or WorkerPool(workers, ctx or worker_context(), settings.memory_limit)
+    key = (workers, settings.doc_memory)
+    pool = (pools or {}).pop(key, None) or WorkerPool(workers, ctx or worker_context(), settings.doc_memory)
     finished = False
     try:
         yield from pool.run(jobs, stop)

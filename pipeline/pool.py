@@ -3,7 +3,7 @@
 Every file is read in a child process (`process` in work.py: opening, hashing, extracting,
 OCR, rules), never in the importing process. Its limits hold even inside native code (pdfium,
 spaCy, lxml, numpy), where no Python-level check can reach:
-- memory: each worker runs under an address-space limit (RLIMIT_AS, Settings.memory_limit);
+- memory: each worker may grow by at most Settings.doc_memory megabytes (RLIMIT_AS, `--doc-memory`);
   an allocation past it fails, which Python reports as a MemoryError;
 - time: a worker still busy with one file past Settings.doc_timeout (plus a short grace for
   the alarm inside it to fire first) is killed with SIGKILL.
@@ -27,7 +27,7 @@ from typing import Callable, Iterable, Iterator
 
 from minutes.core.paths import shown_name
 
-from .work import Job, Outcome, process, too_long
+from .work import Job, Outcome, limit_memory, process, too_long
 
 log = logging.getLogger(__name__)
 
@@ -73,11 +73,7 @@ def _serve(conn: Connection, memory_mb: int, work: Callable[[Job], Outcome]) -> 
         os._exit(0)
     _let_forkserver_go()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C goes to the importer, which ends the workers
-    if memory_mb:
-        import resource
-
-        limit = memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    limit_memory(memory_mb)
 
     while True:
         try:
@@ -255,8 +251,8 @@ def _lost(worker: _Worker, timed_out: bool) -> Outcome:
                      if -code == signal.SIGKILL else f"crashed ({sig})")
         else:
             cause = f"ended unexpectedly (exit code {code})"
-        limit = f", within the {job.settings.memory_limit} MB memory limit (--memory-limit)" \
-            if job.settings.memory_limit else ""
+        limit = f", within the {job.settings.doc_memory} MB one file may take (--doc-memory)" \
+            if job.settings.doc_memory else ""
         error = (f"The process reading {name} {cause}{limit}; the file was skipped and the rest imported "
                  "(--force tries it again).")
     log.debug("worker %s lost on %s: %s", worker.process.pid, job.path, error)

@@ -152,6 +152,22 @@ def hashed(job: Job) -> str | Outcome:
     return Outcome(job.path, "failed", error=error, lasting=lasting, seconds=time.perf_counter() - t0)
 
 
+def limit_memory(megabytes: int) -> None:
+    """Let this process's memory (its address space, RLIMIT_AS) grow by at most `megabytes` from now on,
+    within any lower limit it was started under; 0: no limit. An allocation past it fails as MemoryError."""
+    if megabytes <= 0:
+        return
+    import resource
+
+    with open("/proc/self/statm") as f:
+        now = int(f.read().split()[0]) * resource.getpagesize()
+    hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+    limit = now + megabytes * 1024 * 1024
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
 def too_long(name: str, limit: float) -> str:
     return (f"{name} took longer than {limit:g} s, the limit for one file (--timeout), and was skipped; "
             "import it alone with a larger --timeout.")
@@ -186,8 +202,8 @@ def process(job: Job) -> Outcome:
     except DocumentTimeout:
         return failed(too_long(name, job.settings.doc_timeout), sha)
     except MemoryError:
-        return failed(f"{name} needed more memory than the {job.settings.memory_limit} MB allowed for one file "
-                      "(--memory-limit) and was skipped; import it alone with a larger --memory-limit.", sha)
+        return failed(f"{name} needed more than {job.settings.doc_memory} MB, the memory one file may take "
+                      "(--doc-memory), and was skipped; import it alone with a larger --doc-memory.", sha)
     except ExtractionError as e:
         return failed(str(e), sha, lasting=e.lasting)
     except Exception as e:  # a bug or a file no backend foresaw: the batch goes on

@@ -1,7 +1,7 @@
 """A hostile archive folder: whatever lands in it costs at most its own file, never the import or the machine.
 
 Each test builds its hostile input at test time and imports it beside good files. Work that
-would take memory runs in the import's worker processes under `--memory-limit`, so a
+would take memory runs in the import's worker processes under `--doc-memory`, so a
 regression fails the test instead of exhausting the machine.
 """
 from __future__ import annotations
@@ -48,7 +48,7 @@ def folder(tmp_path, make_doc) -> Path:
 
 
 def _import(runner, folder: Path, db: Path, *args: str):
-    return runner.invoke(main, ["import", str(folder), "--db", str(db), "--memory-limit", "1024", *args])
+    return runner.invoke(main, ["import", str(folder), "--db", str(db), "--doc-memory", "1024", *args])
 
 
 # --- 1. file names that are not UTF-8 ---------------------------------------------------------
@@ -224,15 +224,15 @@ def test_a_file_over_the_memory_limit_fails_alone_and_is_not_retried_unchanged(r
     big.write_text("Protokoll\n\n" + "Nämnden diskuterade frågan om budgeten utförligt.\n" * 1_500_000,
                    encoding="utf-8")  # 75 MB of text
     db = tmp_path / "w.duckdb"
-    res = _import(runner, folder, db, "--memory-limit", "500")
+    res = _import(runner, folder, db, "--doc-memory", "500")
     assert res.exit_code == 1 and "Traceback" not in res.output
     error = failures(db)["stor.txt"]
-    assert "500 MB" in error and "--memory-limit" in error and one_sentence(error)
-    res = _import(runner, folder, db, "--memory-limit", "500")  # unchanged: not tried again
+    assert "500 MB" in error and "--doc-memory" in error and one_sentence(error)
+    res = _import(runner, folder, db, "--doc-memory", "500")  # unchanged: not tried again
     assert res.exit_code == 1
     assert rows(db, "select seconds, note from imports where source_path like '%stor.txt' order by \"at\" desc "
                     "limit 1") == [(None, "not tried again: unchanged since it failed (--force tries it again)")]
-    res = _import(runner, folder, db, "--memory-limit", "500", "--force")
+    res = _import(runner, folder, db, "--doc-memory", "500", "--force")
     assert rows(db, "select seconds > 0 from imports where source_path like '%stor.txt' order by \"at\" desc "
                     "limit 1") == [(True,)]
 

@@ -51,7 +51,7 @@ def check_worker_killed(ctx: Ctx, paths: list[Path], kind: Kind) -> Verdict:
     good = make_good(folder / "good")
     culprit = make_memory_hog(folder / "culprit")
     db = base / "w.duckdb"
-    p = run_bounded([ctx.minutes, "import", str(folder), "--db", str(db), "-j", "2", "--memory-limit", "0",
+    p = run_bounded([ctx.minutes, "import", str(folder), "--db", str(db), "-j", "2", "--doc-memory", "0",
                      "--timeout", str(ctx.args.doc_timeout or 1800)],
                     timeout=ctx.args.wall, mem_mb=ctx.args.mem_mb, watch_dir=str(ctx.workdir),
                     oom_kill_mb=ctx.args.oom_kill_mb)

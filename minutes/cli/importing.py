@@ -28,9 +28,10 @@ log = logging.getLogger(__name__)
 @click.option("--timeout", default=Settings.doc_timeout, show_default=True, type=click.FloatRange(0),
               envvar="MINUTES_DOC_TIMEOUT", show_envvar=True,
               help="Seconds one file may take before it is skipped as failed (0: no limit).")
-@click.option("--memory-limit", default=Settings.memory_limit, show_default=True, type=click.IntRange(0),
-              envvar="MINUTES_MEMORY_LIMIT", show_envvar=True, metavar="MB",
-              help="Memory the process reading one file may use before the file is skipped as failed (0: no limit).")
+@click.option("--doc-memory", default=Settings.doc_memory, show_default=True, type=click.IntRange(0),
+              envvar="MINUTES_DOC_MEMORY", show_envvar=True, metavar="MB",
+              help="Megabytes reading one file may add to the process reading it before the file is skipped as "
+                   "failed, on every engine (0: no limit).")
 @click.option("--follow-links", is_flag=True, envvar="MINUTES_FOLLOW_LINKS", show_envvar=True,
               help="Also read links that lead out of the folders being imported (skipped as failed otherwise).")
 @click.option("--ocr-dpi", default=Settings.ocr_dpi, show_default=True, type=click.IntRange(72, 600),
@@ -63,10 +64,6 @@ log = logging.getLogger(__name__)
 @click.option("--lake-data", metavar="DIR|s3://…", envvar="MINUTES_LAKE_DATA", show_envvar=True,
               help="Where a new lake (--db ducklake:…) keeps its Parquet data: a folder every worker sees, or "
                    "s3://bucket/prefix.")
-@click.option("--doc-memory", default=Settings.doc_memory, show_default=True, type=click.IntRange(0),
-              envvar="MINUTES_DOC_MEMORY", show_envvar=True, metavar="MB",
-              help="Megabytes one file's extraction may add on --engine dask or into a lake before it is skipped "
-                   "as failed (0: no limit).")
 @click.option("--service/--no-service", default=True, show_default=True, envvar="MINUTES_IMPORT_SERVICE",
               show_envvar=True, help="Hand the import to the import service, a background process that keeps the rules "
                    "loaded (started when none runs); --no-service imports in this process.")
@@ -75,10 +72,10 @@ log = logging.getLogger(__name__)
               help="Seconds a service started by this command waits for the next import before it exits.")
 @click.option("--debug", is_flag=True, help="Show tracebacks for files that fail, and debug logging.")
 def import_cmd(paths: tuple[str, ...], db: str, workers: int, force: bool, no_ocr: bool, timeout: float,
-               memory_limit: int, follow_links: bool, ocr_dpi: int, ocr_workers: int | None, ocr_max_megapixels: int,
+               doc_memory: int, follow_links: bool, ocr_dpi: int, ocr_workers: int | None, ocr_max_megapixels: int,
                tesseract: str, libreoffice: str, convert_timeout: float, engine: str, scheduler: str | None,
                scheduler_timeout: float, out_parquet: str | None, batch_size: int, lake_data: str | None,
-               doc_memory: int, service: bool, service_idle: float, quiet: bool, debug: bool) -> None:
+               service: bool, service_idle: float, quiet: bool, debug: bool) -> None:
     """Import files and folders (searched recursively) into the warehouse.
 
     PDF (born-digital or scanned), Word .docx, older .doc, .rtf and .odt (through
@@ -88,7 +85,7 @@ def import_cmd(paths: tuple[str, ...], db: str, workers: int, force: bool, no_oc
     of the batch goes on; the exit code is 1 when any failed. Other files in the folders
     (spreadsheets, images) are logged as skipped, with the reason.
     Each file is read in a worker process under a time limit (--timeout) and a memory
-    limit (--memory-limit); a file that broke one is not tried again until it changes.
+    limit (--doc-memory); a file that broke one is not tried again until it changes.
     A file whose bytes are already stored (under any name) is logged as a copy, not read.
 
     The work is done by the import service, a background process that keeps Python, DuckDB
@@ -106,10 +103,10 @@ def import_cmd(paths: tuple[str, ...], db: str, workers: int, force: bool, no_oc
     """
     if debug:
         logging.basicConfig(level=logging.DEBUG)
-    chosen = settings(doc_timeout=timeout, memory_limit=memory_limit, follow_links=follow_links, ocr_dpi=ocr_dpi,
+    chosen = settings(doc_timeout=timeout, doc_memory=doc_memory, follow_links=follow_links, ocr_dpi=ocr_dpi,
                       ocr_workers=ocr_workers, ocr_max_megapixels=ocr_max_megapixels, tesseract=tesseract,
                       libreoffice=libreoffice, convert_timeout=convert_timeout, batch_documents=batch_size,
-                      scheduler_timeout=scheduler_timeout, lake_data=lake_data, doc_memory=doc_memory,
+                      scheduler_timeout=scheduler_timeout, lake_data=lake_data,
                       service_idle=service_idle)
     request = {"paths": [_absolute(p) for p in paths], "db": _absolute(db), "workers": workers, "force": force,
                "ocr": not no_ocr, "settings": dataclasses.asdict(chosen),
@@ -157,7 +154,8 @@ def _here(request: dict, chosen, engine: str, scheduler: str | None, bar: _LazyP
     from minutes.warehouse.store import without_pandas
 
     try:
-        with without_pandas() if engine == "local" else contextlib.nullcontext():  # Dask's workers may want it
+        local = engine == "local" and not request["db"].startswith("ducklake:")  # Dask and lakes may want it
+        with without_pandas() if local else contextlib.nullcontext():
             return import_paths(request["paths"], request["db"], settings=chosen, workers=request["workers"],
                                 force=request["force"], ocr=request["ocr"], engine=engine, scheduler=scheduler,
                                 out_parquet=request["out_parquet"], progress=bar.update, command=request["command"])
