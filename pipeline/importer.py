@@ -323,8 +323,9 @@ class _Run:
         left them stale), end the run and fold the write-ahead log into the file, so that the warehouse is
         one file again.
 
-        The run is recorded as finished only after persons is rebuilt, so a run killed before
-        that makes the next one rebuild it, even when nothing changed.
+        The run is recorded as finished only after persons is rebuilt and follow-ups linked, so a run
+        killed before that makes the next one do it (linking the documents the killed run wrote),
+        even when nothing changed.
         """
         s, wh = self.summary, self.wh
         self.batch.flush(release=False)
@@ -332,13 +333,14 @@ class _Run:
             s.counts[had] -= 1
             s.counts["failed"] += 1
             s.failures.append((path, error))
-        if s.counts["imported"] or s.counts["replaced"] or not wh.last_run_finished(s.run_id):
+        healing = not wh.last_run_finished(s.run_id)
+        if s.counts["imported"] or s.counts["replaced"] or healing:
             from minutes.rules.followups import ignored_words
             from minutes.warehouse.followups import link
             from minutes.warehouse.persons import rebuild
             rebuild(wh)
             t0 = time.perf_counter()
-            link(wh.con, self.touched, ignored_words())
+            link(wh.con, self.touched | (wh.unfinished_documents(s.run_id) if healing else set()), ignored_words())
             s.followup_seconds = time.perf_counter() - t0
         wh.finish_run(s.run_id, s.counts)
         s.totals = wh.counts()

@@ -268,8 +268,13 @@ def test_kill_9_after_the_last_batch_leaves_persons_to_the_next_run(tmp_path):
               "main(['import', sys.argv[1], '--db', sys.argv[2], '-q', '--batch-size', '10', '--no-service'])\n")
     assert subprocess.run([sys.executable, "-c", script, str(folder), str(db)]).returncode == -9
     assert rows(db, "select count(*) from documents") == [(30,)] and rows(db, "select count(*) from persons") == [(0,)]
+    assert rows(db, "select count(*) from core.document_bodies") == [(0,)]  # follow-ups: not linked either
     subprocess.run([MINUTES, "import", str(folder), "--db", str(db), "-q"], check=True)
-    assert rows(db, "select count(*) from persons")[0][0] > 0
+    clean = tmp_path / "ren.duckdb"
+    subprocess.run([MINUTES, "import", str(folder), "--db", str(clean), "-q"], check=True)
+    for table in ("persons", "document_bodies", "followups"):
+        assert rows(db, f"select count(*) from core.{table}") == rows(clean, f"select count(*) from core.{table}")
+    assert rows(db, "select count(*) from persons")[0][0] > 0 and rows(db, "select count(*) from core.document_bodies")[0][0]
 
 
 # --- 10. a person listed twice in one meeting --------------------------------------------------------

@@ -341,6 +341,16 @@ class Warehouse:
                                 "FROM core.file_stamps").fetchall()
         return {r[0]: tuple(r[1:]) for r in rows}
 
+    def unfinished_documents(self, run_id: str) -> set[str]:
+        """The documents written by the runs since the last that finished, which did not finish themselves
+        (killed before their derived tables)."""
+        rows = self.con.execute(
+            "SELECT DISTINCT i.document_id FROM core.imports i JOIN core.runs r USING (run_id) "
+            "WHERE r.finished_at IS NULL AND r.run_id <> ? AND i.status IN ('imported', 'replaced') "
+            "AND i.document_id IS NOT NULL AND r.started_at > coalesce((SELECT max(started_at) FROM core.runs "
+            "WHERE finished_at IS NOT NULL), TIMESTAMP '1970-01-01')", [run_id]).fetchall()
+        return {r[0] for r in rows}
+
     def last_run_finished(self, run_id: str) -> bool:
         """Whether the run before `run_id` finished (a killed one may have left derived tables stale)."""
         row = self.con.execute("SELECT finished_at IS NOT NULL FROM core.runs WHERE run_id <> ? "
