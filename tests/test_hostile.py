@@ -219,6 +219,7 @@ def test_a_pdf_that_claims_a_million_pages_is_read_in_a_moment(runner, folder, t
 
 # --- limits, and files that broke one ---------------------------------------------------------------
 
+@pytest.mark.slow
 def test_a_file_over_the_memory_limit_fails_alone_and_is_not_retried_unchanged(runner, folder, tmp_path):
     big = folder / "stor.txt"
     big.write_text("Protokoll\n\n" + "Nämnden diskuterade frågan om budgeten utförligt.\n" * 1_500_000,

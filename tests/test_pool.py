@@ -43,6 +43,7 @@ def test_a_dead_worker_costs_only_its_file():
     assert "was killed (SIGKILL" in error and error.endswith(".") and "\n" not in error
 
 
+@pytest.mark.slow
 def test_a_worker_past_its_time_limit_is_killed_and_replaced():
     pool = WorkerPool(1, worker_context(), 0, work)
     t = time.monotonic()
