@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DB     ?= minutes.duckdb
 
-.PHONY: demo test test-fast install samples ocr-deps office-deps bench bench-ocr bench-followups serve browser-deps clean eval
+.PHONY: demo test test-fast install samples ocr-deps office-deps bench bench-ocr bench-followups serve browser-deps clean eval redteam
 
 # The package and its runtime dependencies (re-run when pyproject.toml changes).
 $(VENV)/.installed: pyproject.toml
@@ -78,6 +78,11 @@ test-fast: $(VENV)/.installed-test
 # fails when a figure drops more than 0.02. `make eval ARGS=--update` keeps an improvement as the new baseline.
 eval: $(VENV)/.installed ocr-deps
 	$(BIN)/python devtools/evaluate.py $(ARGS)
+
+# A hostile archive folder beside good minutes, imported with -j 2 and judged (devtools/redteam.py); fails when
+# any kind does not survive. REDTEAM_ARGS="--mode isolate" pins each kind alone.
+redteam: $(VENV)/.installed-test
+	$(BIN)/python devtools/redteam.py --minutes $(BIN)/minutes $(REDTEAM_ARGS)
 
 # Re-render samples/*.pdf|docx from devtools/samples/*.md after editing a source.
 samples: $(VENV)/.installed-test

@@ -1,8 +1,11 @@
 """The import and query benchmark: minutes beside its baselines, in one run.
 
     make bench                      (BENCH_SCALE=1; BENCH_SCALE=0.05 is what CI runs)
+    BENCH_CORPORA=DIR[:DIR] make bench    (real minutes for the real-layout rows)
 
-Prints one table: pages/s for `pdftotext -layout`, pdfplumber-only text and `minutes import`
+Prints one table. First the real-layout rows (bench/real.py: start-up beside `minutes
+--version`, reading beside `pdftotext -layout`, copies), then, on synthetic minutes:
+pages/s for `pdftotext -layout`, pdfplumber-only text and `minutes import`
 with 1 and 2 workers on the same PDFs (medians of several runs, and the ratios), two separate
 single-worker imports of half the PDFs each run at once (what two processes can do on this
 machine: the ceiling for -j 2), the same ratios once started (each import's start-up taken
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import platform
 import random
 import shutil
 import statistics
@@ -29,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.corpus import minutes, write_corpus  # noqa: E402
 
+os.environ["MINUTES_IMPORT_SERVICE"] = "0"  # whole commands, start-up included; bench/real.py times the service too
 SCALE = float(os.environ.get("BENCH_SCALE", "1"))
 REPEATS = 3 if SCALE >= 0.5 else 2  # runs per measure; the medians are printed
 ROUNDS = 5 if SCALE >= 0.5 else 2  # interleaved rounds of the PDF comparison
@@ -183,15 +188,21 @@ def _report_pdf(files: list[Path], pages: int, rounds: list[list[float]], t_plum
 
 
 def _halves(files: list[Path]) -> list[Path]:
-    """Two folders of symbolic links, each to every other file (alike in pages)."""
+    """Two folders, each holding every other file (alike in pages) as a hard link (an import does not
+    follow a symbolic link out of its folder), or a copy where the file system has none."""
     out = []
     for k in range(2):
         folder = OUT / f"{files[0].parent.name}-half{k}"
         folder.mkdir(parents=True, exist_ok=True)
         for f in files[k::2]:
             link = folder / f.name
+            if link.is_symlink():
+                link.unlink()  # made by an earlier version of this benchmark
             if not link.exists():
-                link.symlink_to(f.resolve())
+                try:
+                    os.link(f, link)
+                except OSError:
+                    shutil.copyfile(f, link)
         out.append(folder)
     return out
 
@@ -332,19 +343,40 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     compile_modules()
     t0 = time.perf_counter()
+    from bench.real import bench_real
+    bench_real(ROUNDS)
     bench_pdf(repeats)
     bench_docx(repeats)
     bench_reimport(repeats)
     bench_memory()
     bench_queries(repeats)
-    cpu = os.cpu_count()
-    print(f"minutes benchmark, BENCH_SCALE={SCALE}, {cpu} cores, Python {sys.version.split()[0]}, "
-          f"medians of {repeats} runs ({ROUNDS} interleaved rounds for the "
-          f"PDF rows), {time.perf_counter() - t0:.0f} s in all")
+    report(t0, f"medians of {repeats} runs ({ROUNDS} interleaved rounds for the PDF rows)")
+
+
+def machine() -> str:
+    """The processor, its cores and the load when asked: the figures hold for this machine as it was."""
+    model = next((line.split(":", 1)[1].strip() for line in _read("/proc/cpuinfo").splitlines()
+                  if line.startswith("model name")), platform.processor() or platform.machine())
+    load = " ".join(_read("/proc/loadavg").split()[:3]) or "unknown"
+    return f"{model}, {os.cpu_count()} cores, load average {load}"
+
+
+def _read(path: str) -> str:
+    try:
+        return Path(path).read_text()
+    except OSError:
+        return ""
+
+
+def report(t0: float, how: str) -> None:
+    """Print the table of RESULTS under a line naming the machine and the run."""
+    print(f"minutes benchmark, BENCH_SCALE={SCALE}, Python {sys.version.split()[0]}, {how}, "
+          f"{time.perf_counter() - t0:.0f} s in all\nmachine: {machine()}")
     w = max(len(r[0]) for r in RESULTS)
     for measure, value, unit, note in RESULTS:
         print(f"{measure:<{w}}  {value:>8} {unit:<8} {note}")
 
 
 if __name__ == "__main__":
-    main()
+    from bench.bench import main as run_all  # this file as the module bench/real.py fills RESULTS of
+    run_all()

@@ -268,3 +268,28 @@ def render(md: str, path: str | Path) -> Path:
         return to_pdf(md, p)
     p.write_text(md, encoding="utf-8")
     return p
+
+
+def minutes_markdown(date: str, body: str = "Styrgruppen för vårdnära service",
+                     decision: str = "Styrgruppen godkänner uppföljningen.", deadline: str = "2025-03-14",
+                     extra: str = "") -> str:
+    """Short Swedish minutes: an attendee table, one section with a decision and an assignment."""
+    return f"""\
+# Minnesanteckningar {body}
+
+| Datum | {date} |
+| Tid | kl. 13.00–15.00 |
+| Plats | Regionhuset, rum Älven |
+| Närvarande | Åsa Öberg (ÅÖ), ordf. | Region Örebro län |
+| | Göran Ärlig (GÄ) | Region Värmland |
+| Frånvarande | Märta Ådahl (MÅ) | Region Dalarna |
+
+## 1. Ekonomisk uppföljning
+
+Göran Ärlig redogör för utfallet.
+
+**Beslut:**
+
+- {decision}
+- GÄ tar fram en prognos för våren senast {deadline}.
+{extra}"""

@@ -24,9 +24,12 @@ from minutes.core.document import Block, Document, has_text
 
 from .errors import ExtractionError
 from .textutil import clean, split_marker
+from .zipparts import check_sizes, unpack
 
-#: Refuse documents whose XML would unpack to more than this (zip bombs).
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+#: A Word table has at most 63 columns; a cell spanning more is damaged or hostile (20 million took 1.5 GB).
+MAX_GRID_SPAN = 64
+#: Tables nested deeper than this are refused (real minutes nest two or three).
+MAX_TABLE_DEPTH = 16
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 _RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
@@ -46,7 +49,7 @@ def extract_docx(path: Path, name: str | None = None) -> Document:
     name = name or path.name
     try:
         with zipfile.ZipFile(path) as z:
-            _check_size(z, name)  # first: telling Word from other zips may unpack a part
+            check_sizes(z, name)  # first: telling Word from other zips may unpack a part
             _check_word(z, name)
             package = _Package(z)
             body = package.body()
@@ -57,7 +60,10 @@ def extract_docx(path: Path, name: str | None = None) -> Document:
         raise ExtractionError(
             f"{name} could not be opened as a Word document ({type(e).__name__}); "
             "open it in Word and save it again as .docx.") from e
-    reader.read_body(body)
+    try:
+        reader.read_body(body)
+    except _TooLarge as e:
+        raise ExtractionError(f"{name} {e}; it looks damaged and was not read.") from e
     blocks = reader.blocks
     if not has_text(blocks):
         raise ExtractionError(f"{name} contains no text; check that it is the right file.")
@@ -73,20 +79,12 @@ def _check_word(z: zipfile.ZipFile, name: str) -> None:
     """Refuse a zip package that is not a Word document, saying what it is."""
     names = set(z.namelist())
     if "word/document.xml" in names or (
-            "[Content_Types].xml" in names and any(t in z.read("[Content_Types].xml") for t in _WORD_MAIN_TYPES)):
+            "[Content_Types].xml" in names and any(t in unpack(z, "[Content_Types].xml") for t in _WORD_MAIN_TYPES)):
         return
     if any(n.startswith(("xl/", "ppt/")) for n in names):
         raise ExtractionError(
             f"{name} is an Excel or PowerPoint file; export it as PDF and import the PDF instead.")
     raise ExtractionError(f"{name} is a zip archive, not a Word document; unpack it and import the files inside.")
-
-
-def _check_size(z: zipfile.ZipFile, name: str) -> None:
-    total = sum(i.file_size for i in z.infolist())
-    if total > MAX_UNPACKED_BYTES:
-        raise ExtractionError(
-            f"{name} would unpack to {total // 2**20} MB, more than the {MAX_UNPACKED_BYTES // 2**20} MB "
-            "allowed for a Word file; check that it is a real document.")
 
 
 class _Package:
@@ -102,7 +100,7 @@ class _Package:
         self.related = _targets(z, posixpath.join(folder, "_rels", name + ".rels"), folder)
 
     def body(self):
-        root = etree.fromstring(self.z.read(self.main), _PARSER)
+        root = etree.fromstring(unpack(self.z, self.main), _PARSER)
         body = root.find(_W + "body")
         if body is None:
             raise ValueError("the document part has no body")
@@ -127,7 +125,7 @@ class _Package:
 def _targets(z: zipfile.ZipFile, rels_name: str, folder: str) -> dict[str, str]:
     """Relationship type (its last word: officeDocument, styles, numbering) -> part name in the zip."""
     try:
-        root = etree.fromstring(z.read(rels_name), _PARSER)
+        root = etree.fromstring(unpack(z, rels_name), _PARSER)
     except KeyError:
         return {}
     out: dict[str, str] = {}
@@ -161,7 +159,7 @@ def _parsed(z: zipfile.ZipFile, info: zipfile.ZipInfo, parse) -> dict:
     if key not in _PARSED:
         if len(_PARSED) >= 32:
             _PARSED.clear()
-        _PARSED[key] = parse(z.read(info))
+        _PARSED[key] = parse(unpack(z, info))
     return _PARSED[key]
 
 
@@ -298,8 +296,7 @@ class _Reader:
         for tr in tbl.iterchildren(_W + "tr"):
             row: list[str] = []
             for tc in tr.iterchildren(_W + "tc"):
-                span_el = tc.find(f"{_W}tcPr/{_W}gridSpan")
-                span = int(span_el.get(_W + "val", "1")) if span_el is not None else 1
+                span = _grid_span(tc)
                 vmerge = tc.find(f"{_W}tcPr/{_W}vMerge")
                 continued = vmerge is not None and vmerge.get(_W + "val", "continue") == "continue"
                 text = "" if continued else _cell_text(tc)
@@ -312,13 +309,34 @@ class _Reader:
             self.blocks.append(Block("table", "", page=self.page, rows=rows))
 
 
-def _cell_text(tc) -> str:
+class _TooLarge(Exception):
+    """A table beyond what Word makes (a hostile or damaged file); the message says how."""
+
+
+def _grid_span(tc) -> int:
+    """How many grid columns a cell spans (MAX_GRID_SPAN at most)."""
+    el = tc.find(f"{_W}tcPr/{_W}gridSpan")
+    if el is None:
+        return 1
+    value = el.get(_W + "val", "1")
+    span = int(value) if value.isdigit() else 1
+    if span > MAX_GRID_SPAN:
+        raise _TooLarge(f"has a table cell spanning {span:,} columns, more than the {MAX_GRID_SPAN} a Word table "
+                        "can have")
+    return max(span, 1)
+
+
+def _cell_text(tc, depth: int = 1) -> str:
+    """A cell's text; a table nested in it gives its cells line by line (each cell once, however deep)."""
     parts = []
     for el in tc.iterchildren():
         if el.tag == _W + "p":
             parts.append(_paragraph_text(el)[0])
-        elif el.tag == _W + "tbl":  # a nested table: its cells line by line
-            parts.extend(_cell_text(c) for c in el.iter(_W + "tc"))
+        elif el.tag == _W + "tbl":
+            if depth >= MAX_TABLE_DEPTH:
+                raise _TooLarge(f"has tables nested more than {MAX_TABLE_DEPTH} deep, more than minutes ever hold")
+            parts.extend(_cell_text(c, depth + 1) for c in el.iter(_W + "tc")
+                         if next(c.iterancestors(_W + "tbl")) is el)  # its own cells; nested ones recurse
     return clean("\n".join(p.strip() for p in parts if p.strip()))
 
 

@@ -6,8 +6,16 @@ with the file and what to do about it.
 
 
 class ExtractionError(Exception):
-    """A file could not be read; `str(err)` is the sentence shown to the user."""
+    """A file could not be read; `str(err)` is the sentence shown to the user.
+
+    `lasting`: the same bytes would fail the same way again (damaged, too large), so an
+    unchanged file is not tried again on the next import.
+    """
+
+    lasting = True
 
 
 class MissingToolError(ExtractionError):
-    """A file needs an external program (such as Tesseract) that is not installed."""
+    """A file needs something this machine does not offer now (Tesseract, or OCR switched off); worth retrying."""
+
+    lasting = False

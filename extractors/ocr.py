@@ -25,7 +25,7 @@ import pypdfium2 as pdfium
 
 from minutes.core.document import Block
 
-from .errors import MissingToolError
+from .errors import ExtractionError, MissingToolError
 from .layout import page_blocks
 from .lines import Rule, Segment
 from .pdfium_lock import PDFIUM_LOCK
@@ -34,6 +34,8 @@ from .textutil import clean
 log = logging.getLogger(__name__)
 
 INSTALL_HINT = "install tesseract-ocr tesseract-ocr-swe (for example `sudo apt-get install tesseract-ocr tesseract-ocr-swe`)"
+#: The least resolution a page too large for the pixel limit is rendered at; below it OCR reads nothing useful.
+MIN_DPI = 150
 _JUNK = set("|¦_—–-=~•.,:;'\"`´")  # table rules and specks read as characters
 
 
@@ -57,15 +59,17 @@ class OcrEngine:
     """Reads scanned pages of a PDF with Tesseract."""
 
     def __init__(self, lang: str = "swe", dpi: int = 300, workers: int | None = None,
-                 binary: str = "tesseract", timeout: float = 300.0) -> None:
+                 binary: str = "tesseract", timeout: float = 300.0, max_megapixels: int = 40) -> None:
         self.lang = lang
         self.dpi = dpi
         self.workers = max(1, workers or os.cpu_count() or 1)
         self.binary = binary
         self.timeout = timeout
+        self.max_pixels = max_megapixels * 1_000_000
 
     def read_pages(self, path: Path, indices: list[int]) -> tuple[list[Block], float]:
         """Blocks of the given (0-based) pages, and the seconds spent."""
+        sizes, dpis = self._dpis(path, indices)  # a page too large is refused first, with or without Tesseract
         problem = tesseract_problem(self.binary, self.lang)
         if problem:
             raise MissingToolError(
@@ -74,35 +78,65 @@ class OcrEngine:
         t0 = time.perf_counter()
         blocks: list[Block] = []
         with tempfile.TemporaryDirectory(prefix="minutes-ocr-") as tmp:
-            images = self._render(path, indices, Path(tmp))
+            images = self._render(path, sizes, dpis, Path(tmp))
             with cf.ThreadPoolExecutor(max_workers=self.workers) as pool:
                 results = pool.map(self._tesseract, [img for img, *_ in images])
-                for (img, (w, h), index, rules, angle), tsv in zip(images, results):
-                    words = words_from_tsv(tsv, self.dpi)
+                for (img, (w, h), index, rules, angle, dpi), tsv in zip(images, results):
+                    words = words_from_tsv(tsv, dpi)
                     deskew(words, rules, angle)
                     blocks.extend(page_blocks(words, rules, index + 1, w, size_tolerance=0.2))
         return blocks, time.perf_counter() - t0
 
-    def _render(self, path: Path, indices: list[int], tmp: Path) -> list[tuple]:
-        """Render, clean and save each page: (png path, page size, index, ruling lines, skew)."""
+    def _render(self, path: Path, sizes: dict, dpis: dict, tmp: Path) -> list[tuple]:
+        """Render, clean and save each page at its dpi: (image path, page size, index, ruling lines, skew, dpi)."""
         with PDFIUM_LOCK:
             pdf = pdfium.PdfDocument(str(path))
         out = []
         try:
-            for i in indices:
+            for i in sizes:
                 with PDFIUM_LOCK:  # only while pdfium works; cleaning the image needs no lock
                     page = pdf[i]
-                    size = page.get_size()
-                    img = page.render(scale=self.dpi / 72, grayscale=True).to_pil()
+                    img = page.render(scale=dpis[i] / 72, grayscale=True).to_pil()
                     page.close()
-                img, rules, angle = prepare_scan(img, self.dpi)
+                img, rules, angle = prepare_scan(img, dpis[i])
                 target = tmp / f"page-{i:05d}.pgm"  # uncompressed: much faster to write than PNG
                 img.save(target)
-                out.append((target, size, i, rules, angle))
+                out.append((target, sizes[i], i, rules, angle, dpis[i]))
         finally:
             with PDFIUM_LOCK:
                 pdf.close()
         return out
+
+    def _dpis(self, path: Path, indices: list[int]) -> tuple[dict, dict]:
+        """Each page's size (points) and the dpi it is rendered at (see `page_dpi`), before any is rendered.
+
+        A page whose image at our dpi would be larger than `max_pixels` is rendered at a lower
+        dpi, down to MIN_DPI; a page too large even then refuses the file (a 200-inch page
+        would need gigabytes).
+        """
+        sizes = {}
+        with PDFIUM_LOCK:
+            pdf = pdfium.PdfDocument(str(path))
+            try:
+                for i in indices:
+                    page = pdf[i]
+                    sizes[i] = page.get_size()
+                    page.close()
+            finally:
+                pdf.close()
+        return sizes, {i: self.page_dpi(path, i, *sizes[i]) for i in indices}
+
+    def page_dpi(self, path: Path, index: int, width: float, height: float) -> int:
+        """The dpi a page (size in points) is rendered at: ours, or less for a page too large for `max_pixels`."""
+        inches = max(width, 1.0) / 72 * max(height, 1.0) / 72
+        dpi = min(self.dpi, int(math.sqrt(self.max_pixels / inches)))
+        if dpi < min(MIN_DPI, self.dpi):
+            raise ExtractionError(
+                f"{path.name} has a scanned page of {width / 72 * 2.54:.0f} x {height / 72 * 2.54:.0f} cm (page "
+                f"{index + 1}), too large to read: at {min(MIN_DPI, self.dpi)} dpi its image would be "
+                f"{inches * min(MIN_DPI, self.dpi) ** 2 / 1e6:,.0f} megapixels, more than the "
+                f"{self.max_pixels / 1e6:g} allowed (--ocr-max-megapixels).")
+        return dpi
 
     def _tesseract(self, image: Path) -> str:
         env = dict(os.environ, OMP_THREAD_LIMIT="1")

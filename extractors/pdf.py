@@ -20,7 +20,7 @@ import pypdfium2.raw as pdfium_c
 
 from minutes.core.document import Block, Document, has_text
 
-from .errors import ExtractionError
+from .errors import ExtractionError, MissingToolError
 from .layout import classify_headings, page_blocks
 from .lines import Rule, Segment
 from .pdfium_lock import PDFIUM_LOCK
@@ -41,7 +41,7 @@ def extract_pdf(path: Path, ocr=None) -> Document:
     ocr_seconds = 0.0
     if scanned:
         if ocr is None:
-            raise ExtractionError(
+            raise MissingToolError(
                 f"{path.name} has {len(scanned)} scanned page(s) without a text layer and OCR is switched off; "
                 "import it again with OCR enabled.")
         ocr_blocks, ocr_seconds = ocr.read_pages(path, scanned)
@@ -57,20 +57,32 @@ def extract_pdf(path: Path, ocr=None) -> Document:
     return doc
 
 
+#: After this many unreadable pages in a row the rest are not tried (a page tree claiming a million pages).
+MAX_BAD_RUN = 50
+
+
 def _read_pages(path: Path) -> tuple[list[Block], dict[int, float], list[int], list[str], int]:
-    """Every page's blocks and height, the pages that need OCR, warnings, and the page count."""
+    """Every page's blocks and height, the pages that need OCR, warnings, and the pages there are.
+
+    Unreadable pages are reported as ranges, and after MAX_BAD_RUN of them in a row the rest
+    are not tried: the page count is then the last page read.
+    """
     pdf = _open(path)
     try:
         blocks: list[Block] = []
         heights: dict[int, float] = {}
         scanned: list[int] = []
-        warnings: list[str] = []
+        bad: list[int] = []
         n_pages = len(pdf)
+        stopped = None
         for i in range(n_pages):
+            if len(bad) >= MAX_BAD_RUN and bad[-MAX_BAD_RUN] == i - MAX_BAD_RUN:  # the last ones all failed
+                stopped = i
+                break
             try:
                 page_out, height, needs_ocr = _read_page(pdf, i)
-            except pdfium.PdfiumError as e:
-                warnings.append(f"page {i + 1} could not be read ({e}) and was skipped")
+            except pdfium.PdfiumError:
+                bad.append(i)
                 continue
             heights[i + 1] = height
             if needs_ocr:
@@ -78,7 +90,26 @@ def _read_pages(path: Path) -> tuple[list[Block], dict[int, float], list[int], l
             blocks.extend(page_out)
     finally:
         pdf.close()
+    warnings = [f"{_pages(a, b)} could not be read and {'were' if b > a else 'was'} skipped" for a, b in _runs(bad)]
+    if stopped is not None:
+        warnings.append(f"the {n_pages - stopped:,} pages after page {stopped:,} were not tried")
+        n_pages = max(heights, default=0)
     return blocks, heights, scanned, warnings, n_pages
+
+
+def _runs(indices: list[int]) -> list[tuple[int, int]]:
+    """Consecutive page indices as (first, last) pairs, 1-based."""
+    out: list[tuple[int, int]] = []
+    for i in indices:
+        if out and out[-1][1] == i:
+            out[-1] = (out[-1][0], i + 1)
+        else:
+            out.append((i + 1, i + 1))
+    return out
+
+
+def _pages(first: int, last: int) -> str:
+    return f"page {first:,}" if first == last else f"pages {first:,}–{last:,}"
 
 
 def _open(path: Path) -> pdfium.PdfDocument:

@@ -16,12 +16,13 @@ from __future__ import annotations
 __all__ = ["__version__"]
 
 
-def _version() -> str:
+def __getattr__(name: str) -> str:
+    """`minutes.__version__`, read from the installation when first asked for (importlib.metadata is slow
+    to import, and no command but --version needs it)."""
+    if name != "__version__":
+        raise AttributeError(f"module 'minutes' has no attribute {name!r}")
     from importlib.metadata import PackageNotFoundError, version
     try:
         return version("minutes")
     except PackageNotFoundError:  # a source tree that was never installed
         return "0+unknown"
-
-
-__version__ = _version()

@@ -8,7 +8,7 @@ start without loading the extractors and the rules.
 """
 from __future__ import annotations
 
-__all__ = ["Summary", "discover", "import_paths"]
+__all__ = ["Summary", "import_paths"]  # and the module `discover`: which files an import reads
 
 
 def __getattr__(name: str):

@@ -12,7 +12,7 @@ pipeline/lake_engine.py, has the workers write themselves.)
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from .work import Job, Outcome
 
@@ -21,7 +21,7 @@ class EngineError(RuntimeError):
     """Dask is missing or its scheduler cannot be reached; the message says what to do."""
 
 
-def run_on_dask(jobs: list[Job], workers: int, scheduler: str | None = None,
+def run_on_dask(jobs: Iterable[Job], workers: int, scheduler: str | None = None,
                 connect_timeout: float = 30.0) -> Iterator[Outcome]:
     """Yield outcomes as they complete on the cluster at `scheduler`, or on a local cluster of `workers`."""
     try:

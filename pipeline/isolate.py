@@ -5,25 +5,20 @@ the rules-loaded forkserver, which streams each outcome back as it finishes. A d
 makes the child die (out of memory, a crash in a native library) or that outlives its time
 limit becomes a failure row of its own; a new child goes on with the documents after it.
 Used by the lake engine's batch tasks and the Dask engine's tasks, which run inside Dask
-workers; `run_pool` gives a local `-j N` import the same: a file that kills its pool worker
-is a failure row, and the import goes on.
+workers. A local import's workers keep the same promises in pipeline/pool.py.
 """
 from __future__ import annotations
 
-import concurrent.futures as cf
-import itertools
 import logging
 import multiprocessing
-import resource
 import signal
 import time
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
 from minutes.core.settings import Settings
 
-from .work import Job, Outcome, process
+from .work import Job, Outcome, limit_memory, process
 
 log = logging.getLogger(__name__)
 
@@ -54,42 +49,6 @@ def extract_isolated(jobs: list[Job], settings: Settings, work: Callable[[Job], 
     return outcomes  # type: ignore[return-value]
 
 
-def run_pool(jobs: list[Job], workers: int, work: Callable[[Job], Outcome] = process) -> Iterator[Outcome]:
-    """`work` for each job in a pool of `workers` processes, yielding outcomes as they complete.
-
-    A worker that dies (out of memory, a crash in a native library) breaks the pool. The jobs
-    in flight then run again one at a time, each alone in a child (`extract_isolated`), so only
-    the file that kills its process becomes a failure row; a new pool goes on with the rest.
-    """
-    from .importer import worker_context
-
-    ctx, todo = worker_context(), iter(jobs)
-    window = workers * 4  # jobs in flight: bounds the memory held by finished, unloaded results
-    while True:
-        suspects: list[Job] = []
-        with cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-            pending = {pool.submit(work, job): job for job in itertools.islice(todo, window)}
-            while pending and not suspects:
-                done, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
-                for fut in done:
-                    job = pending.pop(fut)
-                    try:
-                        outcome = fut.result()
-                    except BrokenProcessPool:
-                        suspects.append(job)
-                        continue
-                    yield outcome
-                    nxt = next(todo, None)
-                    if nxt is not None:
-                        pending[pool.submit(work, nxt)] = nxt
-            suspects += pending.values()
-        if not suspects:
-            return
-        log.warning("a worker process died; the %d files it may have been reading run again one by one", len(suspects))
-        for job in suspects:
-            yield extract_isolated([job], job.settings, work)[0]
-
-
 def _collect(receive, child, start: int, outcomes: list, limit: float) -> tuple[int | None, str | None]:
     """Store outcomes as the child sends them; returns the job it was on when it stopped, and why."""
     current, since = None, time.monotonic()
@@ -116,9 +75,7 @@ def _collect(receive, child, start: int, outcomes: list, limit: float) -> tuple[
 def _child(send, jobs: list[Job], memory_mb: int, work: Callable[[Job], Outcome]) -> None:
     """The child: each job's outcome sent as soon as it is known, under the memory limit."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C is the parent's to handle
-    if memory_mb > 0:
-        limit = _address_space() + memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    limit_memory(memory_mb)
     for n, job in enumerate(jobs):
         send.send(("start", n, None))
         outcome = work(job)
@@ -127,12 +84,6 @@ def _child(send, jobs: list[Job], memory_mb: int, work: Callable[[Job], Outcome]
                              "import it alone with a larger --doc-memory.")
         send.send(("done", n, outcome))
     send.close()
-
-
-def _address_space() -> int:
-    """The child's virtual memory now: the limit is set this much plus the document's allowance."""
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[0]) * resource.getpagesize()
 
 
 def _death(exitcode: int | None, memory_mb: int) -> str:

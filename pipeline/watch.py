@@ -52,14 +52,14 @@ class Watcher:
 
     def scan(self) -> dict[str, Stamp]:
         """Every importable file under the folder with its size and modification time."""
-        from minutes.pipeline import discover
+        from minutes.pipeline.discover import discover
 
         found = {}
-        for f in discover([self.folder]):
+        for f in discover([self.folder], self.settings.follow_links):
             if f.error:
                 continue
             try:
-                st = os.stat(f.path)
+                st = f.st or os.stat(f.path)
             except OSError:  # removed while the folder was listed
                 continue
             found[f.path] = (st.st_size, st.st_mtime_ns)

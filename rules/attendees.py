@@ -173,19 +173,25 @@ def _paragraph(text: str, label: _Label | None, signatures: bool, b: Block, out:
     return label, signatures
 
 
+#: The most characters a label of one to four words before its colon is looked for in.
+_LABEL_CHARS = 200
+
+
 def label_segments(text: str) -> list[str]:
     """A paragraph cut before every attendee label inside it: a PDF may join "… kl 13:15-15" and
     "Ordförande: Eva Ek (S)" into one line. A label is the one to four words before a colon."""
     cuts = [0]
     for m in re.finditer(r":\s", text):
-        before = text[:m.start()]
+        start = max(cuts[-1], m.start() - _LABEL_CHARS)  # only this far back: linear in the text, not quadratic
+        words = [w.start() + start for w in re.finditer(r"\S+", text[start:m.start()])]
+        if words and start > cuts[-1] and not text[start - 1].isspace():
+            words = words[1:]  # a word cut by the window
         for n in (4, 3, 2, 1):
-            words = list(re.finditer(r"\S+", before))[-n:]
-            if len(words) < n or words[0].start() <= cuts[-1]:
+            if len(words) < n or words[-n] <= cuts[-1]:
                 continue
-            lab = classify_label(before[words[0].start():])
-            if lab is not None and before[words[0].start()][:1].isupper():
-                cuts.append(words[0].start())
+            lab = classify_label(text[words[-n]:m.start()])
+            if lab is not None and text[words[-n]].isupper():
+                cuts.append(words[-n])
                 break
     return [text[a:b].strip() for a, b in zip(cuts, cuts[1:] + [len(text)]) if text[a:b].strip()]
 

@@ -12,27 +12,24 @@ from click.testing import CliRunner
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # devtools.docgen
 
-from devtools.docgen import render  # noqa: E402
+from devtools.docgen import minutes_markdown, render  # noqa: E402
 
-MINUTES_MD = """\
-# Minnesanteckningar Styrgruppen för vårdnära service
+# Imports run in the test's own process (and in the commands tests start): a test of the import
+# service starts it itself (tests/test_service.py).
+os.environ["MINUTES_IMPORT_SERVICE"] = "0"
 
-| Datum | 2025-02-04 |
-| Tid | kl. 13.00–15.00 |
-| Plats | Regionhuset, rum Älven |
-| Närvarande | Åsa Öberg (ÅÖ), ordf. | Region Örebro län |
-| | Göran Ärlig (GÄ) | Region Värmland |
-| Frånvarande | Märta Ådahl (MÅ) | Region Dalarna |
+MINUTES_MD = minutes_markdown("2025-02-04")
 
-## 1. Ekonomisk uppföljning
 
-Göran Ärlig redogör för utfallet.
+def rows(db, sql: str, params=()) -> list[tuple]:
+    """The rows of a query on a warehouse file, read-only."""
+    import duckdb
 
-**Beslut:**
-
-- Styrgruppen godkänner uppföljningen.
-- GÄ tar fram en prognos för våren senast 2025-03-14.
-"""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql, list(params)).fetchall()
+    finally:
+        con.close()
 
 
 @pytest.fixture

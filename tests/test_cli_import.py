@@ -149,3 +149,40 @@ def test_a_document_the_warehouse_refuses_fails_alone(runner, minutes_folder, tm
     assert "could not be stored" in res.output
     assert rows(db, "select file_name from documents") == [("styrgrupp_2025-02-04.docx",)]
     assert dict(rows(db, "select status, count(*) from imports group by 1")) == {"imported": 1, "failed": 1}
+
+
+def test_a_copy_of_a_stored_file_is_not_read_again(runner, minutes_folder, tmp_path):
+    db = tmp_path / "w.duckdb"
+    assert runner.invoke(main, ["import", str(minutes_folder), "--db", str(db)]).exit_code == 0
+    original = minutes_folder / "styrgrupp_2025-02-18.pdf"
+    copies = tmp_path / "kopior"
+    copies.mkdir()
+    for i in range(3):
+        (copies / f"kopia-{i}.pdf").write_bytes(original.read_bytes())
+    (minutes_folder / "styrgrupp_2025-02-04.docx").write_bytes(original.read_bytes())  # a stored path, new bytes
+    res = runner.invoke(main, ["import", str(minutes_folder), str(copies), "--db", str(db)])
+    assert res.exit_code == 0, res.output
+    logged = rows(db, "select status, note from imports where note like 'a copy of%' order by source_path")
+    assert logged == [("unchanged", f"a copy of {original}, which is already imported; not read again")] * 3 + [
+        ("replaced", f"a copy of {original}, which is already imported; not read again")]
+    assert rows(db, "select file_name from documents") == [("styrgrupp_2025-02-18.pdf",)]
+
+
+def test_copies_in_one_new_folder_are_read_once_and_a_failure_is_shared(runner, minutes_folder, tmp_path):
+    original = (minutes_folder / "styrgrupp_2025-02-18.pdf").read_bytes()
+    folder = tmp_path / "nytt"
+    folder.mkdir()
+    for i in range(4):
+        (folder / f"kopia-{i}.pdf").write_bytes(original)
+        (folder / f"trasig-{i}.pdf").write_bytes(b"%PDF-1.4\n" + b"x" * 100)  # damaged, all alike
+    for workers in ("1", "2"):
+        db = tmp_path / f"w{workers}.duckdb"
+        res = runner.invoke(main, ["import", str(folder), "--db", str(db), "-j", workers])
+        assert res.exit_code == 1, res.output
+        read = rows(db, "select source_path from imports where pages is not null or error not like '%same bytes%'")
+        assert sorted(os.path.basename(p).split("-")[0] for (p,) in read) == ["kopia", "trasig"]
+        assert rows(db, "select count(*) from documents") == [(1,)]
+        logged = rows(db, "select status, count(*) from imports where note like 'a copy of%' group by 1")
+        assert logged == [("unchanged", 3)]
+        failed = rows(db, "select error from imports where status = 'failed' and error like '%same bytes%'")
+        assert len(failed) == 3 and all("which failed: " in e for (e,) in failed)

@@ -1,6 +1,9 @@
 """The Dask engine yields the same warehouse as the local one; Parquet exports are queryable and sandboxed."""
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import duckdb
 import pytest
 from conftest import MINUTES_MD
@@ -186,6 +189,14 @@ def test_the_warm_up_minutes_reach_every_rule_the_first_file_needs():
     # a written-out date (the day_month deadline shape)
     [task] = ex.assignments
     assert (task.owner, str(task.deadline), task.deadline_precision) == ("Per Olsson", "2024-09-30", "day")
+
+
+def test_spacy_imported_without_its_command_line_works_and_can_still_load_it():
+    script = ("import sys; from minutes.pipeline.warm import import_spacy; import_spacy()\n"
+              "assert 'spacy.cli' not in sys.modules and 'typer' not in sys.modules\n"
+              "import spacy; nlp = spacy.blank('sv'); assert [t.text for t in nlp('Ordf. Anna (S)')]\n"
+              "from spacy.cli.info import info; assert callable(info) and callable(spacy.info)\n")
+    subprocess.run([sys.executable, "-c", script], check=True)
 
 
 def test_a_failing_warm_up_leaves_the_forkserver_running(monkeypatch, caplog):

@@ -42,16 +42,3 @@ def test_each_fault_is_the_row_of_its_own_file_and_the_rest_go_on():
     assert "crash (SIGSEGV)" in got["segfault.pdf"][1]
     assert "hänger.pdf took longer than 1 s and was stopped" in got["hänger.pdf"][1]
     assert got["äter.pdf"][0] == "failed" and "äter.pdf made the process reading it" in got["äter.pdf"][1]
-
-
-@pytest.mark.slow
-def test_a_file_that_kills_its_pool_worker_is_a_failure_row_and_the_import_goes_on():
-    from minutes.pipeline.isolate import run_pool
-
-    settings = Settings(doc_timeout=5, doc_memory=0)
-    names = [f"{c}.pdf" for c in "abcdef"] + ["dödar.pdf"] + [f"{c}.pdf" for c in "ghij"]
-    outcomes = list(run_pool([Job(f"/arkiv/{n}", 1, 1, settings=settings) for n in names], 2, work=work))
-    got = {os.path.basename(o.path): o for o in outcomes}
-    assert sorted(got) == sorted(names) and len(outcomes) == len(names)  # every file once
-    assert {n for n, o in got.items() if o.status == "extracted"} == set(names) - {"dödar.pdf"}
-    assert got["dödar.pdf"].status == "failed" and "made the process reading it die" in got["dödar.pdf"].error

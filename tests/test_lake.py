@@ -15,12 +15,20 @@ from minutes.core.tables import public_views
 RUN_SPECIFIC = {"documents": "imported_at", "imports": "run_id, \"at\", seconds, ocr_seconds"}
 
 
+#: The DuckDB file remembers a file that failed and does not read it again while it is unchanged, saying
+#: so in the row's note; a lake reads it again (the same failure, no note).
+NOT_AGAIN = "REPLACE (CASE WHEN note LIKE 'not tried again%' THEN NULL ELSE note END AS note)"
+
+
 def views(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
     """Every view of the contract, whole and sorted."""
     out = {}
     for view in public_views():
         skip = RUN_SPECIFIC.get(view)
-        out[view] = con.execute(f"SELECT {f'* EXCLUDE ({skip})' if skip else '*'} FROM {view} ORDER BY ALL").fetchall()
+        columns = f"* EXCLUDE ({skip})" if skip else "*"
+        if view == "imports":
+            columns += f" {NOT_AGAIN}"
+        out[view] = con.execute(f"SELECT {columns} FROM {view} ORDER BY ALL").fetchall()
     return out
 
 

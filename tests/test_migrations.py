@@ -1,12 +1,14 @@
 """A warehouse made by schema version 1 opens and upgrades in place, data intact and searchable."""
 import datetime as dt
+import subprocess
+import sys
 from importlib import resources
 
 import duckdb
 
 from minutes.warehouse import SCHEMA_VERSION, Warehouse, connect
-from minutes.warehouse.store import migrations
 from minutes.warehouse.search import search
+from minutes.warehouse.store import migrations
 
 V1_VIEWS = """
 CREATE VIEW documents AS SELECT document_id, file_name, source_path, sha256, format, page_count, ocr, doc_type, title,
@@ -87,3 +89,32 @@ def test_a_migration_below_the_highest_applied_is_applied_when_missing(tmp_path)
         assert 5 in versions and max(versions) == SCHEMA_VERSION
         assert wh.con.execute("SELECT count(*) FROM assignment_followups").fetchone() == (0,)
         assert wh.con.execute("SELECT case_key FROM core.sections").fetchone() == ("ks 2024/12",)
+
+
+def test_a_migration_older_than_the_newest_applied_is_applied_too(tmp_path):
+    """A warehouse made by a version that had migration N+1 but not N (two lines of work merged) gets N."""
+    db = tmp_path / "w.duckdb"
+    Warehouse(db).close()
+    con = duckdb.connect(str(db))
+    con.execute("DROP TABLE core.file_stamps")
+    con.execute("DELETE FROM core.schema_version WHERE version = 7")
+    con.close()
+    Warehouse(db).close()
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("select count(*) from core.file_stamps").fetchone() == (0,)
+        versions = [v for (v,) in con.execute("select version from core.schema_version order by 1").fetchall()]
+        assert versions == [m[0] for m in migrations()]
+    finally:
+        con.close()
+
+
+def test_a_warehouse_binds_parameters_without_importing_pandas(tmp_path):
+    script = ("import sys; from minutes.warehouse import Warehouse; from minutes.warehouse.store import without_pandas\n"
+              f"with without_pandas(), Warehouse({str(tmp_path / 'w.duckdb')!r}) as wh:\n"
+              "    wh.start_run('r1', 'minutes import x')\n"
+              "    assert wh.con.execute('select command from core.runs where run_id = ?', ['r1']).fetchone()[0]\n"
+              "    assert sys.modules.get('pandas') is None\n"
+              "assert 'pandas' not in sys.modules\n"
+              "import pandas\n")
+    subprocess.run([sys.executable, "-c", script], check=True)

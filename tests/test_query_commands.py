@@ -104,3 +104,13 @@ def test_initials_are_read_from_names(who, name, found):
 
     from minutes.warehouse.queries import _initials_pattern
     assert bool(re.search(_initials_pattern(who), name)) is found
+
+
+def test_csv_for_a_terminal_cannot_drive_it_and_csv_for_a_file_keeps_the_text():
+    from minutes.cli.output import render
+
+    text = "Beslut\x1b[31m röd\x1b]0;titel\x07 slut"
+    assert "\x1b" not in render(["text"], [(text,)], "csv", terminal=True)
+    assert "\x07" not in render(["text"], [(text,)], "csv", terminal=True)
+    assert text in render(["text"], [(text,)], "csv", terminal=False)
+    assert "\\u001b" in render(["text"], [(text,)], "json")

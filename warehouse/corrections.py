@@ -154,7 +154,7 @@ def apply(wh, source_paths: list[str]) -> list[dict]:
 def _change(wh, table, row_id: str, field: str | None, value: str | None) -> None:
     """Set one field of a row (its key column and search terms too), or remove a row marked wrong."""
     from .search import insert_postings, postings
-    from .store import key_of
+    from .rows import key_of
 
     con = wh.con
     con.execute("DELETE FROM core.postings WHERE row_id = ?", [row_id])
@@ -195,13 +195,11 @@ def for_document(con: duckdb.DuckDBPyConnection, document_id: str) -> dict[str, 
     return out
 
 
-def listed(con: duckdb.DuckDBPyConnection, orphaned_only: bool = False,
-           since: dt.datetime | None = None) -> list[dict]:
-    """Every correction, newest first; or only the orphaned ones (found orphaned `since` a time)."""
+def listed(con: duckdb.DuckDBPyConnection, orphaned_only: bool = False) -> list[dict]:
+    """Every correction, newest first; or only the orphaned ones."""
     cur = con.execute("SELECT correction_id, status, row_id, table_name, field, original, value, author, created_at, "
                       "note, source_path FROM core.corrections WHERE (NOT $1 OR status = 'orphaned') "
-                      "AND ($2 IS NULL OR checked_at >= $2) ORDER BY created_at DESC, correction_id",
-                      [orphaned_only, since])
+                      "ORDER BY created_at DESC, correction_id", [orphaned_only])
     names = [d[0] for d in cur.description]
     return [dict(zip(names, r)) for r in cur.fetchall()]
 

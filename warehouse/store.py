@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
+import hashlib
 import logging
-import os
 import re
+import sys
 import time
 from importlib import resources
 from pathlib import Path
@@ -18,11 +18,12 @@ from typing import Any, Iterator
 
 import duckdb
 
-from minutes.core.tables import BY_NAME, DOCUMENT_ROWS, TABLES
+from minutes.core.tables import DOCUMENT_ROWS
 
-from .errors import WarehouseError
 from .corrections import apply as apply_corrections
-from .rows import DocumentRecord, columns_of, joined, key_of, row_keys
+from .errors import WarehouseError
+from .importlock import import_lock  # noqa: F401  (importers take it from here)
+from .rows import DocumentRecord, columns_of, joined
 from .search import insert_postings
 
 log = logging.getLogger(__name__)
@@ -74,59 +75,31 @@ def connect(path: str | Path, read_only: bool = False, wait: float = LOCK_WAIT) 
             pause = min(pause * 1.5, 0.25)
 
 
+@contextlib.contextmanager
+def without_pandas() -> Iterator[None]:
+    """Keep DuckDB from importing pandas while the block runs (when nothing has imported it yet).
+
+    DuckDB's Python client imports pandas the first time a query binds a parameter, to recognise
+    pandas' missing-value markers (NaT, NA), which minutes never passes; that import is about
+    half a second of every command's start-up. Inside this block `import pandas` fails, so DuckDB
+    goes without; afterwards pandas imports as usual.
+    """
+    if "pandas" in sys.modules:
+        yield
+        return
+    sys.modules["pandas"] = None  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        if sys.modules.get("pandas", False) is None:
+            del sys.modules["pandas"]
+
+
 def lock_down(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     """Forbid every file access the connection was not already given, and any change to that."""
     con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")
     return con
-
-
-@contextlib.contextmanager
-def import_lock(path: str | Path) -> Iterator[None]:
-    """Hold the right to import into `path`; a second import fails at once with a clear message.
-
-    Two importers would otherwise take turns at the file and parse the same files twice. The
-    lock is an flock on `<path>.import-lock`, released by the kernel even when the holder is killed;
-    the holder removes the file when it is done, so none is left beside the warehouse.
-    """
-    if str(path) == ":memory:":
-        yield
-        return
-    folder = Path(path).parent
-    if not folder.is_dir():
-        raise WarehouseError(f"The folder {folder} for the warehouse does not exist; create it or choose another --db.")
-    lock_path = f"{path}.import-lock"
-    fh = _locked(lock_path, path)
-    try:
-        fh.seek(0)
-        fh.truncate()
-        fh.write(f"process {os.getpid()}")
-        fh.flush()
-        yield
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(lock_path)  # while still holding it: a process waiting on this file then finds it gone
-        fh.close()
-
-
-def _locked(lock_path: str, path: str | Path):
-    """The lock file, opened and locked; retried when its holder removed it between our open and our lock."""
-    while True:
-        fh = open(lock_path, "a+")
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            fh.seek(0)
-            holder = fh.read().strip() or "another process"
-            fh.close()
-            raise WarehouseError(f"Another import ({holder}) is writing to {path}; wait for it to finish, "
-                                 "then run this import again.") from None
-        try:
-            if os.stat(lock_path).st_ino == os.fstat(fh.fileno()).st_ino:
-                return fh
-        except FileNotFoundError:
-            pass
-        fh.close()
 
 
 class Warehouse:
@@ -141,6 +114,7 @@ class Warehouse:
         self.lock_wait = lock_wait
         self._con: duckdb.DuckDBPyConnection | None = None
         self.term_ids: dict[str, int] | None = None  # search term -> id, loaded when first needed (search.py)
+        self.orphaned: set[str] = set()  # corrections whose row was not found when their document was written
         self.migrate()
 
     @property
@@ -150,6 +124,16 @@ class Warehouse:
             # DuckDB 1.4 samples object columns as if they were pandas Series and fails on a NumPy
             # column whose first thousand values are null; the table's own types decide instead.
             self._con.execute("SET pandas_analyze_sample = 0")
+            # Closing leaves the write-ahead log for the next open (readers replay it) instead of
+            # checkpointing: an import lets readers in after every batch, and a checkpoint at each
+            # close took longer than writing the batch. The log is checkpointed when it passes
+            # 4 MB (so a reader replays at most about that much), and at the end of an import
+            # (`checkpoint`), which leaves the warehouse one file.
+            self._con.execute("PRAGMA disable_checkpoint_on_shutdown")
+            self._con.execute("SET wal_autocheckpoint = '4MB'")
+            # The writer's statements are small (a batch is a few thousand rows): one thread runs
+            # them a third faster than two, which spend the difference handing work over.
+            self._con.execute("SET threads = 1")
         return self._con
 
     def release(self) -> None:
@@ -157,6 +141,10 @@ class Warehouse:
         if self._con is not None:
             self._con.close()
             self._con = None
+
+    def checkpoint(self) -> None:
+        """Write the write-ahead log into the file, so that the warehouse is one file again."""
+        self.con.execute("CHECKPOINT")
 
     def close(self) -> None:
         self.release()
@@ -169,42 +157,62 @@ class Warehouse:
 
     # schema ---------------------------------------------------------------------
     def version(self) -> int:
-        self.con.execute("CREATE SCHEMA IF NOT EXISTS core")
-        self.con.execute("CREATE TABLE IF NOT EXISTS core.schema_version (version INTEGER, name VARCHAR, "
-                         "applied_at TIMESTAMP)")
-        row = self.con.execute("SELECT max(version) FROM core.schema_version").fetchone()
-        return row[0] or 0
+        """The schema version of the warehouse: its newest migration (0 for a new file)."""
+        return max(self.applied(), default=0)
+
+    def applied(self) -> set[int]:
+        """The migrations applied to the warehouse (none for a new file)."""
+        try:
+            return {v for (v,) in self.con.execute("SELECT version FROM core.schema_version").fetchall()}
+        except duckdb.CatalogException:
+            return set()
 
     def migrate(self) -> int:
-        """Apply pending migrations (each in its own transaction) and recreate the public views.
-
-        A migration is pending when the warehouse has not recorded it, also below its highest version:
-        migrations written on separate branches may arrive after a higher one was applied."""
-        current = self.version()
+        """Apply pending migrations (each in its own transaction), and recreate the public views when views.sql
+        changed. Opening an up-to-date warehouse only reads: its migrations and the hash of its views (core.meta).
+        """
+        applied = self.applied()
+        current = max(applied, default=0)
         if current > SCHEMA_VERSION:
             raise WarehouseError(
                 f"The warehouse {self.path} has schema version {current}, newer than this minutes "
                 f"({SCHEMA_VERSION}); upgrade minutes to use it.")
-        applied = {v for (v,) in self.con.execute("SELECT version FROM core.schema_version").fetchall()}
-        for version, name, sql in migrations():
-            if version in applied:
-                continue
-            log.info("applying migration %04d_%s", version, name)
-            self.con.begin()
-            try:
-                self.con.execute(sql)
-                self.con.execute("INSERT INTO core.schema_version VALUES (?, ?, ?)",
-                                 [version, name, dt.datetime.now()])
-                self.con.commit()
-            except Exception:
-                self.con.rollback()
-                raise
         views = resources.files("minutes.warehouse").joinpath("views.sql").read_text(encoding="utf-8")
-        self.con.execute(views)
-        for version, backfill in _BACKFILLS:
-            if applied and version not in applied:
+        views_sha = hashlib.sha1(views.encode()).hexdigest()
+        pending = [m for m in migrations() if m[0] not in applied]  # also one older than the newest applied
+        if not pending and self._views_sha() == views_sha:
+            return SCHEMA_VERSION
+        self._transaction("CREATE SCHEMA IF NOT EXISTS core",
+                          "CREATE TABLE IF NOT EXISTS core.schema_version (version INTEGER, name VARCHAR, "
+                          "applied_at TIMESTAMP)")
+        for version, name, sql in pending:
+            log.info("applying migration %04d_%s", version, name)
+            self._transaction(sql, f"INSERT INTO core.schema_version VALUES ({version:d}, '{name}', now())")
+        self._transaction(views, "CREATE TABLE IF NOT EXISTS core.meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
+                          f"INSERT OR REPLACE INTO core.meta VALUES ('views', '{views_sha}')")
+        from .backfills import BACKFILLS
+
+        for version, backfill in BACKFILLS:
+            if applied and version in {m[0] for m in pending}:
                 backfill(self)
         return SCHEMA_VERSION
+
+    def _transaction(self, *statements: str) -> None:
+        self.con.begin()
+        try:
+            for sql in statements:
+                self.con.execute(sql)
+            self.con.commit()
+        except Exception:
+            self.con.rollback()
+            raise
+
+    def _views_sha(self) -> str | None:
+        try:
+            row = self.con.execute("SELECT value FROM core.meta WHERE key = 'views'").fetchone()
+        except duckdb.CatalogException:
+            return None
+        return row[0] if row else None
 
     # reading --------------------------------------------------------------------
     def known_files(self) -> dict[str, tuple]:
@@ -216,7 +224,8 @@ class Warehouse:
 
     # writing --------------------------------------------------------------------
     def write_batch(self, records: list[DocumentRecord], replaced: set[str] = frozenset(),
-                    imports: list[dict[str, Any]] = (), touches: list[tuple[str, int, int]] = ()) -> None:
+                    imports: list[dict[str, Any]] = (), touches: list[tuple[str, int, int]] = (),
+                    stamps: list[dict[str, Any]] = ()) -> None:
         """Write whole documents, their import-log rows and new file stamps in one transaction.
 
         Each document is written entirely or not at all: a crash leaves every document either
@@ -224,7 +233,7 @@ class Warehouse:
         """
         self.con.begin()
         try:
-            self.write_rows(records, replaced, imports, touches)
+            self.write_rows(records, replaced, imports, touches, stamps)
             self.con.commit()
         except Exception:
             self.con.rollback()
@@ -232,11 +241,14 @@ class Warehouse:
             raise
 
     def write_rows(self, records: list[DocumentRecord], replaced: set[str] = frozenset(),
-                   imports: list[dict[str, Any]] = (), touches: list[tuple[str, int, int]] = ()) -> None:
+                   imports: list[dict[str, Any]] = (), touches: list[tuple[str, int, int]] = (),
+                   stamps: list[dict[str, Any]] = ()) -> None:
         """The statements of `write_batch`, inside the caller's transaction.
 
         `replaced` names the documents whose old rows go first; a document seen for the first
-        time has none, so nothing is deleted for it.
+        time has none, so nothing is deleted for it. `touches` are new size and time stamps of
+        stored documents, `stamps` rows of core.file_stamps for files not stored (see
+        `remembered`), each replacing its path's last.
         """
         ids = sorted(replaced)
         if ids:
@@ -261,6 +273,8 @@ class Warehouse:
             self.con.execute("UPDATE core.documents SET size_bytes = ?, mtime_ns = ? WHERE source_path = ?",
                              [size, mtime_ns, path])
         self.insert_rows("imports", list(imports))
+        if stamps:
+            self.insert_columns("file_stamps", {c: [r.get(c) for r in stamps] for c in stamps[0]}, replace=True)
 
     def insert_postings(self, columns: dict[str, list] | None) -> None:
         """Write search postings, numbering new terms (search.insert_postings)."""
@@ -269,6 +283,7 @@ class Warehouse:
     def apply_corrections(self, paths: list[str]) -> None:
         """Apply the corrections of the documents just written again (warehouse/corrections.py)."""
         for c in apply_corrections(self, paths):
+            self.orphaned.add(c["correction_id"])
             log.warning("correction %s of %s (%s) no longer finds its row in %s; see `minutes corrections`",
                         c["correction_id"], c["row_id"], c["field"] or "marked wrong", c["source_path"])
 
@@ -279,7 +294,7 @@ class Warehouse:
         """
         self.insert_columns(table, columns_of(table, rows))
 
-    def insert_columns(self, table: str, columns: dict[str, list]) -> None:
+    def insert_columns(self, table: str, columns: dict[str, list], replace: bool = False) -> None:
         """Insert rows given column by column: as lists bound to one statement, or numpy arrays when many.
 
         DuckDB scans a dict of numpy object arrays in place, five times faster than binding long
@@ -289,8 +304,9 @@ class Warehouse:
         length = len(next(iter(columns.values()), []))
         if not length:
             return
+        insert = "INSERT OR REPLACE" if replace else "INSERT"
         if length <= 500:
-            self.con.execute(f"INSERT INTO core.{table} ({names}) SELECT {', '.join('unnest(?)' for _ in columns)}",
+            self.con.execute(f"{insert} INTO core.{table} ({names}) SELECT {', '.join('unnest(?)' for _ in columns)}",
                              list(columns.values()))
             return
         import numpy as np
@@ -298,7 +314,7 @@ class Warehouse:
         # fromiter keeps each value one element (np.array would turn equal-length lists into a matrix)
         self.con.register("_incoming", {c: np.fromiter(v, dtype=object, count=length) for c, v in columns.items()})
         try:
-            self.con.execute(f"INSERT INTO core.{table} ({names}) SELECT {names} FROM _incoming")
+            self.con.execute(f"{insert} INTO core.{table} ({names}) SELECT {names} FROM _incoming")
         finally:
             self.con.unregister("_incoming")
 
@@ -314,75 +330,45 @@ class Warehouse:
             [dt.datetime.now(), sum(counts.values()), counts.get("imported", 0), counts.get("unchanged", 0),
              counts.get("replaced", 0), counts.get("failed", 0), counts.get("skipped", 0), run_id])
 
+    def remembered(self) -> dict[str, tuple]:
+        """source_path -> (status, size, mtime_ns, sha256, retry_key, error) of the files stamped when last logged.
+
+        Files that are not stored as documents are stamped with their size and modification
+        time (core.file_stamps): a lasting failure, and a copy of a stored file, so that an
+        unchanged one need not be read again.
+        """
+        rows = self.con.execute("SELECT source_path, status, size_bytes, mtime_ns, sha256, retry_key, error "
+                                "FROM core.file_stamps").fetchall()
+        return {r[0]: tuple(r[1:]) for r in rows}
+
+    def unfinished_documents(self, run_id: str) -> set[str]:
+        """The documents written by the runs since the last that finished, which did not finish themselves
+        (killed before their derived tables)."""
+        rows = self.con.execute(
+            "SELECT DISTINCT i.document_id FROM core.imports i JOIN core.runs r USING (run_id) "
+            "WHERE r.finished_at IS NULL AND r.run_id <> ? AND i.status IN ('imported', 'replaced') "
+            "AND i.document_id IS NOT NULL AND r.started_at > coalesce((SELECT max(started_at) FROM core.runs "
+            "WHERE finished_at IS NOT NULL), TIMESTAMP '1970-01-01')", [run_id]).fetchall()
+        return {r[0] for r in rows}
+
+    def last_run_finished(self, run_id: str) -> bool:
+        """Whether the run before `run_id` finished (a killed one may have left derived tables stale)."""
+        row = self.con.execute("SELECT finished_at IS NOT NULL FROM core.runs WHERE run_id <> ? "
+                               "ORDER BY started_at DESC LIMIT 1", [run_id]).fetchone()
+        return row is None or bool(row[0])
+
     def counts(self) -> dict[str, int]:
-        out = {}
-        for table in ("documents", "decisions", "assignments", "attendees"):
-            out[table] = self.con.execute(f"SELECT count(*) FROM core.{table}").fetchone()[0]
-        return out
+        tables = ("documents", "decisions", "assignments", "attendees")
+        row = self.con.execute("SELECT " + ", ".join(f"(SELECT count(*) FROM core.{t})" for t in tables)).fetchone()
+        return dict(zip(tables, row))
 
 
-def _backfill_search_and_persons(wh: Warehouse) -> None:
-    """After the upgrade to schema 2: index the stored texts and link persons, as new imports do."""
-    from .persons import rebuild
-    from .search import index_documents
-
-    log.info("indexing existing documents for search")
-    index_documents(wh)
-    rebuild(wh)
-
-
-def _backfill_keys(wh: Warehouse) -> None:
-    """After the upgrade to schema 4: compute every *_key column of the stored rows."""
-    from .persons import rebuild
-
-    log.info("computing comparison keys of stored rows")
-    _compute_keys(wh, TABLES)
-    rebuild(wh)
-
-
-def _backfill_case_keys(wh: Warehouse) -> None:
-    """After the upgrade to schema 5: the diarienummer keys of stored sections (follow-ups come at the next import)."""
-    _compute_keys(wh, [BY_NAME["sections"]])
-
-
-def _compute_keys(wh: Warehouse, tables) -> None:
-    """Fill the *_key columns of the stored rows of `tables` (tables.Table.keys)."""
-    for table in tables:
-        for key_column, source in table.keys:
-            found = [v for (v,) in wh.con.execute(
-                f"SELECT DISTINCT {source} FROM core.{table.name} WHERE {source} IS NOT NULL").fetchall()]
-            if found:
-                wh.con.execute("CREATE OR REPLACE TEMP TABLE _keys AS SELECT unnest(?) AS v, unnest(?) AS k",
-                               [found, [key_of(v) for v in found]])
-                wh.con.execute(f"UPDATE core.{table.name} SET {key_column} = _keys.k FROM _keys "
-                               f"WHERE core.{table.name}.{source} = _keys.v")
-
-
-def _backfill_row_keys(wh: Warehouse) -> None:
-    """After the upgrade to schema 6: the content key of every stored row that corrections are keyed on."""
-    log.info("computing row keys of stored rows")
-    for table in TABLES:
-        if table.identity:
-            cur = wh.con.execute(f"SELECT {table.id_column}, document_id, {', '.join(table.identity)} "
-                                 f"FROM core.{table.name} ORDER BY document_id, {table.id_column}")
-            names = [d[0] for d in cur.description]
-            rows = [dict(zip(names, r)) for r in cur.fetchall()]
-            if rows:
-                wh.con.execute("CREATE OR REPLACE TEMP TABLE _row_keys AS SELECT unnest(?) AS id, unnest(?) AS k",
-                               [[r[table.id_column] for r in rows], row_keys(rows, table.identity)])
-                wh.con.execute(f"UPDATE core.{table.name} SET row_key = _row_keys.k FROM _row_keys "
-                               f"WHERE core.{table.name}.{table.id_column} = _row_keys.id")
-
-
-#: Python work that follows a migration: (schema version, function).
-_BACKFILLS = ((2, _backfill_search_and_persons), (4, _backfill_keys), (5, _backfill_case_keys),
-              (6, _backfill_row_keys))
 
 
 def import_row(run_id: str, source_path: str, status: str, *, document_id: str | None = None,
                sha256: str | None = None, error: str | None = None, note: str | None = None,
                pages: int | None = None, seconds: float | None = None, ocr_seconds: float | None = None) -> dict:
-    """One row of core.imports."""
+    """One row of core.imports; the path and sentences as shown (minutes.core.paths), not as on disk."""
     return {"run_id": run_id, "source_path": source_path, "document_id": document_id, "sha256": sha256,
-            "status": status, "error": error, "note": note, "pages": pages, "seconds": seconds,
-            "ocr_seconds": ocr_seconds, "at": dt.datetime.now()}
+            "status": status, "error": error, "note": note, "pages": pages,
+            "seconds": seconds, "ocr_seconds": ocr_seconds, "at": dt.datetime.now()}

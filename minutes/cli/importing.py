@@ -1,7 +1,8 @@
 """`minutes import`: files and folders into the warehouse, with progress and a summary."""
 from __future__ import annotations
 
-import datetime as dt
+import contextlib
+import dataclasses
 import logging
 import os
 import sys
@@ -12,6 +13,8 @@ import click
 from minutes.core.settings import BATCH_PAGES, BATCH_SECONDS, Settings
 
 from .base import db_option, main, settings
+
+log = logging.getLogger(__name__)
 
 
 @main.command("import")
@@ -25,10 +28,20 @@ from .base import db_option, main, settings
 @click.option("--timeout", default=Settings.doc_timeout, show_default=True, type=click.FloatRange(0),
               envvar="MINUTES_DOC_TIMEOUT", show_envvar=True,
               help="Seconds one file may take before it is skipped as failed (0: no limit).")
+@click.option("--doc-memory", default=Settings.doc_memory, show_default=True, type=click.IntRange(0),
+              envvar="MINUTES_DOC_MEMORY", show_envvar=True, metavar="MB",
+              help="Megabytes reading one file may add to the process reading it before the file is skipped as "
+                   "failed, on every engine (0: no limit).")
+@click.option("--follow-links", is_flag=True, envvar="MINUTES_FOLLOW_LINKS", show_envvar=True,
+              help="Also read links that lead out of the folders being imported (skipped as failed otherwise).")
 @click.option("--ocr-dpi", default=Settings.ocr_dpi, show_default=True, type=click.IntRange(72, 600),
               envvar="MINUTES_OCR_DPI", show_envvar=True, help="Resolution scanned pages are read at.")
 @click.option("--ocr-workers", type=click.IntRange(1), envvar="MINUTES_OCR_WORKERS", show_envvar=True,
               help="Scanned pages read at once (default: every core).")
+@click.option("--ocr-max-megapixels", default=Settings.ocr_max_megapixels, show_default=True,
+              type=click.IntRange(1), envvar="MINUTES_OCR_MAX_MEGAPIXELS", show_envvar=True,
+              help="The largest page image rendered for OCR; a larger page is read at a lower resolution, down to "
+                   "150 dpi, or skipped.")
 @click.option("--tesseract", default=Settings.tesseract, show_default=True, envvar="MINUTES_TESSERACT",
               show_envvar=True, help="The Tesseract program.")
 @click.option("--libreoffice", default=Settings.libreoffice, show_default=True, envvar="MINUTES_LIBREOFFICE",
@@ -51,15 +64,18 @@ from .base import db_option, main, settings
 @click.option("--lake-data", metavar="DIR|s3://…", envvar="MINUTES_LAKE_DATA", show_envvar=True,
               help="Where a new lake (--db ducklake:…) keeps its Parquet data: a folder every worker sees, or "
                    "s3://bucket/prefix.")
-@click.option("--doc-memory", default=Settings.doc_memory, show_default=True, type=click.IntRange(0),
-              envvar="MINUTES_DOC_MEMORY", show_envvar=True, metavar="MB",
-              help="Megabytes one file's extraction may add on --engine dask or into a lake before it is skipped "
-                   "as failed (0: no limit).")
+@click.option("--service/--no-service", default=True, show_default=True, envvar="MINUTES_IMPORT_SERVICE",
+              show_envvar=True, help="Hand the import to the import service, a background process that keeps the rules "
+                   "loaded (started when none runs); --no-service imports in this process.")
+@click.option("--service-idle", default=Settings.service_idle, show_default=True, type=click.FloatRange(1),
+              envvar="MINUTES_SERVICE_IDLE", show_envvar=True, metavar="S",
+              help="Seconds a service started by this command waits for the next import before it exits.")
 @click.option("--debug", is_flag=True, help="Show tracebacks for files that fail, and debug logging.")
 def import_cmd(paths: tuple[str, ...], db: str, workers: int, force: bool, no_ocr: bool, timeout: float,
-               ocr_dpi: int, ocr_workers: int | None, tesseract: str, libreoffice: str, convert_timeout: float,
-               engine: str, scheduler: str | None, scheduler_timeout: float, out_parquet: str | None,
-               batch_size: int, lake_data: str | None, doc_memory: int, quiet: bool, debug: bool) -> None:
+               doc_memory: int, follow_links: bool, ocr_dpi: int, ocr_workers: int | None, ocr_max_megapixels: int,
+               tesseract: str, libreoffice: str, convert_timeout: float, engine: str, scheduler: str | None,
+               scheduler_timeout: float, out_parquet: str | None, batch_size: int, lake_data: str | None,
+               service: bool, service_idle: float, quiet: bool, debug: bool) -> None:
     """Import files and folders (searched recursively) into the warehouse.
 
     PDF (born-digital or scanned), Word .docx, older .doc, .rtf and .odt (through
@@ -68,6 +84,14 @@ def import_cmd(paths: tuple[str, ...], db: str, workers: int, force: bool, no_oc
     replaces its earlier rows. A file that cannot be read is logged as failed and the rest
     of the batch goes on; the exit code is 1 when any failed. Other files in the folders
     (spreadsheets, images) are logged as skipped, with the reason.
+    Each file is read in a worker process under a time limit (--timeout) and a memory
+    limit (--doc-memory); a file that broke one is not tried again until it changes.
+    A file whose bytes are already stored (under any name) is logged as a copy, not read.
+
+    The work is done by the import service, a background process that keeps Python, DuckDB
+    and the rules loaded between commands; the first command starts it, and it exits after
+    --service-idle seconds without work. --no-service (or MINUTES_IMPORT_SERVICE=0) imports
+    in this process instead.
 
     \b
     Examples:
@@ -77,29 +101,66 @@ def import_cmd(paths: tuple[str, ...], db: str, workers: int, force: bool, no_oc
       minutes import s3://arkiv/protokoll --db "ducklake:postgres:dbname=minutes host=db" \\
           --lake-data s3://lake/minutes --engine dask --scheduler tcp://10.0.0.5:8786
     """
-    from minutes.pipeline.dask_engine import EngineError
-    from minutes.pipeline.importer import NothingToImport, import_paths
-    from minutes.warehouse import WarehouseError
-
     if debug:
         logging.basicConfig(level=logging.DEBUG)
-    chosen = settings(doc_timeout=timeout, ocr_dpi=ocr_dpi, ocr_workers=ocr_workers, tesseract=tesseract,
+    chosen = settings(doc_timeout=timeout, doc_memory=doc_memory, follow_links=follow_links, ocr_dpi=ocr_dpi,
+                      ocr_workers=ocr_workers, ocr_max_megapixels=ocr_max_megapixels, tesseract=tesseract,
                       libreoffice=libreoffice, convert_timeout=convert_timeout, batch_documents=batch_size,
-                      scheduler_timeout=scheduler_timeout, lake_data=lake_data, doc_memory=doc_memory)
+                      scheduler_timeout=scheduler_timeout, lake_data=lake_data,
+                      service_idle=service_idle)
+    request = {"paths": [_absolute(p) for p in paths], "db": _absolute(db), "workers": workers, "force": force,
+               "ocr": not no_ocr, "settings": dataclasses.asdict(chosen),
+               "command": "minutes import " + " ".join(sys.argv[2:]),
+               "out_parquet": out_parquet and _absolute(out_parquet)}
     bar = _LazyProgress(enabled=not quiet and sys.stderr.isatty())
-    started = dt.datetime.now()
     try:
-        summary = import_paths(paths, db, settings=chosen, workers=workers, force=force, ocr=not no_ocr,
-                               engine=engine, scheduler=scheduler, out_parquet=out_parquet, progress=bar.update,
-                               command="minutes import " + " ".join(sys.argv[2:]))
-    except (WarehouseError, EngineError, NothingToImport) as e:
-        raise click.ClickException(str(e))
+        summary = None
+        if service and engine == "local" and not debug and not db.startswith("ducklake:"):  # --debug: this log
+            summary = _through_service(request, bar, service_idle)
+        if summary is None:
+            summary = _here(request, chosen, engine, scheduler, bar)
     finally:
         bar.close()
     _report(summary, db, quiet, debug)
-    _orphans(db, started)
     if summary.failed:
         sys.exit(1)
+
+
+def _absolute(path: str) -> str:
+    """A local path made absolute for the service, which runs elsewhere; a URL (s3://, ducklake:) as given."""
+    return path if "://" in path or path.startswith("ducklake:") else os.path.abspath(path)
+
+
+def _through_service(request: dict, bar: _LazyProgress, idle: float):
+    """The import done by the import service; None when it cannot be reached (the command then imports itself)."""
+    from minutes.pipeline.service import Unavailable, submit
+    from minutes.pipeline.summary import Summary
+
+    try:
+        answer = submit(request, progress=bar.update, idle=idle)
+    except (Unavailable, OSError) as e:
+        log.info("importing in this process: %s", e)
+        return None
+    if "error" in answer:
+        raise click.ClickException(answer["error"])
+    return Summary(**answer["summary"])
+
+
+def _here(request: dict, chosen, engine: str, scheduler: str | None, bar: _LazyProgress):
+    """The import done in this process."""
+    from minutes.pipeline.dask_engine import EngineError
+    from minutes.pipeline.importer import NothingToImport, import_paths
+    from minutes.warehouse import WarehouseError
+    from minutes.warehouse.store import without_pandas
+
+    try:
+        local = engine == "local" and not request["db"].startswith("ducklake:")  # Dask and lakes may want it
+        with without_pandas() if local else contextlib.nullcontext():
+            return import_paths(request["paths"], request["db"], settings=chosen, workers=request["workers"],
+                                force=request["force"], ocr=request["ocr"], engine=engine, scheduler=scheduler,
+                                out_parquet=request["out_parquet"], progress=bar.update, command=request["command"])
+    except (WarehouseError, EngineError, NothingToImport) as e:
+        raise click.ClickException(str(e))
 
 
 def _report(summary, db: str, quiet: bool, debug: bool) -> None:
@@ -136,6 +197,10 @@ def _report(summary, db: str, quiet: bool, debug: bool) -> None:
         click.echo(f"Workers: {summary.worker_slots}, busy {busy:.0%} of the run (writing "
                    f"{summary.write_seconds / slots:.0%}), idle {max(0.0, 1 - busy):.0%}: "
                    f"{summary.between_seconds / slots:.0%} between batches, the rest before the first and after the last")
+    if getattr(summary, "orphaned", 0):
+        n = summary.orphaned
+        said = "1 correction no longer finds its row" if n == 1 else f"{n} corrections no longer find their rows"
+        click.echo(f"{said} (the file changed); see `minutes corrections --orphaned`.", err=True)
     t = summary.totals
     click.echo(f"Warehouse {db}: {t.get('documents', 0)} documents, {t.get('decisions', 0)} decisions, "
                f"{t.get('assignments', 0)} assignments, {t.get('attendees', 0)} attendees")
@@ -149,20 +214,6 @@ def _names(paths: list[str]) -> str:
     """File names for a summary line: the first few, then how many more."""
     names = ", ".join(os.path.basename(p) for p in paths[:_LISTED])
     return names + (f" and {len(paths) - _LISTED} more" if len(paths) > _LISTED else "")
-
-
-def _orphans(db: str, since: dt.datetime) -> None:
-    """Say when a file imported again left people's corrections without their row."""
-    from minutes.warehouse.corrections import listed
-
-    from .base import reading
-
-    with reading(db) as con:
-        orphaned = listed(con, orphaned_only=True, since=since)
-    if orphaned:
-        n = len(orphaned)
-        said = "1 correction no longer finds its row" if n == 1 else f"{n} corrections no longer find their rows"
-        click.echo(f"{said} (the file changed); see `minutes corrections --orphaned`.", err=True)
 
 
 class _LazyProgress:
@@ -196,14 +247,13 @@ class _LazyProgress:
 
 
 def _summary_table(summary) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title=f"Import {summary.run_id}", title_justify="left", show_edge=False)
-    for col in ("status", "files", "pages", "seconds"):
-        table.add_column(col, justify="left" if col == "status" else "right")
-    for status, n in summary.counts.items():
-        if n:
-            table.add_row(status, str(n), str(summary.status_pages[status] or ""),
-                          f"{summary.status_seconds[status]:.1f}")
-    Console(file=sys.stdout, highlight=False, soft_wrap=True).print(table)
+    """Files, pages and seconds per status, as a small aligned table (plain text: no library to load)."""
+    rows = [("status", "files", "pages", "seconds")] + [
+        (status, str(n), str(summary.status_pages[status] or ""), f"{summary.status_seconds[status]:.1f}")
+        for status, n in summary.counts.items() if n]
+    widths = [max(len(r[k]) for r in rows) for k in range(4)]
+    click.echo(f"Import {summary.run_id}")
+    for i, row in enumerate(rows):
+        click.echo(" " + "  ".join(c.ljust(w) if k == 0 else c.rjust(w) for k, (c, w) in enumerate(zip(row, widths))))
+        if i == 0:
+            click.echo(" " + "  ".join("-" * w for w in widths))

@@ -7,6 +7,7 @@ import decimal
 import io
 import json
 import re
+import sys
 
 FORMATS = ("table", "csv", "json")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # what a terminal would act on, from a document's text
@@ -21,16 +22,22 @@ def plain(value):
     return value
 
 
-def render(columns: list[str], rows: list[tuple], fmt: str, max_width: int = 60) -> str:
-    """Rows as an aligned text table (cells cut at `max_width`, 0: never), CSV or JSON."""
+def render(columns: list[str], rows: list[tuple], fmt: str, max_width: int = 60, terminal: bool | None = None) -> str:
+    """Rows as an aligned text table (cells cut at `max_width`, 0: never), CSV or JSON.
+
+    CSV for a terminal (`terminal`; by default, whether standard output is one) has control
+    characters as spaces, as the table has, so that a document's text cannot drive the
+    terminal; CSV for a file or a pipe keeps the text as stored. JSON escapes them anyway.
+    """
     if fmt == "json":
         return json.dumps([{c: plain(v) for c, v in zip(columns, r)} for r in rows], ensure_ascii=False,
                           indent=2, default=str) + "\n"
     if fmt == "csv":
+        terminal = sys.stdout.isatty() if terminal is None else terminal
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(columns)
-        w.writerows([[plain(v) for v in r] for r in rows])
+        w.writerows([[clean(v) if terminal and isinstance(v, str) else plain(v) for v in r] for r in rows])
         return buf.getvalue()
     return _table(columns, rows, max_width)
 

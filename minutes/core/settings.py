@@ -14,9 +14,11 @@ class Settings:
     """The settings of one command; the warehouse path is an argument of its own."""
 
     doc_timeout: float = 1800.0  # MINUTES_DOC_TIMEOUT: seconds one document may take (a scan of hundreds of pages)
+    follow_links: bool = False  # MINUTES_FOLLOW_LINKS: read links that lead out of the folders being imported
     lock_wait: float = 30.0  # MINUTES_LOCK_WAIT: seconds to wait for a warehouse another process holds
     ocr_dpi: int = 300  # MINUTES_OCR_DPI: measured best on Swedish scans (200 dpi lost a decision in five)
     ocr_workers: int | None = None  # MINUTES_OCR_WORKERS: pages read at once (default: every core)
+    ocr_max_megapixels: int = 40  # MINUTES_OCR_MAX_MEGAPIXELS: the largest page image OCR renders (A2 at 300 dpi)
     tesseract: str = "tesseract"  # MINUTES_TESSERACT: the Tesseract program
     libreoffice: str = "soffice"  # MINUTES_LIBREOFFICE: the LibreOffice program that reads .doc, .rtf and .odt
     convert_timeout: float = 300.0  # MINUTES_CONVERT_TIMEOUT: seconds LibreOffice may take over one conversion
@@ -32,11 +34,12 @@ class Settings:
     # The lake (docs/scaling.md): where a new lake keeps its data, and object storage for s3:// paths.
     lake_data: str | None = None  # MINUTES_LAKE_DATA: a shared folder or s3://bucket/prefix
     lake_latest: bool = False  # readers see every committed batch, not only finished imports
-    doc_memory: int = 4096  # MINUTES_DOC_MEMORY: MB one document's extraction may add on Dask or into a lake (0: none)
+    doc_memory: int = 4096  # MINUTES_DOC_MEMORY: MB reading one file may add to the process reading it (0: none)
     s3_endpoint: str | None = None  # AWS_ENDPOINT_URL: an S3-compatible server (MinIO, Ceph, ...)
     s3_key_id: str | None = None  # AWS_ACCESS_KEY_ID
     s3_secret: str | None = None  # AWS_SECRET_ACCESS_KEY
     s3_region: str | None = None  # AWS_DEFAULT_REGION
+    service_idle: float = 600.0  # MINUTES_SERVICE_IDLE: seconds the import service waits for work before it exits
 
 
 #: A batch is also written after this many pages or seconds of work: each write closes the file so
