@@ -28,6 +28,15 @@ from .lake_tasks import BatchResult, BatchTask, FileResult, FileTask, is_remote
 log = logging.getLogger(__name__)
 
 
+def link_followups(wh, documents: list[str]) -> None:
+    """Link the follow-ups of the bodies the run's documents belong to (warehouse/followups.py), inside the
+    transaction that publishes the run: a document hook of warehouse/lake_store.py."""
+    from minutes.rules.followups import ignored_words
+    from minutes.warehouse.followups import link
+
+    link(wh.con, set(documents), ignored_words(), in_transaction=True)
+
+
 @dataclass
 class LakeSummary(Summary):
     """A run's summary, plus how busy the workers were and what the client had to say about them."""
@@ -44,7 +53,10 @@ def import_to_lake(paths: Iterable[str | Path], db: str, *, settings: Settings =
                    engine: str = "local", scheduler: str | None = None,
                    out_parquet: str | Path | None = None) -> LakeSummary:
     """Import files, folders and s3:// prefixes into the lake `db` (a `ducklake:` name); see import_paths."""
-    from minutes.warehouse.lake_store import LakeWarehouse
+    from minutes.warehouse.lake_store import DOCUMENT_HOOKS, LakeWarehouse
+
+    if link_followups not in DOCUMENT_HOOKS:
+        DOCUMENT_HOOKS.append(link_followups)
 
     t0 = time.perf_counter()
     paths = [str(p) for p in paths]

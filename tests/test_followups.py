@@ -509,3 +509,21 @@ def test_an_item_named_weighs_beside_the_persons_other_tasks(runner, tmp_path):
     db = _imported(runner, tmp_path, {"grupp_2024-02-08.md": GRUPP_1, "grupp_2024-04-11.md": GRUPP_2})
     assert [(r[0], r[1], r[4]) for r in _rows(db, LINKS)] == [
         ("grupp_2024-04-11.md", "done", "Skicka ut enkäten om anhörigas behov till kommunerna")]
+
+
+@pytest.mark.slow
+def test_a_lake_links_follow_ups_as_the_warehouse_does(runner, db, folder, tmp_path):
+    """An import into a lake (docs/scaling.md) links in the transaction that publishes the run: the same links."""
+    from lakefix import needs_lake
+    needs_lake()
+    from minutes.warehouse.lake import reader
+    lake = f"ducklake:sqlite:{tmp_path / 'lake.sqlite'}"
+    assert runner.invoke(main, ["import", str(folder), "--db", lake, "-q"]).exit_code == 0
+    sql = ("SELECT f.followup_id, f.assignment_id, f.status, f.new_deadline, a.status FROM assignment_followups f "
+           "JOIN assignments a USING (assignment_id) ORDER BY 1")
+    con = reader(lake)
+    try:
+        got = con.execute(sql).fetchall()
+    finally:
+        con.close()
+    assert got == _rows(db, sql) and len(got) >= 6

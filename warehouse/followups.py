@@ -32,8 +32,10 @@ from . import bodies
 from .linking import WEIGHING, Body, Link
 
 
-def link(con: duckdb.DuckDBPyConnection, touched: set[str], ignored: frozenset[str] = frozenset()) -> int:
-    """Link the follow-ups of the bodies the `touched` documents belong to (or belonged to); one transaction.
+def link(con: duckdb.DuckDBPyConnection, touched: set[str], ignored: frozenset[str] = frozenset(),
+         in_transaction: bool = False) -> int:
+    """Link the follow-ups of the bodies the `touched` documents belong to (or belonged to); one transaction,
+    or the caller's when `in_transaction` (the lake links inside the transaction that publishes a run).
 
     `ignored` are words (folded) that tell nothing about a task, left out when words are compared: the
     importer passes the rules' Swedish stop words and generic task words. Returns the number of
@@ -41,7 +43,8 @@ def link(con: duckdb.DuckDBPyConnection, touched: set[str], ignored: frozenset[s
     """
     if not touched:
         return 0
-    con.begin()
+    if not in_transaction:
+        con.begin()
     try:
         plan = bodies.assign(con, set(touched))
         linked: list[Link] = []
@@ -51,9 +54,11 @@ def link(con: duckdb.DuckDBPyConnection, touched: set[str], ignored: frozenset[s
             documents += [d for d in body.documents if plan[body_id] is None or body.dates[d] >= plan[body_id]]
             linked += body.relink(plan[body_id])
         _write(con, documents + sorted(touched), linked)
-        con.commit()
+        if not in_transaction:
+            con.commit()
     except Exception:
-        con.rollback()
+        if not in_transaction:
+            con.rollback()
         raise
     return len(documents)
 
