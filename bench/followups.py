@@ -98,7 +98,7 @@ def _record(doc_no: int, body: int, place: int, meeting: int):
 
 def build(db: Path, documents: int) -> float:
     """Write the archive; returns the seconds the first, whole link took."""
-    from minutes.rules.followups import ignored_words
+    from minutes.rules.stop_words import ignored_words
     from minutes.warehouse import Warehouse
     from minutes.warehouse.followups import link
     from minutes.warehouse.persons import rebuild

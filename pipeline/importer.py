@@ -335,7 +335,7 @@ class _Run:
             s.failures.append((path, error))
         healing = not wh.last_run_finished(s.run_id)
         if s.counts["imported"] or s.counts["replaced"] or healing:
-            from minutes.rules.followups import ignored_words
+            from minutes.rules.stop_words import ignored_words
             from minutes.warehouse.followups import link
             from minutes.warehouse.persons import rebuild
             rebuild(wh)

@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 def link_followups(wh, documents: list[str]) -> None:
     """Link the follow-ups of the bodies the run's documents belong to (warehouse/followups.py), inside the
     transaction that publishes the run: a document hook of warehouse/lake_store.py."""
-    from minutes.rules.followups import ignored_words
+    from minutes.rules.stop_words import ignored_words
     from minutes.warehouse.followups import link
 
     link(wh.con, set(documents), ignored_words(), in_transaction=True)

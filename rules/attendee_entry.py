@@ -120,12 +120,19 @@ def parse_person(text: str, organisation: str | None = None, political: bool = F
     return [person] + replaced
 
 
+@lru_cache(maxsize=1)
+def _substitute_markers() -> list[tuple[re.Pattern, str | None]]:
+    """people.yaml `substitute_for`: each marker ("ersättare för") as a pattern, with the role it gives."""
+    return [(re.compile(rf"(?<!\w){re.escape(marker)}\s+", re.I), role)
+            for marker, role in vocab().people.substitute_for.items()]
+
+
 def _substitute(person: Attendee, rest: str) -> tuple[str, list[Attendee]]:
     """"tjänstgörande ersättare för Lars Holm (KD)": the person substitutes, Lars is absent.
     Returns the text before the marker and the people replaced."""
     v = vocab()
-    for marker, role in v.people.substitute_for.items():
-        mm = re.search(rf"(?<!\w){re.escape(marker)}\s+", rest, re.I)
+    for marker, role in _substitute_markers():
+        mm = marker.search(rest)
         who = names().leading(rest[mm.end():]) if mm else None
         if mm and who is not None and who.start == 0:
             person.status = AttendeeStatus.SUBSTITUTE.value

@@ -49,17 +49,23 @@ def _markers() -> re.Pattern:
 
 
 @lru_cache(maxsize=1)
-def _status_phrases() -> list[tuple[str, str]]:
-    """(folded phrase, status) from people.yaml `entry_status`, longest first."""
+def _status_phrases() -> tuple[re.Pattern, list[tuple[re.Pattern, str]]]:
+    """Any status phrase of people.yaml `entry_status`, and each (phrase, status), longest first."""
     pairs = [(fold(w), str(status)) for status, ws in vocab().people.entry_status.items() for w in ws]
-    return sorted(pairs, key=lambda p: len(p[0]), reverse=True)
+    pairs.sort(key=lambda p: len(p[0]), reverse=True)
+    one = [(re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)"), status) for phrase, status in pairs]
+    return re.compile("|".join(rx.pattern for rx, _ in one) or r"(?!)"), one
 
 
 def entry_status(text: str) -> tuple[str | None, str]:
-    """The status an entry's own words give ("ej tjänstgörande ersättare" -> adjunct), and the text without them."""
+    """The status an entry's own words give ("ej tjänstgörande ersättare" -> adjunct), and the text without them.
+    The longest phrase wins wherever it stands."""
     folded = fold_same_length(text)
-    for phrase, status in _status_phrases():
-        m = re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", folded)
+    any_phrase, phrases = _status_phrases()
+    if not any_phrase.search(folded):
+        return None, text
+    for rx, status in phrases:
+        m = rx.search(folded)
         if m:
             return status, text[:m.start()] + " " + text[m.end():]
     return None, text

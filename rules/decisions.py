@@ -18,6 +18,7 @@ from minutes.text import fold, squash
 from .lexicon import pattern
 from .loader import built_once, load_model, where
 from .matcher import PatternSet
+from .regex import any_search
 from .schema_patterns import DecisionsFile
 from .decision_repeats import agenda_items, merge_repeats
 from .text import sentences, words
@@ -39,13 +40,13 @@ class DecisionRules:
         self.not_label = data.not_labels.regex
         self.continuation = {fold(w) for w in data.continuation_words}
         self.triggers = PatternSet([t.model_dump() for t in data.triggers], where("decisions"))
-        self.report = data.report_markers
-        self.motion = data.motion_markers
+        self.has_report_marker = any_search(data.report_markers)
+        self.has_motion_marker = any_search(data.motion_markers)
         self.preambles = [(p.id, p.kind, p.regex, p.bare) for p in data.preambles]
         self.clause_id, self.clause, self.clause_breaks = data.clause.id, data.clause.regex, data.clause_breaks
         self.statement_verbs = frozenset(fold(w) for w in data.clause.statement_verbs)
         self.label_only = frozenset(t.id for t in data.triggers if t.label_only)
-        self.report_openers = data.report_openers
+        self.has_report_opener = any_search(data.report_openers)
         self.reported_verbs = frozenset(fold(w) for w in data.reported_verbs)
         self.preamble_endings = tuple(" " + fold(w) for w in data.preamble_endings)
         self.subordinator = pattern(r"\b{SUBORDINATORS}\b", folded=True)
@@ -75,8 +76,7 @@ class DecisionRules:
         return None
 
     def is_report(self, sentence: str) -> bool:
-        f = fold(sentence)
-        return any(rx.search(f) for rx in self.report)
+        return self.has_report_marker(fold(sentence))
 
     def decides(self, sentence: str, under_label: bool = False) -> str | None:
         """The rule of the first trigger that makes `sentence` a decision (not a report, a motion or a form label)."""
@@ -87,8 +87,7 @@ class DecisionRules:
         return None
 
     def tells_of_other_meeting(self, sentence: str) -> bool:
-        f = fold(sentence)
-        return any(rx.search(f) for rx in self.report_openers)
+        return self.has_report_opener(fold(sentence))
 
     def reported(self, sentence: str) -> bool:
         """A past-tense decision verb: after an account of another meeting, part of that account."""
@@ -96,8 +95,7 @@ class DecisionRules:
 
     def is_motion(self, sentence: str) -> bool:
         """A yrkande, the chair's proposition, a vote or a reservation: about a decision, not one."""
-        f = fold(sentence)
-        return any(rx.search(f) for rx in self.motion)
+        return self.has_motion_marker(fold(sentence))
 
     def in_subordinate_clause(self, sentence: str, at: int) -> bool:
         """A trigger inside 'för att ... godkändes' or 'som ... beslutade' reports, it does not decide."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 from minutes.text import fold, fold_same_length, squash
 
 from .loader import built_once, load_model
-from .matcher import _stop_words
 from .meeting import full_dates
 from .schema_patterns import FollowupsFile
 from .text import sentences
@@ -99,10 +98,3 @@ class FollowupRules:
 @built_once
 def rules() -> FollowupRules:
     return FollowupRules()
-
-
-@built_once
-def ignored_words() -> frozenset[str]:
-    """Words the linking leaves out when it compares a statement with a task: Swedish stop words and the
-    generic words of rules/sv/followups.yaml, folded. The importer hands them to warehouse/followups.py."""
-    return _stop_words() | frozenset(fold(w) for w in rules().data.generic_words)

@@ -21,11 +21,12 @@ from minutes.text import fold, fold_same_length, squash
 from .assignments import rules as assignment_rules
 from .deadlines import find_all, find_deadline
 from .decisions import rules as decision_rules
-from .followup_patterns import ignored_words, rules
+from .followup_patterns import rules
 from .lexicon import pattern
 from .owners import OwnerResolver, split_owners
 from .protocol import rules as protocol_rules
 from .sections import split_number
+from .stop_words import ignored_words
 from .text import sentences, words
 from .vocab import label_key, split_label
 

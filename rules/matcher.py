@@ -27,6 +27,7 @@ from minutes.text import fold
 
 from .lexicon import lexicon
 from .loader import RuleDataError
+from .stop_words import stop_words
 from .text import alternation
 
 _STOP = [".", "!", "?", ";", ":"]
@@ -118,20 +119,13 @@ def compile_pattern(source: str, where: str) -> tuple[list[dict], dict[int, str]
     return out, captures
 
 
-@lru_cache(maxsize=1)
-def _stop_words() -> frozenset[str]:
-    """spaCy's Swedish stop words, folded."""
-    from spacy.lang.sv.stop_words import STOP_WORDS
-    return frozenset(fold(w) for w in STOP_WORDS)
-
-
 def _anchor(pattern: list[dict]) -> tuple[set[str], bool] | None:
     """The words of the rarest required element of a pattern, and whether they are prefixes.
 
     Rarest: no Swedish stop word among its words ("till", "att" are everywhere), then the
     longest shortest word.
     """
-    stop = _stop_words()
+    stop = stop_words()
     best = None
     for el in pattern:
         if el.get("OP") in ("?", "*", "+") or "NORM" not in el:

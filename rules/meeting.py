@@ -32,6 +32,7 @@ from .vocab import label_key, label_keys, split_label, vocab
 HEADER_BLOCKS = 40
 LONGEST_LABEL = 40  # characters of a header label ("Sammanträdesdatum"); longer is a sentence
 _PAREN = re.compile(r"\([^)]*\)")
+_DIGIT = re.compile(r"\d")
 _ABBREVIATION = lexicon().compile(r"[{UPPER}]{2,8}", "an abbreviated body under a body label")  # "BUN", "KSAU"
 _HEADING_START = re.compile(r"[\s#*]*(?:\d{1,2}[.)]?\s+|§\s*\d+\s+)?")  # "## 5. " before a heading's words
 
@@ -59,6 +60,8 @@ def _patterns() -> _Patterns:
 
 def full_dates(text: str) -> list[tuple[dt.date, int, int]]:
     """Dates with a year in `text` (ISO, '4 februari 2025', '16/1 2025'), with spans."""
+    if not _DIGIT.search(text):  # a year is written in digits
+        return []
     return [(d.date, d.start, d.end) for d in find_all(text, None) if d.date and d.precision == "day"]
 
 

@@ -24,6 +24,7 @@ from .vocab import vocab
 
 NEXT_LABEL = pattern(r"\s[{UPPER}][\w ]{2,30}:\s")  # the next label of a flattened header: " Beslutande: "
 _PAREN = re.compile(r"\([^)]*\)")
+_DIGIT = re.compile(r"\d")
 _CLAUSE_BREAK = pattern(r"[,;\n]|\.\s+(?=[{UPPER}])")  # not the full stop of "kl. 14.30"
 
 
@@ -88,6 +89,8 @@ def resolve_year(day: int, month: int, weekday: int | None, years: list[int]) ->
 
 def dates_in(text: str, years: list[int] = ()) -> list[Found]:
     """Every date in `text` in reading order, ISO or written out; a meeting over two days gives its first."""
+    if not _DIGIT.search(text):  # every date pattern reads its day in digits
+        return []
     p = _patterns()
     folded = fold_same_length(text)
     found: list[Found] = []

@@ -3,7 +3,7 @@ letters a pattern can start with (to check a hand-written leading lookahead)."""
 from __future__ import annotations
 
 import re
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from minutes.text import fold
 
@@ -55,6 +55,20 @@ def _trie_regex(node: dict, space: str | None) -> str:
         return ""
     body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
     return f"(?:{body})?" if "" in node else body  # greedy: a longer word is tried first
+
+
+_UNJOINABLE = re.compile(r"\\\d|\(\?P=|^\(\?[aiLmsux]+\)")  # a back-reference or flags written inline
+
+
+def any_search(patterns: list[re.Pattern]) -> Callable[[str], bool]:
+    """Whether any of `patterns` is found in a text, in one scan when they can be joined into one
+    pattern (same flags, none written inline; no named groups or back-references), else one scan a pattern."""
+    joinable = patterns and len({p.flags for p in patterns}) == 1 and not any(
+        p.groupindex or _UNJOINABLE.search(p.pattern) for p in patterns)
+    if not joinable:
+        return lambda text: any(p.search(text) for p in patterns)
+    joined = re.compile("|".join(f"(?:{p.pattern})" for p in patterns), patterns[0].flags)
+    return lambda text: joined.search(text) is not None
 
 
 def word_starts(rx: re.Pattern, text: str) -> Iterator[re.Match]:

@@ -161,3 +161,15 @@ def test_word_starts_finds_what_a_leading_word_boundary_finds(words, text):
     for end in (r"\b", r"(?![\wÅÄÖåäö])", ""):
         fast = [m.span() for m in word_starts(re.compile(f"(?:{alternation(words)}){end}"), text)]
         assert fast == [m.span() for m in re.finditer(rf"\b(?:{alternation(words)}){end}", text)]
+
+
+@settings(max_examples=examples(1000), deadline=None)
+@given(st.lists(st.sampled_from([r"\bab", "bå+", r"(?<!a)b\b", "a(b|å)a", r"(?P<x>å)b", r"(a)\1", "(?i)AB"]),
+                max_size=5), st.text(alphabet="abåAB ", max_size=30))
+def test_any_search_finds_what_any_of_its_patterns_finds(patterns, text):
+    """Joined into one pattern or not (named groups, back-references, other flags), the answer is any()'s."""
+    import re
+
+    from minutes.rules.regex import any_search
+    compiled = [re.compile(p) for p in patterns]
+    assert any_search(compiled)(text) == any(rx.search(text) for rx in compiled)
