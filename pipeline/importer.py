@@ -338,7 +338,8 @@ class _Run:
             from minutes.rules.stop_words import ignored_words
             from minutes.warehouse.followups import link
             from minutes.warehouse.persons import rebuild
-            rebuild(wh)
+            rebuild(wh, None if healing else sorted(wh.changed_surnames))  # a killed run's: all of them
+            wh.changed_surnames.clear()
             t0 = time.perf_counter()
             link(wh.con, self.touched | (wh.unfinished_documents(s.run_id) if healing else set()), ignored_words())
             s.followup_seconds = time.perf_counter() - t0

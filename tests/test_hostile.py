@@ -264,7 +264,7 @@ def test_kill_9_after_the_last_batch_leaves_persons_to_the_next_run(tmp_path):
     db = tmp_path / "w.duckdb"
     # the import killed (-9) the moment it would rebuild persons: every batch is written, persons is not
     script = ("import os, signal, sys\nimport minutes.warehouse.persons as persons\n"
-              "persons.rebuild = lambda wh: os.kill(os.getpid(), signal.SIGKILL)\n"
+              "persons.rebuild = lambda wh, *scope, **kw: os.kill(os.getpid(), signal.SIGKILL)\n"
               "from minutes.cli import main\n"
               "main(['import', sys.argv[1], '--db', sys.argv[2], '-q', '--batch-size', '10', '--no-service'])\n")
     assert subprocess.run([sys.executable, "-c", script, str(folder), str(db)]).returncode == -9

@@ -232,3 +232,38 @@ def test_assigned_matches_names_literally(warehouse):
     assert {r["owner"] for r in assigned(con, "annika", today)} == {"Annika Öhrn"}
     assert assigned(con, "ö_rn", today) == []
     assert assigned(con, "%hrn", today) == []
+
+
+PERSON_TABLES = ("persons", "person_aliases", "attendee_persons", "assignment_persons")
+
+
+def _person_rows(con) -> dict[str, list]:
+    return {t: sorted(con.execute(f"select * from core.{t}").fetchall(), key=repr) for t in PERSON_TABLES}
+
+
+def test_an_import_rebuilds_the_persons_it_touched_as_a_full_rebuild_would(runner, tmp_path):
+    """Each import rebuilds only the surnames of the documents it wrote or replaced (the old rows' too):
+    after a first import, a new document and a replaced one, persons equal a rebuild of everything."""
+    from minutes.warehouse.persons import rebuild
+    from minutes.warehouse.store import Warehouse
+
+    folder, db = tmp_path / "in", tmp_path / "w.duckdb"
+    folder.mkdir()
+    steps = [{"a.md": DOC_A},
+             {"b.md": DOC_B},  # new: Öhrn and Landergren gain mentions
+             {"b.md": DOC_B.replace("Lotta Landergren", "Lotta Wall").replace("Karl Landergren", "Karl Strand")}]
+    for files in steps:
+        for name, text in files.items():
+            (folder / name).write_text(text, encoding="utf-8")
+        res = runner.invoke(main, ["import", str(folder), "--db", str(db), "--no-service"])
+        assert res.exit_code == 0, res.output
+    con = duckdb.connect(str(db), read_only=True)
+    after_imports = _person_rows(con)
+    assert any(r[1] == "Lotta Wall" for r in after_imports["persons"])
+    landergren = sorted((r[1], r[2]) for r in after_imports["persons"] if "Landergren" in r[1])
+    assert landergren == [("Karl Landergren", "Region Östergötland")]  # b's Landergrens were replaced
+    con.close()
+    wh = Warehouse(db)
+    rebuild(wh)
+    assert _person_rows(wh.con) == after_imports
+    wh.close()

@@ -18,6 +18,7 @@ import duckdb
 from minutes.core.settings import Settings
 
 from . import lake
+from .persons import surname
 from .store import DocumentRecord, Warehouse
 
 log = logging.getLogger(__name__)
@@ -38,12 +39,6 @@ def term_id(term: str) -> int:
 def retryable(error: Exception) -> bool:
     """Whether running the whole transaction again can succeed (a commit race, not a bad value)."""
     return isinstance(error, duckdb.Error) and any(s in str(error).lower() for s in _RETRYABLE)
-
-
-def surname(name_key: str | None) -> str | None:
-    """The surname key of a name key: what persons are clustered by (warehouse/persons.py)."""
-    parts = (name_key or "").split()
-    return parts[-1] if parts else None
 
 
 class LakeWarehouse(Warehouse):
@@ -130,7 +125,7 @@ class LakeWarehouse(Warehouse):
         """Write a batch as `write_batch` does, plus what derived tables owe for it; returns the attempts taken."""
         def work() -> None:
             again = self._already_stored(run_id, records, imports)
-            todo = self._surnames_of_stored(replaced | again) | _surnames_of_records(records)
+            todo = self.surnames_of(replaced | again) | _surnames_of_records(records)
             todo_rows = [("surname", s) for s in sorted(todo)]
             todo_rows += [("document", r.document["document_id"]) for r in records]
             self.write_rows(records, replaced | again, imports, touches)
@@ -157,17 +152,6 @@ class LakeWarehouse(Warehouse):
         self.con.execute("DELETE FROM core.imports WHERE run_id = ? AND source_path IN (SELECT unnest(?))",
                          [run_id, sorted({p for p, _ in earlier})])
         return {d for _, d in earlier} & {r.document["document_id"] for r in records}
-
-    def _surnames_of_stored(self, document_ids: set[str]) -> set[str]:
-        """Surnames of the people named in documents about to be replaced: their persons change too."""
-        if not document_ids:
-            return set()
-        rows = self.con.execute(
-            "SELECT name_key FROM core.attendees WHERE document_id IN (SELECT unnest($ids)) UNION "
-            "SELECT owner_key FROM core.assignments WHERE owner_kind = 'person' "
-            "AND document_id IN (SELECT unnest($ids))",
-            {"ids": sorted(document_ids)}).fetchall()
-        return {s for (k,) in rows if (s := surname(k))}
 
     def known(self, paths: list[str]) -> dict[str, tuple]:
         """source_path -> (size, mtime_ns, sha256, rules_version, document_id) for the given paths only."""

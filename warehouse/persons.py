@@ -3,8 +3,8 @@
 Two mentions are the same person when their surnames are the same, their first names are
 the same or spelling variants of each other ("Annica"/"Annika", "Eric"/"Erik"), and their
 organisations agree (or one of them has none). Two people who share a surname but not a
-first name, or the same name in two organisations, stay apart. The clustering is rebuilt
-after every import that changed something, so a person's id depends only on the data.
+first name, or the same name in two organisations, stay apart. An import that changed something
+clusters the surnames it touched again, so a person's id depends only on the data.
 """
 from __future__ import annotations
 
@@ -91,6 +91,8 @@ def cluster(mentions: list[tuple[str, str | None, str | None, int]]) -> list[_Cl
 # Attendee rows link by name and organisation (or by name alone when only one person has it);
 # an assignment links to the person of the attendee with the owner's name in the same document,
 # or by name alone. {a} and {s} limit the attendee and assignment rows relinked ("true": all).
+# Join conditions name columns of both sides only: a condition on one side in an ON clause
+# (owner_kind) turns DuckDB's hash join into a loop over every pair of rows.
 _LINKS = """
 DELETE FROM core.attendee_persons WHERE attendee_id IN (SELECT attendee_id FROM core.attendees a WHERE {a});
 INSERT INTO core.attendee_persons
@@ -113,7 +115,7 @@ LEFT JOIN (SELECT a.document_id, a.name_key, any_value(p.person_id) AS person_id
        ON same_doc.document_id = s.document_id AND same_doc.name_key = s.owner_key
 LEFT JOIN (SELECT name_key, any_value(person_id) AS person_id FROM core.person_aliases
            GROUP BY name_key HAVING count(DISTINCT person_id) = 1) loose
-       ON s.owner_kind = 'person' AND loose.name_key = s.owner_key
+       ON loose.name_key = s.owner_key
 WHERE s.owner_kind = 'person' AND coalesce(same_doc.person_id, loose.person_id) IS NOT NULL AND {s};
 """
 
@@ -131,6 +133,12 @@ _MENTIONS = """
         WHERE a.document_id = s.document_id AND a.name_key = s.owner_key)
     GROUP BY owner
 """
+
+
+def surname(name_key: str | None) -> str | None:
+    """The surname key of a name key: what persons are clustered by."""
+    parts = (name_key or "").split()
+    return parts[-1] if parts else None
 
 
 def person_id(name: str, org: str | None) -> str:

@@ -23,6 +23,7 @@ from minutes.core.tables import DOCUMENT_ROWS
 from .corrections import apply as apply_corrections
 from .errors import WarehouseError
 from .importlock import import_lock  # noqa: F401  (importers take it from here)
+from .persons import surname
 from .rows import DocumentRecord, columns_of, joined
 from .search import insert_postings
 
@@ -114,6 +115,7 @@ class Warehouse:
         self.lock_wait = lock_wait
         self._con: duckdb.DuckDBPyConnection | None = None
         self.term_ids: dict[str, int] | None = None  # search term -> id, loaded when first needed (search.py)
+        self.changed_surnames: set[str] = set()  # of the persons the writes since the last rebuild may change
         self.orphaned: set[str] = set()  # corrections whose row was not found when their document was written
         self.migrate()
 
@@ -233,12 +235,35 @@ class Warehouse:
         """
         self.con.begin()
         try:
+            gone = set(replaced)
+            if replaced and records:  # a file that moved onto a path stored under another id: that one goes too
+                gone |= self._documents_at([r.document["source_path"] for r in records])
+            before = self.surnames_of(gone)
             self.write_rows(records, replaced, imports, touches, stamps)
+            after = self.surnames_of({r.document["document_id"] for r in records})  # corrections applied
             self.con.commit()
+            self.changed_surnames |= before | after
         except Exception:
             self.con.rollback()
             self.term_ids = None  # terms numbered in the rolled-back transaction are gone: reload
             raise
+
+    def surnames_of(self, document_ids: set[str]) -> set[str]:
+        """Surnames of the people named in these stored documents (attendees and named owners): the
+        persons a change to those documents can change."""
+        if not document_ids:
+            return set()
+        rows = self.con.execute(
+            "SELECT name_key FROM core.attendees WHERE document_id IN (SELECT unnest($ids)) UNION "
+            "SELECT owner_key FROM core.assignments WHERE owner_kind = 'person' "
+            "AND document_id IN (SELECT unnest($ids))",
+            {"ids": sorted(document_ids)}).fetchall()
+        return {s for (k,) in rows if (s := surname(k))}
+
+    def _documents_at(self, paths: list[str]) -> set[str]:
+        rows = self.con.execute("SELECT document_id FROM core.documents WHERE source_path IN (SELECT unnest(?))",
+                                [paths]).fetchall()
+        return {r[0] for r in rows}
 
     def write_rows(self, records: list[DocumentRecord], replaced: set[str] = frozenset(),
                    imports: list[dict[str, Any]] = (), touches: list[tuple[str, int, int]] = (),

@@ -74,7 +74,7 @@ def check_worker_killed(ctx: Ctx, paths: list[Path], kind: Kind) -> Verdict:
 #: `minutes import` in a Python that kills itself (SIGKILL) the moment it would rebuild persons: after the last
 #: batch is committed, before anything derived from it. The outside of the process sees what kill -9 there leaves.
 _KILLED_BEFORE_PERSONS = ("import os, signal, sys\nimport minutes.warehouse.persons as persons\n"
-                          "persons.rebuild = lambda wh: os.kill(os.getpid(), signal.SIGKILL)\n"
+                          "persons.rebuild = lambda wh, *scope, **kw: os.kill(os.getpid(), signal.SIGKILL)\n"
                           "from minutes.cli import main\nmain(sys.argv[1:])\n")
 
 
