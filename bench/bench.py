@@ -332,28 +332,10 @@ def bench_queries(repeats: int) -> None:
                        ("minutes search (two words), as a command", ["search", "beslut ord4711"])):
         t = median_time(lambda: run(MINUTES, *args, "--db", str(db)), repeats)
         RESULTS.append((name, f"{t * 1000:.0f}", "ms", "the whole command: starting Python, printing the rows"))
+    from bench.real import bench_import_into
     bench_import_into(db, rows, repeats)
     if built > 1:
         RESULTS.append(("(building the synthetic warehouse)", f"{built:.0f}", "s", "cached in bench-out/"))
-
-
-def bench_import_into(db: Path, rows: int, repeats: int) -> None:
-    """One new protocol into a copy of the synthetic warehouse, a whole cold command beside `minutes
-    --version`: an import's upkeep (persons, follow-ups) must grow with what it wrote, not with the warehouse."""
-    sample = ROOT / "samples" / "ks-au_2025-03-04.pdf"
-    times = []
-    for r in range(repeats):
-        with tempfile.TemporaryDirectory() as tmp:
-            copy, doc = Path(tmp) / "w.duckdb", Path(tmp) / "protokoll.pdf"
-            shutil.copy(db, copy)
-            doc.write_bytes(sample.read_bytes() + f"%{r}\n".encode())  # new bytes each round
-            times.append(timed_round([lambda: run(MINUTES, "--version"),
-                                      lambda: run(MINUTES, "import", str(doc), "--db", str(copy), "-q", "--no-service")]))
-    ratio = statistics.median(t[1] / t[0] for t in times)
-    RESULTS.append(("import of one protocol into the synthetic warehouse, cold (--no-service)",
-                    f"{statistics.median(t[1] for t in times):.2f}", "s",
-                    f"{rows:,} decisions and assignments in {max(1, rows // 20):,} documents; {ratio:.1f}x "
-                    f"`minutes --version` in the same rounds"))
 
 
 def main() -> None:

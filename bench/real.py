@@ -7,6 +7,8 @@
   files (one process after the other, as minutes with one worker), with one and two workers;
 - copies: a folder of 1,000 byte-identical copies of a stored protocol, imported and imported
   again: files per second, and how many files a worker read (none should be).
+- upkeep: one protocol into a copy of `make bench`'s synthetic warehouse (`bench_import_into`,
+  which bench.py runs beside its queries), beside `minutes --version`.
 
 The documents: the folders in $BENCH_CORPORA (separated by ":"; by default the real corpora
 beside the checkout, ../shared/corpus-real/docs and ../shared/corpus/docs, when present), their
@@ -250,6 +252,25 @@ def _read_by_workers(db: Path) -> int:
                            "AND (pages IS NOT NULL OR note NOT LIKE 'a copy of%')").fetchone()[0]
     finally:
         con.close()
+
+
+def bench_import_into(db: Path, rows: int, repeats: int) -> None:
+    """One new protocol into a copy of the synthetic warehouse, a whole cold command beside `minutes
+    --version`: an import's upkeep (persons, follow-ups) must grow with what it wrote, not with the warehouse."""
+    sample = ROOT / "samples" / "ks-au_2025-03-04.pdf"
+    times = []
+    for r in range(repeats):
+        with tempfile.TemporaryDirectory() as tmp:
+            copy, doc = Path(tmp) / "w.duckdb", Path(tmp) / "protokoll.pdf"
+            shutil.copy(db, copy)
+            doc.write_bytes(sample.read_bytes() + f"%{r}\n".encode())  # new bytes each round
+            times.append(timed_round([lambda: run(MINUTES, "--version"),
+                                      lambda: run(MINUTES, "import", str(doc), "--db", str(copy), "-q", "--no-service")]))
+    ratio = statistics.median(t[1] / t[0] for t in times)
+    RESULTS.append(("import of one protocol into the synthetic warehouse, cold (--no-service)",
+                    f"{statistics.median(t[1] for t in times):.2f}", "s",
+                    f"{rows:,} decisions and assignments in {max(1, rows // 20):,} documents; {ratio:.1f}x "
+                    f"`minutes --version` in the same rounds"))
 
 
 def bench_real(rounds: int) -> None:
