@@ -82,7 +82,7 @@ def plausible_owner(text: str | None) -> bool:
         return False  # "RPO följer systematiskt upp": a verb, not a name
     if re.search(r"\d{4}-\d{2}-\d{2}|\b\d{1,2}/\d{1,2}\b", text):
         return False
-    if not (text[0].isupper() or vocab().role(w[0]) or vocab().is_group(text) or first in determiners
+    if not (text[0].isupper() or vocab().role(w[0]) or vocab().role(text) or vocab().is_group(text) or first in determiners
             or is_unit(text)):
         return False
     return True

@@ -16,6 +16,8 @@ from .regex import alternation, word_starts
 _GAP = re.compile(r"[\s'`´:;|\"]+")
 _REMARK = re.compile(r"\([^)]*\)\s*$")  # a label's remark: "(ledamöter)"
 _ROLE_WORD = pattern(r"[{LOWER}{ACCENTED}-]{4,}")
+# Words sharing the end of the last one: "hälso- och sjukvårdsdirektören", "vård-, omsorgs- och hälsochef".
+_SUSPENDED = pattern(r"^((?:[{LOWER}{ACCENTED}]+-,?\s+)+{AND}\s+)([{LOWER}{ACCENTED}-]{4,})$")
 
 
 def label_key(text: str) -> str:
@@ -165,7 +167,17 @@ class Vocab:
 
     # roles and parties ----------------------------------------------------------
     def role(self, text: str) -> str | None:
-        """Canonical role for a role word as written ('ordf.' -> 'ordförande'), or None."""
+        """Canonical role for a role word as written ('ordf.' -> 'ordförande'), or None. Words that share
+        the end of the last ('hälso- och sjukvårdsdirektören') are a role when the last word is one."""
+        shared = _SUSPENDED.match(text.strip(" .,:;()").lower())
+        if shared:
+            words, last = shared.groups()
+            role = self.role(last)
+            if not role:
+                return None
+            # the last word without its ending ("sjukvårdsdirektör"); as written when its role is another
+            # word ("utbildningschef", whose role is "skolchef"): the words before it name that one
+            return words + (role if fold(last).startswith(fold(role)) else last)
         key = fold(text).strip(" .,:;()")
         if key in self.role_of:
             return self.role_of[key]

@@ -31,6 +31,28 @@ def test_the_chair_and_roles():
                    ("Ekonomichefen", "role", "budgeten stäms av", dt.date(2024, 8, 30))]
 
 
+def test_a_role_whose_words_share_an_ending_is_a_role():
+    """'hälso- och sjukvårdsdirektören': the words before "och" share the last one's ending."""
+    got = assignments("Beslut:\n\n- Styrgruppen ger hälso- och sjukvårdsdirektören i uppdrag att ta fram en plan.\n"
+                      "- Vård-, omsorgs- och hälsochefen får i uppdrag att se över rutinen.\n"
+                      "- Barn- och utbildningsnämnden ges i uppdrag att utreda skolskjutsen.\n")
+    assert got == [("hälso- och sjukvårdsdirektören", "role", "ta fram en plan", None),
+                   ("Vård-, omsorgs- och hälsochefen", "role", "se över rutinen", None),
+                   ("Barn- och utbildningsnämnden", "group", "utreda skolskjutsen", None)]
+
+
+@pytest.mark.parametrize("words, role", [
+    ("hälso- och sjukvårdsdirektören", "hälso- och sjukvårdsdirektör"),
+    ("vård-, omsorgs- och hälsochef", "vård-, omsorgs- och hälsochef"),
+    ("barn- och utbildningschef", "barn- och utbildningschef"),  # not "barn- och skolchef"
+    ("hälso- och sjukvård", None),  # the last word is no role: an area of work
+    ("barn- och utbildningsnämnden", None),  # a body, not a role
+])
+def test_role_words_sharing_an_ending(words, role):
+    from minutes.rules.vocab import vocab
+    assert vocab().role(words) == role
+
+
 def test_two_owners_are_two_rows():
     got = assignments("NW, OH tar fram en tidplan till nästa möte.\n")
     assert [(o, t) for o, _, t, _ in got] == [("Nils Wall", "tar fram en tidplan"), ("Olle Hult", "tar fram en tidplan")]
