@@ -30,6 +30,7 @@ import duckdb
 
 from . import bodies
 from .linking import WEIGHING, Body, Link
+from .transaction import transaction
 
 
 def link(con: duckdb.DuckDBPyConnection, touched: set[str], ignored: frozenset[str] = frozenset(),
@@ -43,9 +44,7 @@ def link(con: duckdb.DuckDBPyConnection, touched: set[str], ignored: frozenset[s
     """
     if not touched:
         return 0
-    if not in_transaction:
-        con.begin()
-    try:
+    with transaction(con, joined=in_transaction):
         plan = bodies.assign(con, set(touched))
         linked: list[Link] = []
         documents: list[str] = []
@@ -54,12 +53,6 @@ def link(con: duckdb.DuckDBPyConnection, touched: set[str], ignored: frozenset[s
             documents += [d for d in body.documents if plan[body_id] is None or body.dates[d] >= plan[body_id]]
             linked += body.relink(plan[body_id])
         _write(con, documents + sorted(touched), linked)
-        if not in_transaction:
-            con.commit()
-    except Exception:
-        if not in_transaction:
-            con.rollback()
-        raise
     return len(documents)
 
 

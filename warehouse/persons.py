@@ -17,6 +17,8 @@ from functools import lru_cache
 
 from minutes.text import fold, key
 
+from .transaction import transaction
+
 _PHONETIC = [("ph", "f"), ("th", "t"), ("ck", "k"), ("c", "k"), ("w", "v"), ("z", "s"), ("q", "k")]
 
 
@@ -169,18 +171,10 @@ def rebuild(wh, surnames: list[str] | None = None, in_transaction: bool = False)
                         "variants": sorted(c.names)})
         for member_name, member_org in c.members:
             aliases.append({"name_key": key(member_name), "org_key": key(member_org) or "", "person_id": pid})
-    if not in_transaction:
-        con.begin()
-    try:
+    with transaction(con, joined=in_transaction):
         con.execute(f"DELETE FROM core.persons WHERE {scope['p']}")
         con.execute(f"DELETE FROM core.person_aliases WHERE {scope['q']}")
         wh.insert_rows("persons", persons)
         wh.insert_rows("person_aliases", aliases)
         con.execute(_LINKS.format(**scope))
-        if not in_transaction:
-            con.commit()
-    except Exception:
-        if not in_transaction:
-            con.rollback()
-        raise
     return len(persons)
